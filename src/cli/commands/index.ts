@@ -1,0 +1,5 @@
+import type { Command } from '../command.ts';
+import { demoCommand } from './demo.ts';
+
+/** Every command the CLI knows, in the order `riskgate help` lists them. */
+export const commands: readonly Command[] = [demoCommand];
