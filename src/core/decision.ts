@@ -25,8 +25,12 @@ export interface Modification {
 /** How an order relates to the current position in its symbol. */
 export type OrderEffect = 'open' | 'increase' | 'reduce' | 'close' | 'flip';
 
+/**
+ * The outcome of a pre-trade check. `accept` carries no copy of the order (the caller has it),
+ * so the accept path allocates nothing; `accept-modified` carries the order to send instead.
+ */
 export type Decision =
-  | { readonly kind: 'accept'; readonly order: OrderIntent; readonly effect: OrderEffect }
+  | { readonly kind: 'accept'; readonly effect: OrderEffect }
   | {
       readonly kind: 'accept-modified';
       readonly order: OrderIntent;

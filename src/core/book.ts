@@ -1,0 +1,159 @@
+import type { OrderEffect } from './decision.ts';
+import type { Instrument } from './instrument.ts';
+import type { OrderIntent } from './order.ts';
+import type { Position } from './position.ts';
+
+/** An accepted order still working at the broker, as far as limits are concerned. */
+export interface WorkingOrder {
+  readonly clientOrderId: string;
+  readonly symbol: string;
+  readonly side: 'buy' | 'sell';
+  /** Quantity not yet filled. */
+  remaining: number;
+  /** Whether it can grow |position| (open, increase, flip); only those reserve exposure. */
+  readonly increasesRisk: boolean;
+  readonly strategy: string | undefined;
+  /** Dollar price used to reserve buying power (limit, stop, or the reference at acceptance). */
+  readonly valuationPrice: number;
+}
+
+/** Per-symbol aggregate kept up to date on every fill, mark and order change. */
+export interface SymbolBook {
+  readonly symbol: string;
+  readonly instrument: Instrument;
+  position: Position | undefined;
+  /** Working quantity of risk-increasing buys / sells. */
+  workingBuy: number;
+  workingSell: number;
+  /** Working quantity of risk-reducing orders (exits) not yet filled. */
+  workingExit: number;
+  /** Latest price in dollars and its time (epoch ms). */
+  price: number;
+  priceTime: number;
+  /** Exposure in dollars counting working orders: max(|q + buys|, |q − sells|) × price × multiplier. */
+  exposure: number;
+  /** Signed worst-case net contributions: (q + buys) and (q − sells), in dollars. */
+  netUp: number;
+  netDown: number;
+  /** Flat with risk-increasing work: it would become a new position. */
+  pendingOpen: boolean;
+}
+
+/**
+ * The book keeps exposures by symbol, sector, gross and net, incrementally: a change to one
+ * symbol costs O(1), so a pre-trade check never walks the positions.
+ */
+export class ExposureBook {
+  readonly symbols = new Map<string, SymbolBook>();
+  readonly sectors = new Map<string, number>();
+  readonly working = new Map<string, WorkingOrder>();
+  gross = 0;
+  netUp = 0;
+  netDown = 0;
+  /** Market value of positions in dollars (signed sum of qty × price × multiplier). */
+  marketValue = 0;
+  openPositions = 0;
+  /** Symbols that are flat with risk-increasing working orders: would-be new positions. */
+  pendingOpens = 0;
+  /** Dollars reserved by risk-increasing working orders, at their valuation prices. */
+  reserved = 0;
+
+  entry(instrument: Instrument): SymbolBook {
+    let book = this.symbols.get(instrument.symbol);
+    if (book === undefined) {
+      book = {
+        symbol: instrument.symbol,
+        instrument,
+        position: undefined,
+        workingBuy: 0,
+        workingSell: 0,
+        workingExit: 0,
+        price: Number.NaN,
+        priceTime: Number.NEGATIVE_INFINITY,
+        exposure: 0,
+        netUp: 0,
+        netDown: 0,
+        pendingOpen: false,
+      };
+      this.symbols.set(instrument.symbol, book);
+      if (!this.sectors.has(instrument.sector)) this.sectors.set(instrument.sector, 0);
+    }
+    return book;
+  }
+
+  /** Recomputes one symbol's contribution and applies the difference to the totals. */
+  refresh(book: SymbolBook): void {
+    const q = book.position?.qty ?? 0;
+    const price = Number.isFinite(book.price) ? book.price : 0;
+    const mult = book.instrument.multiplier;
+    const up = (q + book.workingBuy) * price * mult;
+    const down = (q - book.workingSell) * price * mult;
+    const exposure = Math.max(Math.abs(up), Math.abs(down));
+    const dExposure = exposure - book.exposure;
+    if (dExposure !== 0) {
+      this.gross += dExposure;
+      const sector = book.instrument.sector;
+      this.sectors.set(sector, (this.sectors.get(sector) ?? 0) + dExposure);
+    }
+    this.netUp += up - book.netUp;
+    this.netDown += down - book.netDown;
+    book.exposure = exposure;
+    book.netUp = up;
+    book.netDown = down;
+  }
+
+  sectorExposure(sector: string): number {
+    return this.sectors.get(sector) ?? 0;
+  }
+
+  /** Worst-case |net| exposure in dollars counting working orders. */
+  get net(): number {
+    return Math.max(Math.abs(this.netUp), Math.abs(this.netDown));
+  }
+
+  addWorking(order: OrderIntent, effect: OrderEffect, valuationPrice: number, book: SymbolBook): void {
+    const increasesRisk = effect === 'open' || effect === 'increase' || effect === 'flip';
+    const working: WorkingOrder = {
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      remaining: order.qty,
+      increasesRisk,
+      strategy: order.strategy,
+      valuationPrice,
+    };
+    this.working.set(order.clientOrderId, working);
+    this.applyWorking(book, working, +1);
+  }
+
+  /** Reduces a working order by a filled or released quantity; removes it at zero. */
+  reduceWorking(clientOrderId: string, qty: number, book: SymbolBook): void {
+    const working = this.working.get(clientOrderId);
+    if (working === undefined) return;
+    const release = Math.min(qty, working.remaining);
+    this.applyWorking(book, working, -1);
+    working.remaining -= release;
+    if (working.remaining <= 1e-9) this.working.delete(clientOrderId);
+    else this.applyWorking(book, working, +1);
+  }
+
+  private applyWorking(book: SymbolBook, w: WorkingOrder, sign: 1 | -1): void {
+    if (!w.increasesRisk) book.workingExit += sign * w.remaining;
+    else {
+      if (w.side === 'buy') book.workingBuy += sign * w.remaining;
+      else book.workingSell += sign * w.remaining;
+      this.reserved += sign * w.remaining * w.valuationPrice * book.instrument.multiplier;
+    }
+    this.updatePendingOpen(book);
+    this.refresh(book);
+  }
+
+  /** Keeps the count of would-be new positions right after a symbol's position or work changes. */
+  updatePendingOpen(book: SymbolBook): void {
+    const pending = (book.position?.qty ?? 0) === 0 && book.workingBuy + book.workingSell > 1e-9;
+    if (pending !== book.pendingOpen) {
+      this.pendingOpens += pending ? 1 : -1;
+      book.pendingOpen = pending;
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { ClosedTrade } from './position.ts';
+import type { RiskContext } from './rule.ts';
+
+/** What a breaker does when it trips. `pause` blocks entries for a cooldown without latching. */
+export type BreakerAction = 'reducing' | 'halted' | 'pause';
+
+/** A breaker's finding: the message and numbers behind a trip. */
+export interface BreakerFinding {
+  readonly message: string;
+  readonly values: Readonly<Record<string, number | string>>;
+  /** For `pause`: epoch ms until which entries are paused. */
+  readonly pauseUntil?: number;
+}
+
+/**
+ * An account-level circuit breaker, evaluated on every mark, account update, fill and index
+ * reading. Once tripped it stays tripped (the engine latches the state) until a reset.
+ */
+export interface Breaker {
+  readonly id: string;
+  readonly code: string;
+  readonly action: BreakerAction;
+  readonly flatten: boolean;
+  evaluate(ctx: RiskContext): BreakerFinding | null;
+  /** Observes closed round trips (loss streaks). */
+  onTradeClosed?(trade: ClosedTrade): void;
+  persistState?(): unknown;
+  restore?(state: unknown): void;
+  /** Re-arms after an authorised reset. */
+  reset?(): void;
+}

@@ -1,0 +1,829 @@
+import { ExposureBook, type SymbolBook } from './book.ts';
+import type { Breaker, BreakerFinding } from './breaker.ts';
+import { buildBreakers } from './breakers/account-breakers.ts';
+import type { Clock } from './clock.ts';
+import type { RiskProfile } from './config/load-profile.ts';
+import type { Decision, Modification, OrderEffect, Violation } from './decision.ts';
+import type {
+  FillResult,
+  RiskActions,
+  RiskEngineOptions,
+  RiskEvent,
+  RiskEventListener,
+  RiskSnapshot,
+} from './engine-types.ts';
+import { NO_ACTIONS } from './engine-types.ts';
+import type { ExitRule } from './exit-rule.ts';
+import { buildExitRules, buildRegimeRule } from './exits/build-exit-rules.ts';
+import { evaluateExits, makeTick } from './exits/evaluate-exits.ts';
+import { Atr } from './indicators/atr.ts';
+import { RealizedVolatility } from './indicators/realized-volatility.ts';
+import { type Instrument, stock, UNKNOWN_SECTOR } from './instrument.ts';
+import type { AccountSnapshot, Fill, MarketEvent } from './market.ts';
+import type { OrderIntent } from './order.ts';
+import { applyFill } from './portfolio.ts';
+import type { ClosedTrade } from './position.ts';
+import type { CheckInput, PreTradeRule, RiskContext } from './rule.ts';
+import { buildPreTradeRules } from './rules/build-rules.ts';
+import { violation } from './rules/limits.ts';
+import { sessionDate } from './session.ts';
+import type { BreakerTrip, PersistedRiskState, RiskStateStore } from './state-store.ts';
+import {
+  INITIAL_TRADING_STATE,
+  isMoreSevere,
+  type TradingState,
+  type TradingStateRecord,
+} from './trading-state.ts';
+
+const ACCEPTED: Readonly<Record<OrderEffect, Decision>> = {
+  open: Object.freeze({ kind: 'accept', effect: 'open' }),
+  increase: Object.freeze({ kind: 'accept', effect: 'increase' }),
+  reduce: Object.freeze({ kind: 'accept', effect: 'reduce' }),
+  close: Object.freeze({ kind: 'accept', effect: 'close' }),
+  flip: Object.freeze({ kind: 'accept', effect: 'flip' }),
+};
+
+interface SymbolIndicators {
+  atr: Atr;
+  rv: RealizedVolatility;
+}
+
+/**
+ * The risk engine: owns the trading state and runs the rules. The same class runs in a
+ * backtest, inside a strategy and in the gateway; only the clock, broker and store differ.
+ *
+ * Hooks: {@link RiskEngine.validateOrder} before any broker call, {@link RiskEngine.onMarket}
+ * for prices and index levels, {@link RiskEngine.onFill} for executions and
+ * {@link RiskEngine.onAccount} for broker account figures.
+ */
+export class RiskEngine implements RiskContext {
+  readonly profile: RiskProfile;
+  readonly book = new ExposureBook();
+  readonly #clock: Clock;
+  readonly #store: RiskStateStore | undefined;
+  readonly #rules: PreTradeRule[];
+  readonly #exitRules: ExitRule[];
+  readonly #breakers: Breaker[];
+  readonly #instrumentLookup: (symbol: string) => Instrument | undefined;
+  readonly #listeners: RiskEventListener[] = [];
+  readonly #input: CheckInput;
+  readonly #indicators = new Map<string, SymbolIndicators>();
+  readonly #indexLevels = new Map<string, number>();
+  readonly #seenExecutions = new Set<string>();
+  readonly #tripped = new Map<string, BreakerTrip>();
+  readonly #disabledStrategies = new Map<string, string>();
+  readonly #pending = new Set<Promise<unknown>>();
+  #state: TradingStateRecord = INITIAL_TRADING_STATE;
+  #cash: number;
+  #accountBuyingPower: number | undefined;
+  #peak: number;
+  #dayStart: { sessionDate: string; equity: number } | null = null;
+  #pause = { until: 0, code: '', reason: '' };
+  #storeError: unknown;
+
+  constructor(options: RiskEngineOptions) {
+    this.profile = options.profile;
+    this.#clock = options.clock;
+    this.#store = options.store;
+    this.#cash = options.profile.startingEquity;
+    this.#peak = options.profile.startingEquity;
+    this.#rules = [
+      ...(options.replaceRules ? [] : buildPreTradeRules(options.profile)),
+      ...(options.rules ?? []),
+    ];
+    this.#exitRules = [...buildExitRules(options.profile.exits), ...(options.exitRules ?? [])];
+    if (options.profile.regime) this.#exitRules.push(buildRegimeRule(options.profile.regime));
+    this.#breakers = [...buildBreakers(options.profile.breakers), ...(options.breakers ?? [])];
+    this.#instrumentLookup = makeLookup(options, options.profile.sectors);
+    this.#input = {
+      order: undefined as unknown as OrderIntent,
+      effect: 'open',
+      instrument: undefined,
+      book: undefined,
+      referencePrice: Number.NaN,
+      referenceAgeMs: Number.POSITIVE_INFINITY,
+      valuationPrice: Number.NaN,
+      notional: 0,
+      symbolExposureAfter: 0,
+      exposureIncrease: 0,
+      positionQtyAfter: 0,
+    };
+  }
+
+  /** Builds an engine and restores its persisted state from the store before returning it. */
+  static async create(options: RiskEngineOptions): Promise<RiskEngine> {
+    const engine = new RiskEngine(options);
+    if (options.store !== undefined) engine.restore(await options.store.load());
+    return engine;
+  }
+
+  // ---- RiskContext -------------------------------------------------------------------------
+
+  now(): number {
+    return this.#clock.now();
+  }
+  get tradingState(): TradingState {
+    return this.#state.state;
+  }
+  get equity(): number {
+    return this.#cash + this.book.marketValue;
+  }
+  get peakEquity(): number {
+    return this.#peak;
+  }
+  get dayStartEquity(): number {
+    return this.#dayStart?.equity ?? Number.NaN;
+  }
+  get buyingPower(): number {
+    return this.#accountBuyingPower ?? Math.max(0, this.#cash);
+  }
+  get pause() {
+    return this.#pause;
+  }
+  basisEquity(): number {
+    const basis = this.profile.exposureBasis;
+    return basis === 'starting' ? this.profile.startingEquity : basis === 'peak' ? this.#peak : this.equity;
+  }
+  atr(symbol: string): number {
+    return this.#indicators.get(symbol)?.atr.value ?? Number.NaN;
+  }
+  realizedVolatility(symbol: string): number {
+    return this.#indicators.get(symbol)?.rv.annualized() ?? Number.NaN;
+  }
+  indexLevel(name: string): number {
+    return this.#indexLevels.get(name) ?? Number.NaN;
+  }
+  isStrategyDisabled(strategy: string | undefined): boolean {
+    return this.#disabledStrategies.size > 0 && this.#disabledStrategies.has(strategy ?? '(none)');
+  }
+
+  /** The instrument for a symbol, or undefined when unknown. */
+  instrument(symbol: string): Instrument | undefined {
+    return this.book.symbols.get(symbol)?.instrument ?? this.#instrumentLookup(symbol);
+  }
+
+  // ---- pre-trade ---------------------------------------------------------------------------
+
+  /**
+   * Checks an order against every rule. Accepted orders (unless `dryRun`) are reserved as
+   * working orders so later checks count them. Never throws: an exception inside a rule is a
+   * `RULE_ERROR` denial.
+   */
+  validateOrder(order: OrderIntent, options?: { readonly dryRun?: boolean }): Decision {
+    const input = this.#input;
+    const entry = this.#prepare(order);
+    let modifications: Modification[] | undefined;
+    let current = order;
+    const reducing = input.effect === 'reduce' || input.effect === 'close';
+    if (!reducing) {
+      for (const rule of this.#rules) {
+        if (rule.adjust === undefined) continue;
+        try {
+          const adjusted = rule.adjust(current, input, this);
+          if (adjusted !== null) {
+            current = adjusted.order;
+            (modifications ??= []).push(...adjusted.modifications);
+            this.#prepare(current);
+          }
+        } catch (error) {
+          return this.#deny(order, input.effect, [ruleError(rule.id, error)], options?.dryRun === true);
+        }
+      }
+    }
+    let violations: Violation[] | undefined;
+    for (const rule of this.#rules) {
+      if (reducing && rule.scope === 'entries') continue;
+      let found: Violation | null;
+      try {
+        found = rule.check(input, this);
+      } catch (error) {
+        found = ruleError(rule.id, error);
+      }
+      if (found !== null) (violations ??= []).push(found);
+    }
+    if (!reducing && this.#storeError !== undefined) {
+      (violations ??= []).push(
+        violation('STORE_UNAVAILABLE', 'store', { reason: describe(this.#storeError) }),
+      );
+    }
+    const dryRun = options?.dryRun === true;
+    if (violations !== undefined) return this.#deny(current, input.effect, violations, dryRun);
+    if (!dryRun) {
+      if (entry !== undefined) this.book.addWorking(current, input.effect, input.valuationPrice, entry);
+      for (const rule of this.#rules) rule.onAccepted?.(input, this);
+    }
+    const decision: Decision =
+      modifications === undefined
+        ? ACCEPTED[input.effect]
+        : { kind: 'accept-modified', order: current, original: order, modifications, effect: input.effect };
+    if (this.#listeners.length > 0) this.#emit({ type: 'decision', decision, dryRun, time: this.now() });
+    return decision;
+  }
+
+  #deny(order: OrderIntent, effect: OrderEffect, violations: Violation[], dryRun: boolean): Decision {
+    const decision: Decision = { kind: 'deny', order, violations, effect };
+    if (this.#listeners.length > 0) this.#emit({ type: 'decision', decision, dryRun, time: this.now() });
+    return decision;
+  }
+
+  /** Fills the reused check input for an order; returns the symbol's book entry if known. */
+  #prepare(order: OrderIntent): SymbolBook | undefined {
+    const input = this.#input;
+    input.order = order;
+    const instrument = this.instrument(order.symbol);
+    input.instrument = instrument;
+    const entry = instrument === undefined ? undefined : this.book.entry(instrument);
+    input.book = entry;
+    const q = entry?.position?.qty ?? 0;
+    const signed = order.side === 'buy' ? order.qty : -order.qty;
+    input.effect = classifyEffect(q, signed, entry?.workingExit ?? 0);
+    const price = entry?.price ?? Number.NaN;
+    input.referencePrice = price;
+    input.referenceAgeMs =
+      entry === undefined || !Number.isFinite(entry.priceTime)
+        ? Number.POSITIVE_INFINITY
+        : this.now() - entry.priceTime;
+    const valuation = order.limitPrice ?? order.stopPrice ?? price;
+    input.valuationPrice = valuation;
+    const mult = instrument?.multiplier ?? 1;
+    input.notional = order.qty * valuation * mult;
+    if (entry === undefined) {
+      input.symbolExposureAfter = input.notional;
+      input.exposureIncrease = input.notional;
+      input.positionQtyAfter = signed;
+      return undefined;
+    }
+    const mark = Number.isFinite(price) ? price : valuation;
+    const buys = entry.workingBuy + Math.max(signed, 0);
+    const sells = entry.workingSell + (signed < 0 ? -signed : 0);
+    const after = Math.max(Math.abs((q + buys) * mark * mult), Math.abs((q - sells) * mark * mult));
+    input.symbolExposureAfter = after;
+    input.exposureIncrease = Math.max(0, after - entry.exposure);
+    input.positionQtyAfter = signed > 0 ? q + buys : q - sells;
+    return entry;
+  }
+
+  /** Releases the unfilled rest of a working order (canceled, rejected, expired or done). */
+  onOrderClosed(clientOrderId: string): void {
+    const working = this.book.working.get(clientOrderId);
+    if (working === undefined) return;
+    const entry = this.book.symbols.get(working.symbol);
+    if (entry !== undefined) this.book.reduceWorking(clientOrderId, working.remaining, entry);
+  }
+
+  // ---- fills -------------------------------------------------------------------------------
+
+  /** Applies an execution: position, P&L, exposures, entry levels, counters and breakers. */
+  onFill(fill: Fill): FillResult {
+    if (this.#seenExecutions.has(fill.executionId)) {
+      return {
+        applied: false,
+        position: this.book.symbols.get(fill.symbol)?.position,
+        closedTrade: undefined,
+        ...NO_ACTIONS,
+      };
+    }
+    this.#seenExecutions.add(fill.executionId);
+    const instrument =
+      this.instrument(fill.symbol) ?? stock(fill.symbol, this.profile.sectors[fill.symbol] ?? UNKNOWN_SECTOR);
+    const entry = this.book.entry(instrument);
+    if (fill.clientOrderId !== undefined) this.book.reduceWorking(fill.clientOrderId, fill.qty, entry);
+    const { outcome, cashDelta } = applyFill(this.book, entry, fill, 'manual');
+    this.#cash += cashDelta;
+    const updates: RiskActions['updates'][number][] = [];
+    const position = outcome.position;
+    if (outcome.opened && position !== undefined) {
+      const update = this.#applyEntryLevels(position, instrument);
+      if (update !== undefined) updates.push(update);
+    }
+    const trips: BreakerTrip[] = [];
+    const exits: RiskActions['exits'][number][] = [];
+    if (outcome.closedTrade !== undefined) this.#onTradeClosed(outcome.closedTrade);
+    for (const rule of this.#rules) {
+      const effect = rule.onFill?.(fill, this);
+      if (effect?.disableStrategy !== undefined)
+        this.#disableStrategy(effect.disableStrategy.strategy, effect.disableStrategy.reason);
+    }
+    this.#afterEquityChange(fill.time, trips, exits);
+    const result: FillResult = {
+      applied: true,
+      position,
+      closedTrade: outcome.closedTrade,
+      exits,
+      updates,
+      trips,
+    };
+    if (this.#listeners.length > 0) this.#emit({ type: 'fill', fill, result });
+    return result;
+  }
+
+  #applyEntryLevels(position: NonNullable<SymbolBook['position']>, instrument: Instrument) {
+    let stop: number | undefined;
+    let target: number | undefined;
+    const long = position.qty > 0;
+    const ids: string[] = [];
+    for (const rule of this.#exitRules) {
+      const levels = rule.onEntry?.(position, instrument, this);
+      if (!levels) continue;
+      ids.push(rule.id);
+      if (levels.stop !== undefined) {
+        stop =
+          stop === undefined ? levels.stop : long ? Math.max(stop, levels.stop) : Math.min(stop, levels.stop);
+        // R is defined by the stop as soon as one exists, so R-based targets can use it.
+        position.initialRisk = Math.abs(position.avgPrice - stop);
+      }
+      if (levels.target !== undefined) target ??= levels.target;
+    }
+    if (stop === undefined && target === undefined) return undefined;
+    position.stop = stop;
+    position.target = target;
+    position.stopSetAt = position.entryTime;
+    return { symbol: position.symbol, stop, target, ruleId: ids.join(','), reason: 'levels set at entry' };
+  }
+
+  /**
+   * Sets the protective levels of a position from outside (e.g. the stop the broker holds
+   * from a bracket). Stops only tighten unless `force` is set.
+   */
+  setProtection(symbol: string, levels: { stop?: number; target?: number }, force = false): void {
+    const position = this.book.symbols.get(symbol)?.position;
+    if (position === undefined) return;
+    if (levels.stop !== undefined) {
+      const long = position.qty > 0;
+      const tighter =
+        position.stop === undefined || (long ? levels.stop > position.stop : levels.stop < position.stop);
+      if (force || tighter) {
+        position.stop = levels.stop;
+        position.stopSetAt = this.now();
+        position.initialRisk ??= Math.abs(position.avgPrice - levels.stop);
+      }
+    }
+    if (levels.target !== undefined) position.target = levels.target;
+  }
+
+  #onTradeClosed(trade: ClosedTrade): void {
+    for (const breaker of this.#breakers) breaker.onTradeClosed?.(trade);
+    this.#saveCounters();
+  }
+
+  // ---- market ------------------------------------------------------------------------------
+
+  /** Handles a price, index level or split: marks, indicators, exit rules and breakers. */
+  onMarket(event: MarketEvent): RiskActions {
+    if (event.kind === 'index') {
+      this.#indexLevels.set(event.name, event.value);
+      return this.#evaluateBreakers(event.time);
+    }
+    if (event.kind === 'split') {
+      this.#onSplit(event.symbol, event.ratio);
+      return NO_ACTIONS;
+    }
+    const instrument = this.instrument(event.symbol);
+    if (instrument === undefined) return NO_ACTIONS;
+    const entry = this.book.entry(instrument);
+    const tick = makeTick(event);
+    if (!(tick.close > 0) || !Number.isFinite(tick.close)) return NO_ACTIONS; // bad data never marks
+    this.#rollSession(tick.time);
+    const mult = instrument.multiplier;
+    const position = entry.position;
+    if (position !== undefined && Number.isFinite(entry.price)) {
+      this.book.marketValue += (tick.close - entry.price) * position.qty * mult;
+    }
+    entry.price = tick.close;
+    entry.priceTime = tick.time;
+    this.book.refresh(entry);
+    if (tick.isBar) this.#updateIndicators(event.symbol, tick.high, tick.low, tick.close);
+    let exits: RiskActions['exits'] | undefined;
+    let updates: RiskActions['updates'] | undefined;
+    if (position !== undefined) {
+      position.lastPrice = tick.close;
+      const found = evaluateExits(position, tick, this.#exitRules, this);
+      if (found !== undefined) {
+        exits = found.exits;
+        updates = found.updates;
+        if (this.#listeners.length > 0) for (const exit of found.exits) this.#emit({ type: 'exit', exit });
+      }
+    }
+    const breakerActions = this.#evaluateBreakers(tick.time);
+    if (exits === undefined && updates === undefined) return breakerActions;
+    return {
+      exits: breakerActions.exits.length > 0 ? [...(exits ?? []), ...breakerActions.exits] : (exits ?? []),
+      updates: updates ?? [],
+      trips: breakerActions.trips,
+    };
+  }
+
+  #updateIndicators(symbol: string, high: number, low: number, close: number): void {
+    let ind = this.#indicators.get(symbol);
+    if (ind === undefined) {
+      const cfg = this.profile.indicators;
+      ind = {
+        atr: new Atr(cfg.atrPeriod, cfg.atrMethod),
+        rv: new RealizedVolatility(cfg.realizedVolatilityWindow),
+      };
+      this.#indicators.set(symbol, ind);
+    }
+    ind.atr.update(high, low, close);
+    ind.rv.update(close);
+  }
+
+  /** Rescales everything priced in the symbol so the split gap triggers nothing. */
+  #onSplit(symbol: string, ratio: number): void {
+    if (!(ratio > 0) || ratio === 1) return;
+    const entry = this.book.symbols.get(symbol);
+    this.#indicators.get(symbol)?.atr.adjustForSplit(ratio);
+    this.#indicators.get(symbol)?.rv.adjustForSplit(ratio);
+    if (entry === undefined) return;
+    const position = entry.position;
+    if (position !== undefined) {
+      position.qty *= ratio;
+      position.avgPrice /= ratio;
+      position.lastPrice /= ratio;
+      position.mfe /= ratio;
+      position.mae /= ratio;
+      if (position.stop !== undefined) position.stop /= ratio;
+      if (position.target !== undefined) position.target /= ratio;
+      if (position.initialRisk !== undefined) position.initialRisk /= ratio;
+      for (const key of Object.keys(position.ruleState)) {
+        if (key.endsWith('.best')) position.ruleState[key]! /= ratio;
+        if (key === 'entry.maxQty' || key === 'partial.entryQty') position.ruleState[key]! *= ratio;
+      }
+    }
+    // Market value is unchanged by a split: qty × ratio at price ÷ ratio.
+    if (Number.isFinite(entry.price)) entry.price /= ratio;
+    this.book.refresh(entry);
+  }
+
+  /** Starts a new trading day at the first event of a new New York session date. */
+  #rollSession(time: number): void {
+    const date = sessionDate(time);
+    if (this.#dayStart !== null && this.#dayStart.sessionDate >= date) return;
+    const dayStart = { sessionDate: date, equity: this.equity };
+    this.#dayStart = dayStart;
+    const store = this.#store;
+    if (store !== undefined) {
+      this.#track(
+        store.saveDayStart(dayStart, time).then((stored) => {
+          // Another process may have recorded the session first: its value wins.
+          if (this.#dayStart?.sessionDate === stored.sessionDate) this.#dayStart = { ...stored };
+        }),
+      );
+    }
+  }
+
+  // ---- account -----------------------------------------------------------------------------
+
+  /** Takes the broker's account figures as the truth for equity and buying power. */
+  onAccount(snapshot: AccountSnapshot): RiskActions {
+    if (!Number.isFinite(snapshot.equity) || !Number.isFinite(snapshot.buyingPower)) return NO_ACTIONS;
+    this.#rollSession(snapshot.time);
+    this.#cash = snapshot.equity - this.book.marketValue;
+    this.#accountBuyingPower = snapshot.buyingPower;
+    return this.#evaluateBreakers(snapshot.time);
+  }
+
+  #afterEquityChange(time: number, trips: BreakerTrip[], exits: RiskActions['exits'][number][]): void {
+    const actions = this.#evaluateBreakers(time);
+    trips.push(...actions.trips);
+    exits.push(...actions.exits);
+  }
+
+  // ---- breakers and the latch -------------------------------------------------------------
+
+  #evaluateBreakers(time: number): RiskActions {
+    const equity = this.equity;
+    if (equity > this.#peak) {
+      this.#peak = equity;
+      const store = this.#store;
+      if (store !== undefined) {
+        this.#track(
+          store.raisePeakEquity(equity, time).then((stored) => {
+            if (stored > this.#peak) this.#peak = stored;
+          }),
+        );
+      }
+    }
+    let actions: { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } | undefined;
+    for (const breaker of this.#breakers) {
+      if (this.#tripped.has(breaker.id)) continue;
+      let finding: BreakerFinding | null;
+      try {
+        finding = breaker.evaluate(this);
+      } catch (error) {
+        finding = {
+          message: `${breaker.code}: breaker threw (${describe(error)}); tripping to fail closed`,
+          values: {},
+        };
+      }
+      if (finding === null) continue;
+      actions ??= { exits: [], trips: [] };
+      const trip = this.#trip(breaker, finding, time);
+      actions.trips.push(trip);
+      if (breaker.flatten) actions.exits.push(...this.flattenSignals('breaker_flatten', time));
+    }
+    return actions === undefined ? NO_ACTIONS : { exits: actions.exits, updates: [], trips: actions.trips };
+  }
+
+  #trip(breaker: Breaker, finding: BreakerFinding, time: number): BreakerTrip {
+    const action = breaker.action === 'pause' ? 'reducing' : breaker.action;
+    const trip: BreakerTrip = {
+      breakerId: breaker.id,
+      code: breaker.code,
+      action,
+      flatten: breaker.flatten,
+      message: finding.message,
+      values: finding.values,
+      at: time,
+    };
+    if (breaker.action === 'pause') {
+      this.#pause = {
+        until: finding.pauseUntil ?? time,
+        code: `${breaker.code}_COOLDOWN`,
+        reason: finding.message,
+      };
+      this.#persistState(this.#state, trip);
+    } else {
+      this.#tripped.set(breaker.id, trip);
+      this.#moveState(breaker.action, breaker.code, finding.message, 'engine', time, trip);
+    }
+    this.#saveCounters();
+    if (this.#listeners.length > 0) this.#emit({ type: 'trip', trip });
+    return trip;
+  }
+
+  #moveState(
+    state: TradingState,
+    code: string,
+    reason: string,
+    by: string,
+    at: number,
+    trip?: BreakerTrip,
+  ): void {
+    const previous = this.#state;
+    const next = isMoreSevere(state, previous.state) ? { state, code, reason, by, at } : previous;
+    if (next === previous && trip === undefined) return;
+    this.#state = next;
+    this.#persistState(next, trip);
+    if (next !== previous && this.#listeners.length > 0)
+      this.#emit({ type: 'state', record: next, previous });
+  }
+
+  #persistState(record: TradingStateRecord, trip?: BreakerTrip): void {
+    if (this.#store !== undefined) this.#track(this.#store.saveTradingState(record, trip));
+  }
+
+  /** Exit signals that flatten every open position at market. */
+  flattenSignals(
+    reason: 'breaker_flatten' | 'kill_switch' | 'manual',
+    time = this.now(),
+  ): RiskActions['exits'][number][] {
+    const exits: RiskActions['exits'][number][] = [];
+    for (const entry of this.book.symbols.values()) {
+      const p = entry.position;
+      if (p === undefined || p.qty === 0) continue;
+      exits.push({
+        symbol: p.symbol,
+        side: p.qty > 0 ? 'sell' : 'buy',
+        qty: Math.abs(p.qty),
+        reason,
+        price: undefined,
+        rules: [reason],
+        time,
+      });
+    }
+    return exits;
+  }
+
+  /**
+   * The kill switch: halts the account (latched until a reset) and, with `flatten`, returns
+   * exits for every position. The caller cancels working orders at the broker.
+   */
+  kill(by: string, reason: string, options: { readonly flatten?: boolean } = {}): RiskActions {
+    const time = this.now();
+    const trip: BreakerTrip = {
+      breakerId: 'kill-switch',
+      code: 'KILL_SWITCH',
+      action: 'halted',
+      flatten: options.flatten === true,
+      message: `KILL_SWITCH: by=${by} reason=${reason}`,
+      values: { by, reason },
+      at: time,
+    };
+    this.#tripped.set('kill-switch', trip);
+    const previous = this.#state;
+    const record: TradingStateRecord = { state: 'halted', code: 'KILL_SWITCH', reason, by, at: time };
+    this.#state = record;
+    this.#persistState(record, trip);
+    if (this.#listeners.length > 0) {
+      this.#emit({ type: 'trip', trip });
+      this.#emit({ type: 'state', record, previous });
+    }
+    return {
+      exits: options.flatten ? this.flattenSignals('kill_switch', time) : [],
+      updates: [],
+      trips: [trip],
+    };
+  }
+
+  /**
+   * An authorised reset: back to `active`, breakers re-armed, disabled strategies re-enabled
+   * and pauses lifted. `by` and `reason` are required and recorded.
+   */
+  reset(by: string, reason: string): TradingStateRecord {
+    if (by.trim() === '' || reason.trim() === '')
+      throw new Error('reset needs a non-empty `by` and `reason`');
+    const previous = this.#state;
+    const record: TradingStateRecord = { state: 'active', code: 'RESET', reason, by, at: this.now() };
+    this.#state = record;
+    this.#tripped.clear();
+    this.#disabledStrategies.clear();
+    this.#pause = { until: 0, code: '', reason: '' };
+    for (const breaker of this.#breakers) breaker.reset?.();
+    for (const rule of this.#rules) rule.reset?.();
+    this.#persistState(record);
+    this.#saveCounters();
+    if (this.#listeners.length > 0) this.#emit({ type: 'state', record, previous });
+    return record;
+  }
+
+  #disableStrategy(strategy: string, reason: string): void {
+    this.#disabledStrategies.set(strategy, reason);
+    this.#saveCounters();
+    if (this.#listeners.length > 0)
+      this.#emit({ type: 'strategy-disabled', strategy, reason, time: this.now() });
+  }
+
+  // ---- persistence -------------------------------------------------------------------------
+
+  #saveCounters(): void {
+    const store = this.#store;
+    if (store === undefined) return;
+    const breakers: Record<string, unknown> = {};
+    for (const b of this.#breakers) if (b.persistState) breakers[b.id] = b.persistState();
+    const value = {
+      tripped: [...this.#tripped.values()],
+      disabledStrategies: [...this.#disabledStrategies],
+      pause: this.#pause,
+      breakers,
+    };
+    this.#track(store.saveCounter('engine', value, this.now()));
+  }
+
+  /** Restores persisted state (latch, peak, day start, counters) after a restart. */
+  restore(state: PersistedRiskState): void {
+    this.#state = state.tradingState;
+    if (state.peakEquity !== null && state.peakEquity > this.#peak) this.#peak = state.peakEquity;
+    if (state.dayStart !== null) this.#dayStart = { ...state.dayStart };
+    const saved = state.counters.engine as
+      | {
+          tripped?: BreakerTrip[];
+          disabledStrategies?: [string, string][];
+          pause?: { until: number; code: string; reason: string };
+          breakers?: Record<string, unknown>;
+        }
+      | undefined;
+    if (saved === undefined) return;
+    for (const trip of saved.tripped ?? []) this.#tripped.set(trip.breakerId, trip);
+    for (const [strategy, reason] of saved.disabledStrategies ?? [])
+      this.#disabledStrategies.set(strategy, reason);
+    if (saved.pause !== undefined) this.#pause = saved.pause;
+    for (const b of this.#breakers)
+      if (b.restore && saved.breakers?.[b.id] !== undefined) b.restore(saved.breakers[b.id]);
+  }
+
+  #track(promise: Promise<unknown>): void {
+    const tracked = promise.then(
+      () => {
+        this.#storeError = undefined;
+      },
+      (error: unknown) => {
+        this.#storeError = error;
+        if (this.#listeners.length > 0) this.#emit({ type: 'store-error', error, time: this.now() });
+      },
+    );
+    this.#pending.add(tracked);
+    void tracked.finally(() => this.#pending.delete(tracked));
+  }
+
+  /** Resolves when every state write issued so far is durable (or has failed). */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+  }
+
+  /** True while the last store write failed: new entries are denied with STORE_UNAVAILABLE. */
+  get storeAvailable(): boolean {
+    return this.#storeError === undefined;
+  }
+
+  // ---- events and snapshot -----------------------------------------------------------------
+
+  /** Subscribes to engine events; returns the unsubscribe function. */
+  subscribe(listener: RiskEventListener): () => void {
+    this.#listeners.push(listener);
+    return () => {
+      const i = this.#listeners.indexOf(listener);
+      if (i >= 0) this.#listeners.splice(i, 1);
+    };
+  }
+
+  #emit(event: RiskEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must never change a risk decision.
+      }
+    }
+  }
+
+  /** A read-only copy of the whole risk state. */
+  snapshot(): RiskSnapshot {
+    const bySymbol: Record<string, number> = {};
+    const positions = [];
+    for (const entry of this.book.symbols.values()) {
+      if (entry.exposure !== 0) bySymbol[entry.symbol] = entry.exposure;
+      if (entry.position !== undefined)
+        positions.push({ ...entry.position, ruleState: { ...entry.position.ruleState } });
+    }
+    const equity = this.equity;
+    return {
+      time: this.now(),
+      mode: this.profile.mode,
+      tradingState: this.#state,
+      equity,
+      cash: this.#cash,
+      buyingPower: this.buyingPower,
+      startingEquity: this.profile.startingEquity,
+      peakEquity: this.#peak,
+      dayStart: this.#dayStart,
+      dailyPnl: this.#dayStart === null ? 0 : equity - this.#dayStart.equity,
+      drawdownPercent: this.#peak > 0 ? ((this.#peak - equity) / this.#peak) * 100 : 0,
+      exposure: {
+        basis: this.basisEquity(),
+        gross: this.book.gross,
+        net: this.book.net,
+        bySymbol,
+        bySector: Object.fromEntries([...this.book.sectors].filter(([, v]) => v !== 0)),
+      },
+      positions,
+      workingOrders: [...this.book.working.values()].map((w) => ({
+        clientOrderId: w.clientOrderId,
+        symbol: w.symbol,
+        side: w.side,
+        remaining: w.remaining,
+        increasesRisk: w.increasesRisk,
+      })),
+      trippedBreakers: [...this.#tripped.values()],
+      breakers: this.#breakers.map((b) => ({
+        id: b.id,
+        code: b.code,
+        action: b.action,
+        tripped: this.#tripped.has(b.id),
+      })),
+      disabledStrategies: [...this.#disabledStrategies.keys()],
+      pause: this.#pause.until > this.now() ? { ...this.#pause } : null,
+      storeAvailable: this.storeAvailable,
+    };
+  }
+}
+
+/** How an order relates to the position: open, increase, reduce, close or flip. */
+export function classifyEffect(
+  positionQty: number,
+  signedOrderQty: number,
+  workingExitQty: number,
+): OrderEffect {
+  if (positionQty === 0) return 'open';
+  if (Math.sign(signedOrderQty) === Math.sign(positionQty)) return 'increase';
+  // Other exits already working would close part of the position first.
+  const available = Math.abs(positionQty) - workingExitQty;
+  const qty = Math.abs(signedOrderQty);
+  if (qty < available - 1e-9) return 'reduce';
+  if (Math.abs(qty - available) <= 1e-9) return 'close';
+  return 'flip';
+}
+
+function ruleError(ruleId: string, error: unknown): Violation {
+  return violation('RULE_ERROR', ruleId, { rule: ruleId, error: describe(error) });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function makeLookup(
+  options: RiskEngineOptions,
+  sectors: Readonly<Record<string, string>>,
+): (symbol: string) => Instrument | undefined {
+  const source = options.instruments;
+  const withSector = (i: Instrument | undefined): Instrument | undefined => {
+    if (i === undefined || i.sector !== UNKNOWN_SECTOR) return i;
+    const sector = sectors[i.symbol];
+    return sector === undefined ? i : { ...i, sector };
+  };
+  if (source === undefined) return () => undefined;
+  if (typeof source === 'function') return (symbol) => withSector(source(symbol));
+  const map = new Map<string, Instrument>();
+  for (const i of source) map.set(i.symbol, withSector(i)!);
+  return (symbol) => map.get(symbol);
+}

@@ -1,0 +1,42 @@
+import type { PreTradeRule } from '../rule.ts';
+import { violation } from './limits.ts';
+
+/**
+ * Denies a client order id already accepted within the window, so a retried request can
+ * never create a second order. Applies to every order, exits included: a duplicate exit
+ * is still a duplicate.
+ */
+export function duplicateOrderRule(windowMs: number): PreTradeRule {
+  const seen = new Map<string, number>();
+  let lastPrune = 0;
+  return {
+    id: 'duplicate-order',
+    scope: 'all',
+    check(input, ctx) {
+      const at = seen.get(input.order.clientOrderId);
+      if (at !== undefined && ctx.now() - at < windowMs) {
+        return violation('DUPLICATE_CLIENT_ORDER_ID', this.id, { clientOrderId: input.order.clientOrderId });
+      }
+      return null;
+    },
+    onAccepted(input, ctx) {
+      const now = ctx.now();
+      seen.set(input.order.clientOrderId, now);
+      // Prune expired ids at most once per window so the map stays bounded.
+      if (now - lastPrune > windowMs) {
+        for (const [id, t] of seen) if (now - t >= windowMs) seen.delete(id);
+        lastPrune = now;
+      }
+    },
+    persistState() {
+      return [...seen];
+    },
+    restore(state) {
+      if (!Array.isArray(state)) return;
+      for (const entry of state) {
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'number')
+          seen.set(entry[0], entry[1]);
+      }
+    },
+  };
+}

@@ -1,0 +1,140 @@
+import type { Limit } from '../config/profile-schema.ts';
+import { UNKNOWN_SECTOR } from '../instrument.ts';
+import type { PreTradeRule } from '../rule.ts';
+import { exceeds, resolveLimit, violation } from './limits.ts';
+
+/** Caps one symbol's exposure, counting working orders, in percent of the basis and/or dollars. */
+export function symbolExposureRule(limit: Limit): PreTradeRule {
+  return {
+    id: 'symbol-exposure',
+    scope: 'entries',
+    check(input, ctx) {
+      const max = resolveLimit(limit, ctx.basisEquity());
+      return exceeds(input.symbolExposureAfter, max)
+        ? violation('SYMBOL_EXPOSURE_EXCEEDED', this.id, {
+            symbol: input.order.symbol,
+            exposure: input.symbolExposureAfter,
+            limit: max,
+          })
+        : null;
+    },
+  };
+}
+
+/**
+ * Caps a sector's exposure, counting working orders. Symbols without a sector fall in
+ * `Unknown`, which has its own limit (by default the tighter of the sector and symbol limits).
+ */
+export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit | undefined): PreTradeRule {
+  return {
+    id: 'sector-exposure',
+    scope: 'entries',
+    check(input, ctx) {
+      const sector = input.instrument?.sector ?? UNKNOWN_SECTOR;
+      const applicable = sector === UNKNOWN_SECTOR ? (unknownLimit ?? limit) : limit;
+      if (applicable === undefined) return null;
+      const max = resolveLimit(applicable, ctx.basisEquity());
+      const after = ctx.book.sectorExposure(sector) + input.exposureIncrease;
+      return exceeds(after, max)
+        ? violation('SECTOR_EXPOSURE_EXCEEDED', this.id, { sector, exposure: after, limit: max })
+        : null;
+    },
+  };
+}
+
+/** Caps gross exposure (sum of |exposure| over symbols, working orders counted). */
+export function grossExposureRule(limit: Limit): PreTradeRule {
+  return {
+    id: 'gross-exposure',
+    scope: 'entries',
+    check(input, ctx) {
+      const max = resolveLimit(limit, ctx.basisEquity());
+      const after = ctx.book.gross + input.exposureIncrease;
+      return exceeds(after, max)
+        ? violation('GROSS_EXPOSURE_EXCEEDED', this.id, { exposure: after, limit: max })
+        : null;
+    },
+  };
+}
+
+/** Caps worst-case |net| exposure (long minus short, working orders counted). */
+export function netExposureRule(limit: Limit): PreTradeRule {
+  return {
+    id: 'net-exposure',
+    scope: 'entries',
+    check(input, ctx) {
+      const max = resolveLimit(limit, ctx.basisEquity());
+      const book = ctx.book;
+      const delta = input.notional * (input.order.side === 'buy' ? 1 : -1);
+      const after = Math.max(
+        Math.abs(book.netUp + Math.max(delta, 0)),
+        Math.abs(book.netDown + Math.min(delta, 0)),
+      );
+      return exceeds(after, max)
+        ? violation('NET_EXPOSURE_EXCEEDED', this.id, { exposure: after, limit: max })
+        : null;
+    },
+  };
+}
+
+/** Caps the position per symbol in shares and/or dollars, counting working orders. */
+export function positionLimitRule(
+  maxQuantity: number | undefined,
+  maxNotional: Limit | undefined,
+): PreTradeRule {
+  return {
+    id: 'position-limit',
+    scope: 'entries',
+    check(input, ctx) {
+      const qty = Math.abs(input.positionQtyAfter);
+      if (maxQuantity !== undefined && exceeds(qty, maxQuantity)) {
+        return violation('POSITION_QUANTITY_EXCEEDED', this.id, {
+          symbol: input.order.symbol,
+          qty,
+          limit: maxQuantity,
+        });
+      }
+      if (maxNotional !== undefined) {
+        const max = resolveLimit(maxNotional, ctx.basisEquity());
+        const value = qty * input.valuationPrice * (input.instrument?.multiplier ?? 1);
+        if (exceeds(value, max)) {
+          return violation('POSITION_NOTIONAL_EXCEEDED', this.id, {
+            symbol: input.order.symbol,
+            notional: value,
+            limit: max,
+          });
+        }
+      }
+      return null;
+    },
+  };
+}
+
+/** Caps the number of open positions, counting flat symbols with working entries. */
+export function maxOpenPositionsRule(maxOpen: number): PreTradeRule {
+  return {
+    id: 'max-open-positions',
+    scope: 'entries',
+    check(input, ctx) {
+      if (input.effect !== 'open' || input.book?.pendingOpen === true) return null;
+      const open = ctx.book.openPositions + ctx.book.pendingOpens;
+      return open + 1 > maxOpen ? violation('MAX_OPEN_POSITIONS', this.id, { open, limit: maxOpen }) : null;
+    },
+  };
+}
+
+/** Order value plus risk-increasing working orders must fit in buying power. */
+export const buyingPowerRule: PreTradeRule = {
+  id: 'buying-power',
+  scope: 'entries',
+  check(input, ctx) {
+    const needed = input.notional + ctx.book.reserved;
+    return exceeds(needed, ctx.buyingPower)
+      ? violation('INSUFFICIENT_BUYING_POWER', this.id, {
+          notional: input.notional,
+          reserved: ctx.book.reserved,
+          buyingPower: ctx.buyingPower,
+        })
+      : null;
+  },
+};

@@ -1,0 +1,27 @@
+import type { Limit } from '../config/profile-schema.ts';
+import type { Violation } from '../decision.ts';
+import { money } from '../decision.ts';
+
+/** Dollar value of a limit given in percent of `basis` and/or dollars: the tighter of the two. */
+export function resolveLimit(limit: Limit, basis: number): number {
+  const fromPercent = limit.percent === undefined ? Number.POSITIVE_INFINITY : (limit.percent / 100) * basis;
+  const fromUsd = limit.usd ?? Number.POSITIVE_INFINITY;
+  return Math.min(fromPercent, fromUsd);
+}
+
+/** Tolerance so a value equal to a limit up to float noise is treated as at the limit. */
+export const EPSILON = 1e-7;
+
+/** True when `value` is above `limit` beyond float noise. */
+export function exceeds(value: number, limit: number): boolean {
+  return value > limit + EPSILON * Math.max(1, Math.abs(limit));
+}
+
+/** Builds a violation whose message lists the values as `key=value` pairs. */
+export function violation(code: string, ruleId: string, values: Record<string, number | string>): Violation {
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    parts.push(`${key}=${typeof value === 'number' ? money(value) : value}`);
+  }
+  return { code, ruleId, message: parts.join(' '), values };
+}

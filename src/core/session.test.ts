@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isRegularHours, newYorkToEpoch, sessionDate } from './session.ts';
+
+const intlDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+describe('trading session in America/New_York', () => {
+  it('puts an evening UTC time on the New York day, not the next UTC day', () => {
+    // 2024-01-16 02:30 UTC is 2024-01-15 21:30 in New York.
+    expect(sessionDate(Date.UTC(2024, 0, 16, 2, 30))).toBe('2024-01-15');
+    // Summer: 2024-07-02 03:59 UTC is 23:59 EDT on the 1st; 04:00 UTC is midnight on the 2nd.
+    expect(sessionDate(Date.UTC(2024, 6, 2, 3, 59))).toBe('2024-07-01');
+    expect(sessionDate(Date.UTC(2024, 6, 2, 4, 0))).toBe('2024-07-02');
+  });
+
+  it('agrees with the platform time-zone database on any instant from 2007 to 2040', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2007, 0, 1), max: Date.UTC(2040, 0, 1) }), (t) => {
+        expect(sessionDate(t)).toBe(intlDate.format(t));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('converts New York wall-clock times across the DST switches', () => {
+    expect(newYorkToEpoch('2024-03-08', '09:30')).toBe(Date.UTC(2024, 2, 8, 14, 30));
+    expect(newYorkToEpoch('2024-03-11', '09:30')).toBe(Date.UTC(2024, 2, 11, 13, 30));
+    expect(newYorkToEpoch('2024-11-04', '16:00')).toBe(Date.UTC(2024, 10, 4, 21, 0));
+  });
+
+  it('knows the regular session', () => {
+    expect(isRegularHours(newYorkToEpoch('2024-03-11', '09:29'))).toBe(false);
+    expect(isRegularHours(newYorkToEpoch('2024-03-11', '09:30'))).toBe(true);
+    expect(isRegularHours(newYorkToEpoch('2024-03-11', '15:59'))).toBe(true);
+    expect(isRegularHours(newYorkToEpoch('2024-03-11', '16:00'))).toBe(false);
+    expect(isRegularHours(newYorkToEpoch('2024-03-09', '12:00'))).toBe(false);
+  });
+});

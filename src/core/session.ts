@@ -1,0 +1,72 @@
+/**
+ * The US equity trading day in America/New_York, computed without Intl so it is fast and
+ * deterministic. US daylight saving time (since 2007) starts at 02:00 local on the second
+ * Sunday of March and ends at 02:00 local on the first Sunday of November.
+ */
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Day of month of the n-th Sunday (n ≥ 1) of a month (0-based month), in a UTC calendar. */
+function nthSunday(year: number, month: number, n: number): number {
+  const firstDow = new Date(Date.UTC(year, month, 1)).getUTCDay();
+  return 1 + ((7 - firstDow) % 7) + (n - 1) * 7;
+}
+
+const dstCache = new Map<number, readonly [number, number]>();
+
+/** UTC instants [start, end) of daylight saving time in New York for a year. */
+function dstBounds(year: number): readonly [number, number] {
+  let bounds = dstCache.get(year);
+  if (bounds === undefined) {
+    // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC.
+    const start = Date.UTC(year, 2, nthSunday(year, 2, 2), 7);
+    const end = Date.UTC(year, 10, nthSunday(year, 10, 1), 6);
+    bounds = [start, end] as const;
+    dstCache.set(year, bounds);
+  }
+  return bounds;
+}
+
+/** Offset of New York local time from UTC in ms at an instant (−4 h or −5 h). */
+export function newYorkOffsetMs(epochMs: number): number {
+  const year = new Date(epochMs).getUTCFullYear();
+  const [start, end] = dstBounds(year);
+  return epochMs >= start && epochMs < end ? -4 * HOUR_MS : -5 * HOUR_MS;
+}
+
+/** New York wall-clock time expressed as a UTC-based epoch (for reading fields). */
+export function newYorkWallClock(epochMs: number): Date {
+  return new Date(epochMs + newYorkOffsetMs(epochMs));
+}
+
+/**
+ * The trading-session date (`YYYY-MM-DD`) an instant belongs to: its calendar date in
+ * America/New_York. A fill at 23:30 UTC in winter belongs to that New York day, not the next
+ * UTC day.
+ */
+export function sessionDate(epochMs: number): string {
+  const local = epochMs + newYorkOffsetMs(epochMs);
+  return new Date(Math.floor(local / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * Converts a New York local date and time to an epoch. `time` is `HH:MM` or `HH:MM:SS`.
+ */
+export function newYorkToEpoch(date: string, time = '00:00'): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [hh = 0, mm = 0, ss = 0] = time.split(':').map(Number);
+  const naive = Date.UTC(y, m - 1, d, hh, mm, ss);
+  // Guess with standard time, then correct with the offset in force at that instant.
+  const guess = naive + 5 * HOUR_MS;
+  return naive - newYorkOffsetMs(guess);
+}
+
+/** True during the regular session, 09:30–16:00 New York time on weekdays (holidays ignored). */
+export function isRegularHours(epochMs: number): boolean {
+  const local = newYorkWallClock(epochMs);
+  const dow = local.getUTCDay();
+  if (dow === 0 || dow === 6) return false;
+  const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
+  return minutes >= 570 && minutes < 960;
+}
