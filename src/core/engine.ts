@@ -27,6 +27,7 @@ import type { CheckInput, PreTradeRule, RiskContext } from './rule.ts';
 import { buildPreTradeRules } from './rules/build-rules.ts';
 import { violation } from './rules/limits.ts';
 import { sessionDate } from './session.ts';
+import { type SizeRequest, type SizeSuggestion, suggestSize } from './sizing.ts';
 import type { BreakerTrip, PersistedRiskState, RiskStateStore } from './state-store.ts';
 import {
   INITIAL_TRADING_STATE,
@@ -261,6 +262,11 @@ export class RiskEngine implements RiskContext {
     input.exposureIncrease = Math.max(0, after - entry.exposure);
     input.positionQtyAfter = signed > 0 ? q + buys : q - sells;
     return entry;
+  }
+
+  /** Suggests a position size within the risk budget and the exposure headroom. */
+  suggestSize(request: SizeRequest): SizeSuggestion {
+    return suggestSize(request, this.instrument(request.symbol), this);
   }
 
   /** Releases the unfilled rest of a working order (canceled, rejected, expired or done). */

@@ -59,6 +59,7 @@ export { buildPreTradeRules } from './rules/build-rules.ts';
 export { resolveLimit, violation } from './rules/limits.ts';
 export { isRegularHours, newYorkToEpoch, sessionDate } from './session.ts';
 export { parseSide, type Side } from './side.ts';
+export { type SizeBound, type SizeRequest, type SizeSuggestion, suggestSize } from './sizing.ts';
 export type { BreakerTrip, DayStartEquity, PersistedRiskState, RiskStateStore } from './state-store.ts';
 export { isOnTick, roundToTick, tickSize } from './tick.ts';
 export type { TradingState, TradingStateRecord } from './trading-state.ts';

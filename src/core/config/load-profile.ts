@@ -15,7 +15,29 @@ function toIssues(error: z.ZodError): Issue[] {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown field(s) ${issue.keys.join(', ')}: check the spelling`;
+  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message))
+    return `is required: expected ${issue.expected}`;
   return issue.message;
+}
+
+/** Cross-field checks of the file, run on the raw input so they report alongside field errors. */
+function fileIssues(raw: unknown): Issue[] {
+  if (typeof raw !== 'object' || raw === null) return [];
+  const file = raw as { mode?: unknown; liveConfirmed?: unknown; profiles?: Record<string, unknown> };
+  const issues: Issue[] = [];
+  if ((file.mode === 'paper' || file.mode === 'live') && file.profiles?.[file.mode] === undefined) {
+    issues.push({
+      path: `profiles.${file.mode}`,
+      message: `mode is ${file.mode} but no ${file.mode} profile is defined`,
+    });
+  }
+  if (file.mode === 'live' && file.liveConfirmed !== true) {
+    issues.push({
+      path: 'liveConfirmed',
+      message: 'mode is live: set liveConfirmed: true to trade real money deliberately',
+    });
+  }
+  return issues;
 }
 
 /**
@@ -30,7 +52,8 @@ export function parseRiskProfileFile(text: string, sourceName = 'profile'): Pars
     return fail([{ path: '', message: `${sourceName} is not valid YAML/JSON: ${(error as Error).message}` }]);
   }
   const parsed = RiskProfileFile.safeParse(raw);
-  if (!parsed.success) return fail(toIssues(parsed.error));
+  const issues = [...(parsed.success ? [] : toIssues(parsed.error)), ...fileIssues(raw)];
+  if (!parsed.success || issues.length > 0) return fail(issues);
   const active = parsed.data.profiles[parsed.data.mode]!;
   return ok({ ...active, mode: parsed.data.mode });
 }

@@ -177,27 +177,15 @@ export const ProfileConfig = z.strictObject({
 export type ProfileConfig = z.infer<typeof ProfileConfig>;
 export type ProfileInput = z.input<typeof ProfileConfig>;
 
-export const RiskProfileFile = z
-  .strictObject({
-    /** Which profile is in force. `live` needs `liveConfirmed: true` as a deliberate switch. */
-    mode: z.enum(['paper', 'live']),
-    liveConfirmed: z.boolean().default(false),
-    profiles: z.strictObject({ paper: ProfileConfig.optional(), live: ProfileConfig.optional() }),
-  })
-  .superRefine((file, ctx) => {
-    if (file.profiles[file.mode] === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['profiles', file.mode],
-        message: `mode is ${file.mode} but no ${file.mode} profile is defined`,
-      });
-    }
-    if (file.mode === 'live' && !file.liveConfirmed) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['liveConfirmed'],
-        message: 'mode is live: set liveConfirmed: true to trade real money deliberately',
-      });
-    }
-  });
+/**
+ * The file: `mode` picks the profile in force. The cross-field checks (the chosen profile
+ * exists; `live` needs `liveConfirmed: true`) run in {@link parseRiskProfileFile} so they are
+ * reported together with every field problem.
+ */
+export const RiskProfileFile = z.strictObject({
+  /** Which profile is in force. `live` needs `liveConfirmed: true` as a deliberate switch. */
+  mode: z.enum(['paper', 'live']),
+  liveConfirmed: z.boolean().default(false),
+  profiles: z.strictObject({ paper: ProfileConfig.optional(), live: ProfileConfig.optional() }),
+});
 export type RiskProfileFile = z.infer<typeof RiskProfileFile>;
