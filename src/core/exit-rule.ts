@@ -42,6 +42,8 @@ export interface ExitProposal {
 export interface LevelUpdate {
   readonly kind: 'levels';
   readonly stop?: number;
+  /** How a hit on the new stop is reported; defaults to `stop_loss`. */
+  readonly stopReason?: 'stop_loss' | 'trailing_stop' | 'breakeven_stop';
   readonly target?: number;
   readonly reason: string;
 }

@@ -25,6 +25,7 @@ function newPosition(fill: Fill, qty: number): Position {
     mfe: 0,
     mae: 0,
     stop: undefined,
+    stopReason: 'stop_loss',
     target: undefined,
     initialRisk: undefined,
     stopSetAt: fill.time,

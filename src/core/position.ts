@@ -17,6 +17,8 @@ export interface Position {
   mae: number;
   /** Current protective stop price, if any. */
   stop: number | undefined;
+  /** What a hit on the current stop is reported as: stop_loss, trailing_stop or breakeven_stop. */
+  stopReason: 'stop_loss' | 'trailing_stop' | 'breakeven_stop';
   /** Current take-profit price, if any. */
   target: number | undefined;
   /** Stop distance at entry in dollars per share: the R that R multiples refer to. */

@@ -66,12 +66,7 @@ export function evaluateExits(
     const hit = long ? tick.low <= stop : tick.high >= stop;
     if (hit) {
       const gapped = long ? tick.open < stop : tick.open > stop;
-      const reason: ExitReason =
-        position.ruleState['trailing-stop.best'] !== undefined
-          ? 'trailing_stop'
-          : position.ruleState.breakeven === 1
-            ? 'breakeven_stop'
-            : 'stop_loss';
+      const reason: ExitReason = position.stopReason;
       (candidates ??= []).push({
         proposal: { kind: 'exit', reason, qty: Math.abs(position.qty), price: gapped ? tick.open : stop },
         ruleId: 'protective-stop',
@@ -105,6 +100,7 @@ export function evaluateExits(
         (position.stop === undefined || (long ? result.stop > position.stop : result.stop < position.stop));
       if (tighterStop) {
         position.stop = result.stop;
+        position.stopReason = result.stopReason ?? 'stop_loss';
         position.stopSetAt = tick.time;
       }
       if (result.target !== undefined) position.target = result.target;

@@ -82,7 +82,12 @@ export function trailingStopExit(config: {
       const current = position.stop;
       const tighter = current === undefined || (long ? stop > current : stop < current);
       return tighter
-        ? { kind: 'levels', stop, reason: `trailing stop ratcheted to ${stop.toFixed(4)} from best ${best}` }
+        ? {
+            kind: 'levels',
+            stop,
+            stopReason: 'trailing_stop',
+            reason: `trailing stop ratcheted to ${stop.toFixed(4)} from best ${best}`,
+          }
         : null;
     },
   };
@@ -105,6 +110,7 @@ export function breakevenExit(config: { afterR: number }): ExitRule {
         ? {
             kind: 'levels',
             stop: position.avgPrice,
+            stopReason: 'breakeven_stop',
             reason: `stop moved to breakeven after ${config.afterR}R`,
           }
         : null;

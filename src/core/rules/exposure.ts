@@ -91,7 +91,7 @@ export function positionLimitRule(
         return violation('POSITION_QUANTITY_EXCEEDED', this.id, {
           symbol: input.order.symbol,
           qty,
-          limit: maxQuantity,
+          maxQty: maxQuantity,
         });
       }
       if (maxNotional !== undefined) {
@@ -118,7 +118,7 @@ export function maxOpenPositionsRule(maxOpen: number): PreTradeRule {
     check(input, ctx) {
       if (input.effect !== 'open' || input.book?.pendingOpen === true) return null;
       const open = ctx.book.openPositions + ctx.book.pendingOpens;
-      return open + 1 > maxOpen ? violation('MAX_OPEN_POSITIONS', this.id, { open, limit: maxOpen }) : null;
+      return open + 1 > maxOpen ? violation('MAX_OPEN_POSITIONS', this.id, { open, maxOpen }) : null;
     },
   };
 }

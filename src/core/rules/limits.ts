@@ -17,11 +17,28 @@ export function exceeds(value: number, limit: number): boolean {
   return value > limit + EPSILON * Math.max(1, Math.abs(limit));
 }
 
-/** Builds a violation whose message lists the values as `key=value` pairs. */
+/** Keys whose values are counts or durations, printed as plain numbers rather than money. */
+const PLAIN_KEYS = new Set([
+  'qty',
+  'maxQty',
+  'open',
+  'maxOpen',
+  'maxOrders',
+  'ageMs',
+  'maxAgeMs',
+  'losses',
+  'fills',
+  'maxFills',
+]);
+
+/**
+ * Builds a violation whose message lists the values as `key=value` pairs; amounts print with
+ * two decimals (`exposure=6120.00`), counts and durations as they are (`qty=5000`).
+ */
 export function violation(code: string, ruleId: string, values: Record<string, number | string>): Violation {
   const parts: string[] = [];
   for (const [key, value] of Object.entries(values)) {
-    parts.push(`${key}=${typeof value === 'number' ? money(value) : value}`);
+    parts.push(`${key}=${typeof value === 'number' && !PLAIN_KEYS.has(key) ? money(value) : value}`);
   }
   return { code, ruleId, message: parts.join(' '), values };
 }

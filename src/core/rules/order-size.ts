@@ -13,7 +13,7 @@ export function orderQuantityRule(maxQuantity: number): PreTradeRule {
         ? violation('ORDER_QUANTITY_EXCEEDED', this.id, {
             symbol: input.order.symbol,
             qty,
-            limit: maxQuantity,
+            maxQty: maxQuantity,
           })
         : null;
     },

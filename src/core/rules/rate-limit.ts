@@ -43,10 +43,10 @@ export function rateLimitRule(perSecond: number | undefined, perMinute: number |
     check(_input, ctx) {
       const now = ctx.now();
       if (second !== undefined && second.available(now) < 1) {
-        return violation('RATE_LIMIT_EXCEEDED', this.id, { window: '1s', limit: second.capacity });
+        return violation('RATE_LIMIT_EXCEEDED', this.id, { window: '1s', maxOrders: second.capacity });
       }
       if (minute !== undefined && minute.available(now) < 1) {
-        return violation('RATE_LIMIT_EXCEEDED', this.id, { window: '1m', limit: minute.capacity });
+        return violation('RATE_LIMIT_EXCEEDED', this.id, { window: '1m', maxOrders: minute.capacity });
       }
       return null;
     },
