@@ -482,9 +482,11 @@ export class RiskEngine implements RiskContext {
   /** Takes the broker's account figures as the truth for equity and buying power. */
   onAccount(snapshot: AccountSnapshot): RiskActions {
     if (!Number.isFinite(snapshot.equity) || !Number.isFinite(snapshot.buyingPower)) return NO_ACTIONS;
-    this.#rollSession(snapshot.time);
+    // The broker's figures are the truth, so they are taken before a new session's day-start
+    // equity is recorded (after a restart the engine's own cash is only a placeholder).
     this.#cash = snapshot.equity - this.book.marketValue;
     this.#accountBuyingPower = snapshot.buyingPower;
+    this.#rollSession(snapshot.time);
     return this.#evaluateBreakers(snapshot.time);
   }
 
