@@ -37,6 +37,8 @@ export interface SymbolBook {
   netDown: number;
   /** Flat with risk-increasing work: it would become a new position. */
   pendingOpen: boolean;
+  /** The running exposure total of this symbol's sector (shared by the sector's symbols). */
+  readonly sectorTotal: { exposure: number };
 }
 
 /**
@@ -45,7 +47,7 @@ export interface SymbolBook {
  */
 export class ExposureBook {
   readonly symbols = new Map<string, SymbolBook>();
-  readonly sectors = new Map<string, number>();
+  readonly sectors = new Map<string, { exposure: number }>();
   readonly working = new Map<string, WorkingOrder>();
   gross = 0;
   netUp = 0;
@@ -61,6 +63,11 @@ export class ExposureBook {
   entry(instrument: Instrument): SymbolBook {
     let book = this.symbols.get(instrument.symbol);
     if (book === undefined) {
+      let sectorTotal = this.sectors.get(instrument.sector);
+      if (sectorTotal === undefined) {
+        sectorTotal = { exposure: 0 };
+        this.sectors.set(instrument.sector, sectorTotal);
+      }
       book = {
         symbol: instrument.symbol,
         instrument,
@@ -74,9 +81,9 @@ export class ExposureBook {
         netUp: 0,
         netDown: 0,
         pendingOpen: false,
+        sectorTotal,
       };
       this.symbols.set(instrument.symbol, book);
-      if (!this.sectors.has(instrument.sector)) this.sectors.set(instrument.sector, 0);
     }
     return book;
   }
@@ -92,8 +99,7 @@ export class ExposureBook {
     const dExposure = exposure - book.exposure;
     if (dExposure !== 0) {
       this.gross += dExposure;
-      const sector = book.instrument.sector;
-      this.sectors.set(sector, (this.sectors.get(sector) ?? 0) + dExposure);
+      book.sectorTotal.exposure += dExposure;
     }
     this.netUp += up - book.netUp;
     this.netDown += down - book.netDown;
@@ -102,8 +108,9 @@ export class ExposureBook {
     book.netDown = down;
   }
 
+  /** Exposure of a sector in dollars, counting working orders. */
   sectorExposure(sector: string): number {
-    return this.sectors.get(sector) ?? 0;
+    return this.sectors.get(sector)?.exposure ?? 0;
   }
 
   /** Worst-case |net| exposure in dollars counting working orders. */

@@ -63,6 +63,9 @@ export class RiskEngine implements RiskContext {
   readonly #clock: Clock;
   readonly #store: RiskStateStore | undefined;
   readonly #rules: PreTradeRule[];
+  readonly #adjusters: PreTradeRule[];
+  readonly #checks: ((input: CheckInput, ctx: RiskContext) => Violation | null)[];
+  readonly #entriesOnly: Uint8Array;
   readonly #exitRules: ExitRule[];
   readonly #breakers: Breaker[];
   readonly #instrumentLookup: (symbol: string) => Instrument | undefined;
@@ -96,8 +99,13 @@ export class RiskEngine implements RiskContext {
     if (options.profile.regime) this.#exitRules.push(buildRegimeRule(options.profile.regime));
     this.#breakers = [...buildBreakers(options.profile.breakers), ...(options.breakers ?? [])];
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
+    this.#adjusters = this.#rules.filter((r) => r.adjust !== undefined);
+    this.#checks = this.#rules.map((r) => r.check.bind(r));
+    this.#entriesOnly = Uint8Array.from(this.#rules, (r) => (r.scope === 'entries' ? 1 : 0));
     this.#input = {
       order: undefined as unknown as OrderIntent,
+      now: 0,
+      basis: 0,
       effect: 'open',
       instrument: undefined,
       book: undefined,
@@ -177,10 +185,9 @@ export class RiskEngine implements RiskContext {
     let current = order;
     const reducing = input.effect === 'reduce' || input.effect === 'close';
     if (!reducing) {
-      for (const rule of this.#rules) {
-        if (rule.adjust === undefined) continue;
+      for (const rule of this.#adjusters) {
         try {
-          const adjusted = rule.adjust(current, input, this);
+          const adjusted = rule.adjust!(current, input, this);
           if (adjusted !== null) {
             current = adjusted.order;
             (modifications ??= []).push(...adjusted.modifications);
@@ -192,13 +199,16 @@ export class RiskEngine implements RiskContext {
       }
     }
     let violations: Violation[] | undefined;
-    for (const rule of this.#rules) {
-      if (reducing && rule.scope === 'entries') continue;
+    // Bound checks in a plain array keep this loop's loads monomorphic whatever the rules' shapes.
+    const checks = this.#checks;
+    const entriesOnly = this.#entriesOnly;
+    for (let i = 0; i < checks.length; i++) {
+      if (reducing && entriesOnly[i] === 1) continue;
       let found: Violation | null;
       try {
-        found = rule.check(input, this);
+        found = checks[i]!(input, this);
       } catch (error) {
-        found = ruleError(rule.id, error);
+        found = ruleError(this.#rules[i]!.id, error);
       }
       if (found !== null) (violations ??= []).push(found);
     }
@@ -231,9 +241,15 @@ export class RiskEngine implements RiskContext {
   #prepare(order: OrderIntent): SymbolBook | undefined {
     const input = this.#input;
     input.order = order;
-    const instrument = this.instrument(order.symbol);
+    input.now = this.#clock.now();
+    input.basis = this.basisEquity();
+    let entry = this.book.symbols.get(order.symbol);
+    if (entry === undefined) {
+      const found = this.#instrumentLookup(order.symbol);
+      if (found !== undefined) entry = this.book.entry(found);
+    }
+    const instrument = entry?.instrument;
     input.instrument = instrument;
-    const entry = instrument === undefined ? undefined : this.book.entry(instrument);
     input.book = entry;
     const q = entry?.position?.qty ?? 0;
     const signed = order.side === 'buy' ? order.qty : -order.qty;
@@ -243,7 +259,7 @@ export class RiskEngine implements RiskContext {
     input.referenceAgeMs =
       entry === undefined || !Number.isFinite(entry.priceTime)
         ? Number.POSITIVE_INFINITY
-        : this.now() - entry.priceTime;
+        : input.now - entry.priceTime;
     const valuation = order.limitPrice ?? order.stopPrice ?? price;
     input.valuationPrice = valuation;
     const mult = instrument?.multiplier ?? 1;
@@ -771,7 +787,9 @@ export class RiskEngine implements RiskContext {
         gross: this.book.gross,
         net: this.book.net,
         bySymbol,
-        bySector: Object.fromEntries([...this.book.sectors].filter(([, v]) => v !== 0)),
+        bySector: Object.fromEntries(
+          [...this.book.sectors].filter(([, v]) => v.exposure !== 0).map(([k, v]) => [k, v.exposure]),
+        ),
       },
       positions,
       workingOrders: [...this.book.working.values()].map((w) => ({

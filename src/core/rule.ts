@@ -42,6 +42,10 @@ export interface RiskContext {
  */
 export interface CheckInput {
   order: OrderIntent;
+  /** The engine clock's time for this check, epoch ms. */
+  now: number;
+  /** Equity the percent limits refer to, in dollars (see {@link RiskContext.basisEquity}). */
+  basis: number;
   effect: OrderEffect;
   instrument: Instrument | undefined;
   book: SymbolBook | undefined;

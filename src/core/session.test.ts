@@ -27,6 +27,28 @@ describe('trading session in America/New_York', () => {
     );
   });
 
+  it('stays right for time-ordered streams across DST switches (cached path)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2007, 0, 1), max: Date.UTC(2039, 0, 1) }),
+        fc.array(fc.integer({ min: 1, max: 3 * 3_600_000 }), { minLength: 50, maxLength: 300 }),
+        (start, steps) => {
+          let t = start;
+          for (const step of steps) {
+            t += step;
+            expect(sessionDate(t)).toBe(intlDate.format(t));
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Every hour around the 2024 switches.
+    for (const day of [Date.UTC(2024, 2, 10), Date.UTC(2024, 10, 3)]) {
+      for (let t = day - 86_400_000; t < day + 2 * 86_400_000; t += 600_000)
+        expect(sessionDate(t)).toBe(intlDate.format(t));
+    }
+  });
+
   it('converts New York wall-clock times across the DST switches', () => {
     expect(newYorkToEpoch('2024-03-08', '09:30')).toBe(Date.UTC(2024, 2, 8, 14, 30));
     expect(newYorkToEpoch('2024-03-11', '09:30')).toBe(Date.UTC(2024, 2, 11, 13, 30));

@@ -46,9 +46,23 @@ export function newYorkWallClock(epochMs: number): Date {
  * UTC day.
  */
 export function sessionDate(epochMs: number): string {
+  // Marks arrive in time order, so the last answer is almost always still right.
+  if (epochMs >= cachedStart && epochMs < cachedEnd) return cachedDate;
   const local = epochMs + newYorkOffsetMs(epochMs);
-  return new Date(Math.floor(local / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+  const localMidnight = Math.floor(local / DAY_MS) * DAY_MS;
+  const date = new Date(localMidnight).toISOString().slice(0, 10);
+  // The cached window is the part of this local day with the same UTC offset, so a DST switch
+  // inside the day is simply a cache miss.
+  const offset = local - epochMs;
+  cachedStart = Math.max(localMidnight - offset, epochMs - (local - localMidnight));
+  cachedEnd = Math.min(localMidnight + DAY_MS - offset, epochMs + 2 * HOUR_MS);
+  cachedDate = date;
+  return date;
 }
+
+let cachedStart = 0;
+let cachedEnd = 0;
+let cachedDate = '';
 
 /**
  * Converts a New York local date and time to an epoch. `time` is `HH:MM` or `HH:MM:SS`.

@@ -14,7 +14,7 @@ export function duplicateOrderRule(windowMs: number): PreTradeRule {
     scope: 'all',
     check(input, ctx) {
       const at = seen.get(input.order.clientOrderId);
-      if (at !== undefined && ctx.now() - at < windowMs) {
+      if (at !== undefined && input.now - at < windowMs) {
         return violation('DUPLICATE_CLIENT_ORDER_ID', this.id, { clientOrderId: input.order.clientOrderId });
       }
       return null;

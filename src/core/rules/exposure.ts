@@ -9,7 +9,7 @@ export function symbolExposureRule(limit: Limit): PreTradeRule {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, ctx.basisEquity());
+      const max = resolveLimit(limit, input.basis);
       return exceeds(input.symbolExposureAfter, max)
         ? violation('SYMBOL_EXPOSURE_EXCEEDED', this.id, {
             symbol: input.order.symbol,
@@ -33,8 +33,9 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
       const sector = input.instrument?.sector ?? UNKNOWN_SECTOR;
       const applicable = sector === UNKNOWN_SECTOR ? (unknownLimit ?? limit) : limit;
       if (applicable === undefined) return null;
-      const max = resolveLimit(applicable, ctx.basisEquity());
-      const after = ctx.book.sectorExposure(sector) + input.exposureIncrease;
+      const max = resolveLimit(applicable, input.basis);
+      const after =
+        (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
       return exceeds(after, max)
         ? violation('SECTOR_EXPOSURE_EXCEEDED', this.id, { sector, exposure: after, limit: max })
         : null;
@@ -48,7 +49,7 @@ export function grossExposureRule(limit: Limit): PreTradeRule {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, ctx.basisEquity());
+      const max = resolveLimit(limit, input.basis);
       const after = ctx.book.gross + input.exposureIncrease;
       return exceeds(after, max)
         ? violation('GROSS_EXPOSURE_EXCEEDED', this.id, { exposure: after, limit: max })
@@ -63,7 +64,7 @@ export function netExposureRule(limit: Limit): PreTradeRule {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, ctx.basisEquity());
+      const max = resolveLimit(limit, input.basis);
       const book = ctx.book;
       const delta = input.notional * (input.order.side === 'buy' ? 1 : -1);
       const after = Math.max(
@@ -95,7 +96,7 @@ export function positionLimitRule(
         });
       }
       if (maxNotional !== undefined) {
-        const max = resolveLimit(maxNotional, ctx.basisEquity());
+        const max = resolveLimit(maxNotional, input.basis);
         const value = qty * input.valuationPrice * (input.instrument?.multiplier ?? 1);
         if (exceeds(value, max)) {
           return violation('POSITION_NOTIONAL_EXCEEDED', this.id, {

@@ -32,13 +32,41 @@ const PLAIN_KEYS = new Set([
 ]);
 
 /**
+ * A violation whose message is formatted only when read: a denial stays cheap on the hot path,
+ * and the text is identical whenever it is shown or serialized.
+ */
+class RuleViolation implements Violation {
+  readonly code: string;
+  readonly ruleId: string;
+  readonly values: Readonly<Record<string, number | string>>;
+  #message: string | undefined;
+
+  constructor(code: string, ruleId: string, values: Record<string, number | string>) {
+    this.code = code;
+    this.ruleId = ruleId;
+    this.values = values;
+  }
+
+  get message(): string {
+    if (this.#message === undefined) {
+      const parts: string[] = [];
+      for (const [key, value] of Object.entries(this.values)) {
+        parts.push(`${key}=${typeof value === 'number' && !PLAIN_KEYS.has(key) ? money(value) : value}`);
+      }
+      this.#message = parts.join(' ');
+    }
+    return this.#message;
+  }
+
+  toJSON(): Violation {
+    return { code: this.code, ruleId: this.ruleId, message: this.message, values: this.values };
+  }
+}
+
+/**
  * Builds a violation whose message lists the values as `key=value` pairs; amounts print with
  * two decimals (`exposure=6120.00`), counts and durations as they are (`qty=5000`).
  */
 export function violation(code: string, ruleId: string, values: Record<string, number | string>): Violation {
-  const parts: string[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    parts.push(`${key}=${typeof value === 'number' && !PLAIN_KEYS.has(key) ? money(value) : value}`);
-  }
-  return { code, ruleId, message: parts.join(' '), values };
+  return new RuleViolation(code, ruleId, values);
 }

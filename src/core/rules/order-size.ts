@@ -26,7 +26,7 @@ export function orderNotionalRule(limit: Limit): PreTradeRule {
     id: 'order-notional',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, ctx.basisEquity());
+      const max = resolveLimit(limit, input.basis);
       return exceeds(input.notional, max)
         ? violation('ORDER_NOTIONAL_EXCEEDED', this.id, {
             symbol: input.order.symbol,

@@ -40,8 +40,8 @@ export function rateLimitRule(perSecond: number | undefined, perMinute: number |
   return {
     id: 'rate-limit',
     scope: 'entries',
-    check(_input, ctx) {
-      const now = ctx.now();
+    check(input) {
+      const now = input.now;
       if (second !== undefined && second.available(now) < 1) {
         return violation('RATE_LIMIT_EXCEEDED', this.id, { window: '1s', maxOrders: second.capacity });
       }

@@ -31,7 +31,7 @@ export const stateGateRule: PreTradeRule = {
       return violation('STRATEGY_DISABLED', this.id, { strategy: input.order.strategy ?? '(none)' });
     }
     const pause = ctx.pause;
-    if (pause.until > ctx.now()) {
+    if (pause.until > input.now) {
       return violation(pause.code, this.id, {
         reason: pause.reason,
         until: new Date(pause.until).toISOString(),
