@@ -12,7 +12,7 @@ export function duplicateOrderRule(windowMs: number): PreTradeRule {
   return {
     id: 'duplicate-order',
     scope: 'all',
-    check(input, ctx) {
+    check(input, _ctx) {
       const at = seen.get(input.order.clientOrderId);
       if (at !== undefined && input.now - at < windowMs) {
         return violation('DUPLICATE_CLIENT_ORDER_ID', this.id, { clientOrderId: input.order.clientOrderId });

@@ -8,7 +8,7 @@ export function symbolExposureRule(limit: Limit): PreTradeRule {
   return {
     id: 'symbol-exposure',
     scope: 'entries',
-    check(input, ctx) {
+    check(input, _ctx) {
       const max = resolveLimit(limit, input.basis);
       return exceeds(input.symbolExposureAfter, max)
         ? violation('SYMBOL_EXPOSURE_EXCEEDED', this.id, {
@@ -86,7 +86,7 @@ export function positionLimitRule(
   return {
     id: 'position-limit',
     scope: 'entries',
-    check(input, ctx) {
+    check(input, _ctx) {
       const qty = Math.abs(input.positionQtyAfter);
       if (maxQuantity !== undefined && exceeds(qty, maxQuantity)) {
         return violation('POSITION_QUANTITY_EXCEEDED', this.id, {

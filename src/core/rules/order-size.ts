@@ -25,7 +25,7 @@ export function orderNotionalRule(limit: Limit): PreTradeRule {
   return {
     id: 'order-notional',
     scope: 'entries',
-    check(input, ctx) {
+    check(input, _ctx) {
       const max = resolveLimit(limit, input.basis);
       return exceeds(input.notional, max)
         ? violation('ORDER_NOTIONAL_EXCEEDED', this.id, {
