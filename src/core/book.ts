@@ -15,6 +15,9 @@ export interface WorkingOrder {
   readonly strategy: string | undefined;
   /** Dollar price used to reserve buying power (limit, stop, or the reference at acceptance). */
   readonly valuationPrice: number;
+  /** Protective levels requested with the order; they become the position's levels on fill. */
+  readonly stopLoss: number | undefined;
+  readonly takeProfit: number | undefined;
 }
 
 /** Per-symbol aggregate kept up to date on every fill, mark and order change. */
@@ -128,6 +131,8 @@ export class ExposureBook {
       increasesRisk,
       strategy: order.strategy,
       valuationPrice,
+      stopLoss: order.protection?.stopLoss,
+      takeProfit: order.protection?.takeProfit,
     };
     this.working.set(order.clientOrderId, working);
     this.applyWorking(book, working, +1);

@@ -5,6 +5,7 @@
 export const DENIAL_CODES = {
   TRADING_HALTED: 'The account is halted: only cancels (and, if configured, flattening exits) pass.',
   TRADING_REDUCING: 'The account is reducing: only orders that shrink a position pass.',
+  LOSS_STREAK_COOLDOWN: 'Entries are paused after a losing streak until the cooldown ends.',
   STRATEGY_DISABLED: 'The strategy was disabled by the repeated-execution limit until a reset.',
   UNKNOWN_INSTRUMENT: 'The symbol is not a known instrument.',
   INSTRUMENT_NOT_TRADABLE: 'The instrument is not tradable.',

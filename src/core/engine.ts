@@ -1,4 +1,4 @@
-import { ExposureBook, type SymbolBook } from './book.ts';
+import { ExposureBook, type SymbolBook, type WorkingOrder } from './book.ts';
 import type { Breaker, BreakerFinding } from './breaker.ts';
 import { buildBreakers } from './breakers/account-breakers.ts';
 import type { Clock } from './clock.ts';
@@ -309,13 +309,14 @@ export class RiskEngine implements RiskContext {
     const instrument =
       this.instrument(fill.symbol) ?? stock(fill.symbol, this.profile.sectors[fill.symbol] ?? UNKNOWN_SECTOR);
     const entry = this.book.entry(instrument);
-    if (fill.clientOrderId !== undefined) this.book.reduceWorking(fill.clientOrderId, fill.qty, entry);
+    const working = fill.clientOrderId === undefined ? undefined : this.book.working.get(fill.clientOrderId);
+    if (working !== undefined) this.book.reduceWorking(working.clientOrderId, fill.qty, entry);
     const { outcome, cashDelta } = applyFill(this.book, entry, fill, 'manual');
     this.#cash += cashDelta;
     const updates: RiskActions['updates'][number][] = [];
     const position = outcome.position;
     if (outcome.opened && position !== undefined) {
-      const update = this.#applyEntryLevels(position, instrument);
+      const update = this.#applyEntryLevels(position, instrument, working);
       if (update !== undefined) updates.push(update);
     }
     const trips: BreakerTrip[] = [];
@@ -339,11 +340,17 @@ export class RiskEngine implements RiskContext {
     return result;
   }
 
-  #applyEntryLevels(position: NonNullable<SymbolBook['position']>, instrument: Instrument) {
-    let stop: number | undefined;
-    let target: number | undefined;
+  #applyEntryLevels(
+    position: NonNullable<SymbolBook['position']>,
+    instrument: Instrument,
+    order: WorkingOrder | undefined,
+  ) {
+    // The order's own bracket levels count like a rule's; the tightest stop wins.
+    let stop = order?.stopLoss;
+    let target = order?.takeProfit;
     const long = position.qty > 0;
-    const ids: string[] = [];
+    if (stop !== undefined) position.initialRisk = Math.abs(position.avgPrice - stop);
+    const ids: string[] = stop !== undefined || target !== undefined ? ['order'] : [];
     for (const rule of this.#exitRules) {
       const levels = rule.onEntry?.(position, instrument, this);
       if (!levels) continue;

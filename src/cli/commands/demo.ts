@@ -127,8 +127,6 @@ export const demoCommand: Command = {
           ...(reason ? { reason } : {}),
         });
         out.fill(clock.now(), sent, fillPrice, result.position?.stop, result.closedTrade);
-        if (sent.protection?.stopLoss !== undefined && result.position !== undefined)
-          engine.setProtection(sent.symbol, { stop: sent.protection.stopLoss });
       }
       return d;
     };
