@@ -189,3 +189,35 @@ describe('the trade_updates stream', () => {
     ]);
   });
 });
+
+describe('fault injection', () => {
+  it('fails a seeded fraction of matching requests, the same way for the same seed', async () => {
+    const run = async () => {
+      const ex = await start();
+      ex.faults.add({
+        kind: 'error',
+        status: 500,
+        probability: 0.5,
+        seed: 42,
+        match: { method: 'GET', path: '/v2/clock' },
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await raw(ex, 'GET', '/v2/clock')).status);
+      return statuses;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+  });
+
+  it('adds latency and refuses malformed faults', async () => {
+    const ex = await start();
+    const id = ex.faults.add({ kind: 'latency', ms: 5, count: 1 });
+    expect(ex.faults.list().map((f) => f.id)).toEqual([id]);
+    await raw(ex, 'GET', '/v2/clock');
+    expect(ex.faults.list()).toEqual([]);
+    expect(() => ex.faults.add({ kind: 'error', status: 404 })).toThrow(/5xx/);
+    expect(() => ex.faults.add({ kind: 'partial-fill', fraction: 1 })).toThrow(/fraction/);
+  });
+});

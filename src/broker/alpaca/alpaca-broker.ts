@@ -1,4 +1,3 @@
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { z } from 'zod';
 import type {
   BrokerAccount,
@@ -6,7 +5,7 @@ import type {
   ClosePositionAmount,
   ClosePositionResult,
 } from '../account-types.ts';
-import { BrokerError, isBrokerError } from '../errors.ts';
+import { BrokerError } from '../errors.ts';
 import type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from '../market-types.ts';
 import type {
   BrokerOrder,
@@ -22,7 +21,7 @@ import { wireAccountSchema, wireClosePositionEntrySchema, wirePositionSchema } f
 import { numberToDecimal } from '../wire/decimal.ts';
 import { wireAssetSchema, wireClockSchema, wireLatestQuotesSchema } from '../wire/market-wire.ts';
 import { type WireOrderRequest, wireCancelAllEntrySchema, wireOrderSchema } from '../wire/order-wire.ts';
-import { CircuitGate, type CircuitOptions, type GateState } from './circuit-gate.ts';
+import type { CircuitOptions, GateState } from './circuit-gate.ts';
 import {
   fromWireAccount,
   fromWireAsset,
@@ -31,9 +30,10 @@ import {
   fromWirePosition,
   fromWireQuote,
 } from './from-wire.ts';
-import { type HttpRequest, HttpTransport } from './http-transport.ts';
+import type { HttpRequest } from './http-transport.ts';
 import { submitOrder } from './order-submission.ts';
-import { Pacer, type RequestKind } from './pacer.ts';
+import type { RequestKind } from './pacer.ts';
+import { RequestPipeline, type Schema } from './request-pipeline.ts';
 import { toWireReplace } from './to-wire.ts';
 import { TradeStream } from './trade-stream.ts';
 
@@ -78,34 +78,27 @@ export interface AlpacaBrokerOptions {
   };
 }
 
-type Schema<T> = { parse(value: unknown): T };
-
 /**
  * The Alpaca adapter of the broker port: REST over `fetch`, `trade_updates` over `ws`, pacing,
  * circuit breaking, read retries, and orders that are never retried blindly.
  */
 export class AlpacaBroker implements Broker {
   readonly #options: AlpacaBrokerOptions;
-  readonly #transport: HttpTransport;
-  readonly #pacer: Pacer;
-  readonly #gate: CircuitGate;
+  readonly #pipeline: RequestPipeline;
   readonly #stream: TradeStream;
   readonly #dataUrl: string;
-  readonly #readRetry;
 
   constructor(options: AlpacaBrokerOptions) {
     this.#options = options;
-    this.#pacer = new Pacer({
-      ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
-      ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
-    });
-    this.#transport = new HttpTransport({
+    this.#pipeline = new RequestPipeline({
       keyId: options.keyId,
       secretKey: options.secretKey,
       timeoutMs: options.timeoutMs ?? 10_000,
-      onRateLimit: (info) => this.#pacer.observe(info),
+      ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
+      ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
+      ...(options.readRetry !== undefined ? { readRetry: options.readRetry } : {}),
+      ...(options.circuit !== undefined ? { circuit: options.circuit } : {}),
     });
-    this.#gate = new CircuitGate(options.circuit);
     const alpacaHost = /\.alpaca\.markets\/?$/.test(options.baseUrl);
     this.#dataUrl = options.dataUrl ?? (alpacaHost ? ALPACA_DATA_URL : options.baseUrl);
     this.#stream = new TradeStream({
@@ -114,50 +107,18 @@ export class AlpacaBroker implements Broker {
       secretKey: options.secretKey,
       ...options.stream,
     });
-    const r = options.readRetry ?? {};
-    this.#readRetry = retry(
-      handleWhen((e) => isBrokerError(e, 'UNAVAILABLE') || isBrokerError(e, 'RATE_LIMITED')),
-      {
-        maxAttempts: Math.max(0, (r.maxAttempts ?? 3) - 1),
-        backoff: new ExponentialBackoff({
-          initialDelay: r.initialDelayMs ?? 200,
-          maxDelay: r.maxDelayMs ?? 5_000,
-        }),
-      },
-    );
   }
 
   /** Circuit state: `open` refuses entries and queues cancels and exits. */
   get circuitState(): GateState {
-    return this.#gate.state;
+    return this.#pipeline.gate.state;
   }
 
   /** Observes circuit state changes. */
   onCircuitState(listener: (state: GateState) => void): Unsubscribe {
-    return this.#gate.onStateChange(listener);
+    return this.#pipeline.gate.onStateChange(listener);
   }
 
-  /** One attempt through the circuit gate and the pacer; no retry. */
-  #once<T>(kind: RequestKind, req: HttpRequest, schema: Schema<T> | undefined): Promise<T> {
-    return this.#gate.run(
-      kind,
-      (attempt) => this.#pacer.schedule(kind, attempt),
-      async () => {
-        const response = await this.#transport.request(req);
-        if (schema === undefined) return undefined as T;
-        try {
-          return schema.parse(response.body);
-        } catch (error) {
-          throw new BrokerError('INVALID_RESPONSE', `${req.method} ${req.path}: unexpected body`, {
-            status: response.status,
-            cause: error,
-          });
-        }
-      },
-    );
-  }
-
-  /** A read: retried with exponential backoff and jitter on 5xx, timeouts, resets and 429. */
   #read<T>(
     path: string,
     schema: Schema<T>,
@@ -171,7 +132,7 @@ export class AlpacaBroker implements Broker {
       path,
       ...(query ? { query } : {}),
     };
-    return this.#readRetry.execute(() => this.#once(kind, req, schema));
+    return this.#pipeline.read(kind, req, schema);
   }
 
   #write<T>(
@@ -181,7 +142,7 @@ export class AlpacaBroker implements Broker {
     schema?: Schema<T>,
     extra: Partial<HttpRequest> = {},
   ) {
-    return this.#once(kind, { method, base: this.#options.baseUrl, path, ...extra }, schema);
+    return this.#pipeline.once(kind, { method, base: this.#options.baseUrl, path, ...extra }, schema);
   }
 
   submitOrder(request: SubmitOrderRequest): Promise<SubmittedOrder> {
@@ -343,7 +304,6 @@ export class AlpacaBroker implements Broker {
 
   async close(): Promise<void> {
     this.#stream.close();
-    this.#gate.close();
-    this.#pacer.close();
+    this.#pipeline.close();
   }
 }
