@@ -57,22 +57,23 @@ describe('circuit breaker', () => {
   it('opens after repeated failures, refuses entries, and sends queued cancels and exits first on half-open', async () => {
     pair = await startPair(
       {},
-      { circuit: { failureThreshold: 3, halfOpenAfterMs: 300 }, readRetry: { maxAttempts: 1 } },
+      { circuit: { failureThreshold: 3, halfOpenAfterMs: 1_000 }, readRetry: { maxAttempts: 1 } },
     );
     const p = pair;
     const { workingId } = await setUp(p);
     p.exchange.faults.add({ kind: 'error', status: 503, match: { path: '/v2/' } });
     for (let i = 0; i < 3; i++) await p.broker.getAccount().catch(() => undefined);
     expect(p.broker.circuitState).toBe('open');
+    // The broker is healthy again at once; the circuit stays open until its half-open delay.
+    p.exchange.faults.clear();
 
     const refused = await p.broker.submitOrder(entry).catch((e: unknown) => e);
     expect(isBrokerError(refused, 'CIRCUIT_OPEN')).toBe(true);
     expect(isBrokerError(await p.broker.getAccount().catch((e: unknown) => e), 'CIRCUIT_OPEN')).toBe(true);
 
+    const seen = p.exchange.requests.length;
     const exitDone = p.broker.submitOrder(exit);
     const cancelDone = p.broker.cancelOrder(workingId);
-    p.exchange.faults.clear();
-    const seen = p.exchange.requests.length;
     const [exitResult] = await Promise.all([exitDone, cancelDone]);
     expect(exitResult.order.clientOrderId).toBe('exit');
     const sent = p.exchange.requests.slice(seen).map((r) => `${r.method} ${r.path}`);

@@ -79,7 +79,7 @@ export class TradeStream {
 
   #connect(): void {
     this.#setState({ state: 'connecting' });
-    const socket = new WebSocket(this.#options.url);
+    const socket = new WebSocket(this.#options.url, { handshakeTimeout: 10_000 });
     this.#socket = socket;
     socket.on('open', () => {
       this.#setState({ state: 'authenticating' });
