@@ -102,8 +102,14 @@ export class CircuitGate {
 
   #enqueue<T>(kind: RequestKind, attempt: () => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ kind, attempt, resolve: resolve as (v: unknown) => void, reject });
+      this.#requeue({ kind, attempt, resolve: resolve as (v: unknown) => void, reject });
     });
+  }
+
+  /** Queues an item and makes sure a half-open attempt is scheduled, so nothing waits forever. */
+  #requeue(item: Queued): void {
+    this.#queue.push(item);
+    this.#timer ??= setTimeout(() => this.#halfOpen(), this.#halfOpenAfterMs + 5);
   }
 
   #opened(): void {
@@ -121,8 +127,8 @@ export class CircuitGate {
     queued.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'cancel' ? -1 : b.kind === 'cancel' ? 1 : 0));
     for (const item of queued) {
       item.attempt().then(item.resolve, (error: unknown) => {
-        if (error instanceof BrokenCircuitError)
-          this.#queue.push(item); // probe failed: wait again
+        // Refused before reaching the network (the probe failed): wait for the next half-open.
+        if (error instanceof BrokenCircuitError) this.#requeue(item);
         else item.reject(error);
       });
     }
