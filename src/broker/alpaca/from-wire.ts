@@ -72,6 +72,7 @@ export function fromWireAccount(a: WireAccount): BrokerAccount {
   };
 }
 
+/** Translates a position; prices and values in dollars, quantities signed. */
 export function fromWirePosition(p: WirePosition): BrokerPosition {
   return {
     symbol: p.symbol,
@@ -89,6 +90,7 @@ export function fromWirePosition(p: WirePosition): BrokerPosition {
   };
 }
 
+/** Translates an asset; the deprecated `easy_to_borrow` appears only when sent. */
 export function fromWireAsset(a: WireAsset): BrokerAsset {
   return {
     id: a.id,
@@ -106,6 +108,7 @@ export function fromWireAsset(a: WireAsset): BrokerAsset {
   };
 }
 
+/** Translates the market clock into epoch milliseconds. */
 export function fromWireClock(c: WireClock): MarketClock {
   return {
     timestamp: timestampToMs(c.timestamp),
@@ -115,10 +118,12 @@ export function fromWireClock(c: WireClock): MarketClock {
   };
 }
 
+/** Translates a data-API quote (numbers on the wire) for one symbol. */
 export function fromWireQuote(symbol: string, q: WireQuote): LatestQuote {
   return { symbol, time: timestampToMs(q.t), bid: q.bp, ask: q.ap, bidSize: q.bs, askSize: q.as };
 }
 
+/** Translates one `trade_updates` event. */
 export function fromWireTradeUpdate(u: WireTradeUpdate): TradeUpdate {
   return {
     event: u.event as TradeUpdateEvent,

@@ -16,6 +16,7 @@ export interface RouteContext {
   readonly body: unknown;
 }
 
+/** Serves one route. */
 export type Handler = (ctx: RouteContext) => Reply | Promise<Reply>;
 
 interface Route {

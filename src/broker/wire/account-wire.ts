@@ -34,6 +34,7 @@ export const wireAccountSchema = z.object({
   daytrading_buying_power: wireDecimal.optional(),
 });
 
+/** The account on the wire. */
 export type WireAccount = z.infer<typeof wireAccountSchema>;
 
 /** `GET /v2/positions` entries. */
@@ -58,6 +59,7 @@ export const wirePositionSchema = z.object({
   change_today: wireDecimalOrNull,
 });
 
+/** A position on the wire. */
 export type WirePosition = z.infer<typeof wirePositionSchema>;
 
 /** The error envelope: `{code, message, …extra}`; 429 bodies may be anything. */
@@ -74,6 +76,7 @@ export const wireErrorSchema = z.looseObject({
   symbol: z.string().optional(),
 });
 
+/** An error body on the wire. */
 export type WireError = z.infer<typeof wireErrorSchema>;
 
 /** One entry of the 207 answer of `DELETE /v2/positions`. */

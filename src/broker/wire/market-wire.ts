@@ -21,6 +21,7 @@ export const wireAssetSchema = z.object({
   margin_requirement_short: wireDecimalOrNull,
 });
 
+/** An asset on the wire. */
 export type WireAsset = z.infer<typeof wireAssetSchema>;
 
 /** `GET /v2/clock`. */
@@ -31,6 +32,7 @@ export const wireClockSchema = z.object({
   next_close: z.string(),
 });
 
+/** The market clock on the wire. */
 export type WireClock = z.infer<typeof wireClockSchema>;
 
 /** A market-data quote: numbers here, not strings. */
@@ -46,6 +48,7 @@ export const wireQuoteSchema = z.object({
   z: z.string().optional(),
 });
 
+/** A market-data quote on the wire. */
 export type WireQuote = z.infer<typeof wireQuoteSchema>;
 
 /** `GET /v2/stocks/quotes/latest?symbols=`. */
@@ -65,6 +68,7 @@ export const wireTradeUpdateSchema = z.object({
   position_qty: wireDecimalOrNull,
 });
 
+/** A `trade_updates` event payload on the wire. */
 export type WireTradeUpdate = z.infer<typeof wireTradeUpdateSchema>;
 
 /** Any frame of the `/stream` socket. */

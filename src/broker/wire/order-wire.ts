@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { wireDecimal, wireDecimalOrNull } from './decimal.ts';
 
+/** Order side on the wire. */
 export const wireSide = z.enum(['buy', 'sell']);
+/** Order type on the wire. */
 export const wireOrderType = z.enum(['market', 'limit', 'stop', 'stop_limit', 'trailing_stop']);
+/** Time in force on the wire. */
 export const wireTimeInForce = z.enum(['day', 'gtc', 'opg', 'cls', 'ioc', 'fok']);
 /** `""` is how the broker reports a simple order's class. */
 export const wireOrderClass = z.enum(['simple', '', 'bracket', 'oco', 'oto', 'mleg']);
+/** Every order status the broker reports, `held` included. */
 export const wireOrderStatus = z.enum([
   'new',
   'partially_filled',
@@ -107,6 +111,7 @@ export const wireReplaceRequestSchema = z.object({
   client_order_id: z.string().optional(),
 });
 
+/** A `PATCH /v2/orders/{id}` body on the wire. */
 export type WireReplaceRequest = z.infer<typeof wireReplaceRequestSchema>;
 
 /** One entry of the 207 answer of `DELETE /v2/orders`. */

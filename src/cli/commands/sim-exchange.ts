@@ -197,6 +197,7 @@ export async function runSimExchange(
   return 0;
 }
 
+/** `riskgate sim-exchange`: runs the simulated exchange until SIGINT or SIGTERM. */
 export const simExchangeCommand: Command = {
   name: 'sim-exchange',
   summary: 'Run a simulated Alpaca-compatible broker (REST + trade_updates) with fault injection.',
