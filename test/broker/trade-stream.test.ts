@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AlpacaBroker } from '../../src/broker/alpaca/alpaca-broker.ts';
+import { accountSnapshot, fillFromTradeUpdate } from '../../src/broker/to-core.ts';
 import type { StreamState } from '../../src/broker/trade-update.ts';
 import { collect, eventually, type Pair, startPair } from './harness.ts';
 
@@ -100,5 +101,34 @@ describe('trade_updates through the adapter', () => {
     await eventually(() => p.exchange.streamListeners === 1, 'the stream to listen');
     stop();
     await eventually(() => p.exchange.streamListeners === 0, 'the connection to close');
+  });
+});
+
+describe('stream events as core fills', () => {
+  it('turns each execution of a partially filled order into one core Fill', async () => {
+    pair = await startPair();
+    const p = pair;
+    p.exchange.setQuote('AAPL', 100, 100.02);
+    const { updates } = collect(p.broker);
+    await eventually(() => p.exchange.streamListeners === 1, 'the stream to listen');
+    p.exchange.faults.add({ kind: 'partial-fill', fraction: 0.5, count: 1 });
+    await p.broker.submitOrder({ ...buy, clientOrderId: 'f-1', qty: 4 });
+    p.exchange.setQuote('AAPL', 100, 100.02);
+    p.exchange.setQuote('AAPL', 101, 101.02);
+    await eventually(() => updates.filter((u) => u.event.endsWith('fill')).length === 2, 'two executions');
+    const fills = updates.map(fillFromTradeUpdate).filter((f) => f !== undefined);
+    expect(fills.map((f) => [f.clientOrderId, f.side, f.qty, f.price])).toEqual([
+      ['f-1', 'buy', 2, 100.02],
+      ['f-1', 'buy', 2, 101.02],
+    ]);
+    expect(new Set(fills.map((f) => f.executionId)).size).toBe(2);
+    expect(fillFromTradeUpdate(updates[0]!)).toBeUndefined(); // the `new` event
+    const account = await p.broker.getAccount();
+    expect(accountSnapshot(account, 5)).toEqual({
+      time: 5,
+      equity: account.equity,
+      cash: account.cash,
+      buyingPower: account.buyingPower,
+    });
   });
 });
