@@ -47,6 +47,7 @@ export type { SimAsset } from './sim/assets.ts';
 export type { FaultSpec, RouteMatch } from './sim/faults.ts';
 export { type PriceFeed, type RandomWalkOptions, randomWalkFeed } from './sim/price-feed.ts';
 export { DEFAULT_ASSETS, SimExchange, type SimExchangeOptions } from './sim/sim-exchange.ts';
+export { accountSnapshot, fillFromTradeUpdate } from './to-core.ts';
 export type {
   StreamState,
   StreamStateEvent,
