@@ -24,6 +24,9 @@ export const DEFAULT_ASSETS: readonly SimAsset[] = [
   { symbol: 'PNNY', name: 'Penny Example Corp', shortable: false, fractionable: false },
 ];
 
+/** How many requests the log keeps (the oldest tenth is dropped when it is full). */
+const MAX_LOGGED_REQUESTS = 10_000;
+
 /** Options of {@link SimExchange.start}. */
 export interface SimExchangeOptions {
   /** Interface to listen on. Default `127.0.0.1`. */
@@ -76,6 +79,7 @@ export class SimExchange {
   readonly #pending = new Set<Promise<void>>();
   #pump: NodeJS.Timeout | undefined;
   #pumping = false;
+  #requestSeq = 0;
   #url = '';
 
   private constructor(options: SimExchangeOptions) {
@@ -195,14 +199,17 @@ export class SimExchange {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://sim');
     const path = url.pathname;
-    const record = (status: RequestRecord['status'], clientOrderId?: string) =>
+    const record = (status: RequestRecord['status'], clientOrderId?: string) => {
       this.requests.push({
-        seq: this.requests.length + 1,
+        seq: ++this.#requestSeq,
         method,
         path,
         status,
         ...(clientOrderId !== undefined ? { clientOrderId } : {}),
       });
+      // A long-running simulator keeps only the recent log.
+      if (this.requests.length > MAX_LOGGED_REQUESTS) this.requests.splice(0, MAX_LOGGED_REQUESTS / 10);
+    };
     const body = await readJson(req);
     const admin = path.startsWith('/admin/');
     const plan = admin ? { latencyMs: 0 } : this.faults.forRequest(method, path);
