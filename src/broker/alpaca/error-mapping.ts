@@ -37,7 +37,11 @@ export function mapHttpError(what: string, status: number, rawBody: unknown, hea
   const brokerCode = body.code;
   const text = body.message ?? (typeof rawBody === 'string' ? rawBody : '');
   const message = `${what} → ${status}${text === '' ? '' : `: ${text}`}`;
-  const details = { status, body: rawBody, ...(brokerCode !== undefined ? { brokerCode } : {}) };
+  // The broker's answer is the cause of an HTTP error; its body never carries credentials.
+  const cause = new Error(
+    `HTTP ${status} ${typeof rawBody === 'string' ? rawBody : JSON.stringify(rawBody ?? null)}`,
+  );
+  const details = { status, body: rawBody, cause, ...(brokerCode !== undefined ? { brokerCode } : {}) };
   if (status === 401) return new BrokerError('UNAUTHORIZED', message, details);
   if (status === 403) {
     if (/insufficient buying power/i.test(text))
