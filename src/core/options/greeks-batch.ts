@@ -1,0 +1,177 @@
+/**
+ * Black-Scholes-Merton price and Greeks over a struct-of-arrays batch: every input and output
+ * field is its own typed array. This is the one implementation of the formulas; the scalar API
+ * in `black-scholes.ts` runs it on a batch of one.
+ *
+ * Why struct-of-arrays: passing doubles to a function that V8 does not inline boxes each of them
+ * on the heap, which for a full revaluation means millions of short-lived allocations. The kernel
+ * takes the batch and an index instead, reads its inputs from typed arrays and writes its
+ * outputs to typed arrays, so a revaluation allocates nothing.
+ *
+ * Formulas (A = S·e^{−qT}, B = K·e^{−rT}, d1 = [ln(S/K) + (r − q + σ²/2)T]/(σ√T), d2 = d1 − σ√T):
+ * call = A·N(d1) − B·N(d2), put = B·N(−d2) − A·N(−d1); Δ = e^{−qT}N(d1) | −e^{−qT}N(−d1);
+ * Γ = e^{−qT}n(d1)/(Sσ√T); vega = A·n(d1)√T; θ = −A·n(d1)σ/(2√T) + qA·N(d1) − rB·N(d2) for a
+ * call, −A·n(d1)σ/(2√T) − qA·N(−d1) + rB·N(−d2) for a put; ρ = TB·N(d2) | −TB·N(−d2).
+ */
+import { INV_SQRT_2PI, normalTail } from './normal-distribution.ts';
+
+/**
+ * Inputs (set by the caller) and outputs (written by {@link revalueBatch}) of `size` options.
+ * Raw units per ONE unit of underlying: see `Greeks` in `black-scholes.ts`.
+ */
+export interface GreeksBatch {
+  readonly size: number;
+  /** 1 for a call, 0 for a put. */
+  readonly isCall: Uint8Array;
+  /** Underlying price, currency, > 0. */
+  readonly spot: Float64Array;
+  /** Strike, currency, > 0. */
+  readonly strike: Float64Array;
+  /** Time to expiry, years (ACT/365); ≤ 0 means expired. */
+  readonly timeToExpiry: Float64Array;
+  /** Continuously compounded, decimal per year. */
+  readonly rate: Float64Array;
+  /** Continuously compounded, decimal per year. */
+  readonly dividendYield: Float64Array;
+  /** Decimal per √year, ≥ 0. */
+  readonly volatility: Float64Array;
+  /** Currency per unit of underlying. */
+  readonly price: Float64Array;
+  /** Dimensionless. */
+  readonly delta: Float64Array;
+  /** Per unit of spot. */
+  readonly gamma: Float64Array;
+  /** Per 1.00 of volatility. */
+  readonly vega: Float64Array;
+  /** Per year of calendar time (∂V/∂t; negative = decay). */
+  readonly theta: Float64Array;
+  /** Per 1.00 of rate. */
+  readonly rho: Float64Array;
+}
+
+/** Allocates a batch of `size` options; inputs start at 0 (puts), outputs at 0. */
+export function createGreeksBatch(size: number): GreeksBatch {
+  const column = () => new Float64Array(size);
+  return {
+    size,
+    isCall: new Uint8Array(size),
+    spot: column(),
+    strike: column(),
+    timeToExpiry: column(),
+    rate: column(),
+    dividendYield: column(),
+    volatility: column(),
+    price: column(),
+    delta: column(),
+    gamma: column(),
+    vega: column(),
+    theta: column(),
+    rho: column(),
+  };
+}
+
+/** Computes options `start` (inclusive) to `end` (exclusive) of the batch. */
+export function revalueBatch(batch: GreeksBatch, start = 0, end: number = batch.size): void {
+  const last = Math.min(end, batch.size);
+  for (let i = Math.max(start, 0); i < last; i++) valueOptionAt(batch, i);
+}
+
+function store(
+  b: GreeksBatch,
+  i: number,
+  price: number,
+  delta: number,
+  gamma: number,
+  vega: number,
+  theta: number,
+  rho: number,
+) {
+  b.price[i] = price;
+  b.delta[i] = delta;
+  b.gamma[i] = gamma;
+  b.vega[i] = vega;
+  b.theta[i] = theta;
+  b.rho[i] = rho;
+}
+
+/** At or after expiry: intrinsic value, delta a step with ½ at the strike, no other Greeks. */
+function storeExpired(b: GreeksBatch, i: number, spot: number, strike: number): void {
+  const step = spot > strike ? 1 : spot < strike ? 0 : 0.5;
+  if (b.isCall[i] === 1) store(b, i, Math.max(spot - strike, 0), step, 0, 0, 0, 0);
+  else store(b, i, Math.max(strike - spot, 0), step - 1, 0, 0, 0, 0);
+}
+
+/**
+ * Values option `i` of the batch in place. Boundary behaviour, chosen so that put-call parity
+ * and Δc − Δp = e^{−qT} hold everywhere:
+ * - **Invalid input** (spot or strike not > 0, volatility < 0, any NaN): every output is NaN.
+ * - **At or after expiry** (T ≤ 0): price = intrinsic max(±(S − K), 0); delta = 1{S>K} for a call,
+ *   −1{S<K} for a put, ±½ exactly at the strike; gamma, vega, theta, rho = 0.
+ * - **Zero volatility** (σ√T = 0, T > 0): the deterministic forward limit. A call is worth
+ *   max(A − B, 0) and its delta, theta and rho are the forward's (e^{−qT}, qA − rB, TB) where A > B,
+ *   0 where A < B and half of them at A = B; gamma = 0 (the limit is a point mass at the forward);
+ *   vega = 0 except at A = B, where it keeps its limit A·√T·n(0). Puts likewise.
+ *   Tiny positive volatilities use the ordinary formulas, which stay finite and accurate.
+ */
+export function valueOptionAt(b: GreeksBatch, i: number): void {
+  const spot = b.spot[i] as number;
+  const strike = b.strike[i] as number;
+  const time = b.timeToExpiry[i] as number;
+  const rate = b.rate[i] as number;
+  const q = b.dividendYield[i] as number;
+  const sigma = b.volatility[i] as number;
+  if (!(spot > 0 && strike > 0 && sigma >= 0) || Number.isNaN(time + rate + q)) {
+    store(b, i, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
+    return;
+  }
+  if (time <= 0) {
+    storeExpired(b, i, spot, strike);
+    return;
+  }
+  const sqrtT = Math.sqrt(time);
+  const dq = Math.exp(-q * time);
+  const dr = Math.exp(-rate * time);
+  const a = spot * dq; // discounted forward of the underlying
+  const bk = strike * dr; // discounted strike
+  const s = sigma * sqrtT; // total volatility σ√T
+  // ln(F/K) from ln(S/K) rather than ln(a/bk): exactly 0 for an at-the-money forward.
+  const x = Math.log(spot / strike) + (rate - q) * time;
+  const d1 =
+    s > 0 ? x / s + 0.5 * s : x > 0 ? Number.POSITIVE_INFINITY : x < 0 ? Number.NEGATIVE_INFINITY : 0;
+  const d2 = d1 - s;
+  // e^{−d1²/2} from the exact square d1² = hi + lo (Dekker), so far tails keep full relative
+  // accuracy; written out here because this is the hot path.
+  const hi = d1 * d1;
+  const split = 134217729 * d1;
+  const d1h = split - (split - d1);
+  const d1l = d1 - d1h;
+  const lo = d1h * d1h - hi + 2 * d1h * d1l + d1l * d1l;
+  const g1 = Math.abs(d1) < 1e150 ? Math.exp(-0.5 * hi) * (1 - 0.5 * lo) : 0;
+  // a·n(d1) = bk·n(d2) identically, which saves an exponential; once n(d1) has underflowed the
+  // identity carries no information and n(d2) is computed on its own.
+  const g2 = g1 > 1e-280 ? (g1 * a) / bk : Math.exp(-0.5 * d2 * d2);
+  const nd1 = INV_SQRT_2PI * g1;
+  const tail1 = normalTail(Math.abs(d1), g1); // N(−|d1|)
+  const tail2 = normalTail(Math.abs(d2), g2); // N(−|d2|)
+  const gamma = s > 0 ? (dq * nd1) / (spot * s) : 0;
+  const vega = a * nd1 * sqrtT;
+  const decay = (-a * nd1 * sigma) / (2 * sqrtT);
+  if (b.isCall[i] === 1) {
+    const n1 = d1 >= 0 ? 1 - tail1 : tail1; // N(d1)
+    const n2 = d2 >= 0 ? 1 - tail2 : tail2; // N(d2)
+    store(b, i, a * n1 - bk * n2, dq * n1, gamma, vega, decay + q * a * n1 - rate * bk * n2, time * bk * n2);
+  } else {
+    const m1 = d1 >= 0 ? tail1 : 1 - tail1; // N(−d1)
+    const m2 = d2 >= 0 ? tail2 : 1 - tail2; // N(−d2)
+    store(
+      b,
+      i,
+      bk * m2 - a * m1,
+      -dq * m1,
+      gamma,
+      vega,
+      decay - q * a * m1 + rate * bk * m2,
+      -time * bk * m2,
+    );
+  }
+}
