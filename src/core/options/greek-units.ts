@@ -120,3 +120,52 @@ export function positionGreeksInto(
   out.dollarRhoPerPercent = (raw.rho / 100) * units;
   return out;
 }
+
+/** The exposure of a stock position: shares delta = m·n, dollar delta = value = S·m·n, no other Greeks. */
+export function stockPositionGreeksInto(
+  out: PositionGreeks,
+  spot: number,
+  multiplier: number,
+  quantity: number,
+): PositionGreeks {
+  const shares = multiplier * quantity;
+  out.value = spot * shares;
+  out.sharesDelta = shares;
+  out.dollarDelta = spot * shares;
+  out.gamma = 0;
+  out.dollarGamma = 0;
+  out.dollarVega = 0;
+  out.dollarThetaPerDay = 0;
+  out.dollarRhoPerPercent = 0;
+  return out;
+}
+
+/** Adds `sign` × `source` to `target` field by field (sign −1 subtracts); returns `target`. */
+export function accumulatePositionGreeks(
+  target: PositionGreeks,
+  source: PositionGreeks,
+  sign: 1 | -1 = 1,
+): PositionGreeks {
+  target.value += sign * source.value;
+  target.sharesDelta += sign * source.sharesDelta;
+  target.dollarDelta += sign * source.dollarDelta;
+  target.gamma += sign * source.gamma;
+  target.dollarGamma += sign * source.dollarGamma;
+  target.dollarVega += sign * source.dollarVega;
+  target.dollarThetaPerDay += sign * source.dollarThetaPerDay;
+  target.dollarRhoPerPercent += sign * source.dollarRhoPerPercent;
+  return target;
+}
+
+/** Copies every field of `source` into `target`; returns `target`. */
+export function copyPositionGreeks(target: PositionGreeks, source: PositionGreeks): PositionGreeks {
+  target.value = source.value;
+  target.sharesDelta = source.sharesDelta;
+  target.dollarDelta = source.dollarDelta;
+  target.gamma = source.gamma;
+  target.dollarGamma = source.dollarGamma;
+  target.dollarVega = source.dollarVega;
+  target.dollarThetaPerDay = source.dollarThetaPerDay;
+  target.dollarRhoPerPercent = source.dollarRhoPerPercent;
+  return target;
+}
