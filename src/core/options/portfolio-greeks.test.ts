@@ -5,7 +5,8 @@ import { bsmGreeks } from './black-scholes.ts';
 import { expiryEpochMs, yearFraction } from './expiry-time.ts';
 import { type PositionGreeks, positionGreeksInto, zeroPositionGreeks } from './greek-units.ts';
 import { optionInstrument } from './option-instrument.ts';
-import { PortfolioGreeks, type PortfolioTotals, type UnderlyingGreeks } from './portfolio-greeks.ts';
+import { PortfolioGreeks } from './portfolio-greeks.ts';
+import type { PortfolioTotals, UnderlyingGreeks } from './portfolio-snapshot.ts';
 
 function option(symbol: string): Instrument {
   const built = optionInstrument(symbol);

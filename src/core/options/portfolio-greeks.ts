@@ -13,13 +13,7 @@
  * contributes nothing and is counted in `unpriced`: risk checks should fail closed while it is > 0.
  */
 import type { Instrument } from '../instrument.ts';
-import {
-  type ContractBook,
-  type ContractCount,
-  copyContractBook,
-  countContracts,
-  summariseContracts,
-} from './contract-counts.ts';
+import { type ContractBook, copyContractBook, countContracts } from './contract-counts.ts';
 import { yearFraction } from './expiry-time.ts';
 import {
   accumulatePositionGreeks,
@@ -36,38 +30,12 @@ import {
   refuse,
   valuePosition,
 } from './portfolio-position.ts';
-
-/** Risk of everything held on one underlying; exposure fields in `PositionGreeks` units. */
-export interface UnderlyingGreeks extends Readonly<PositionGreeks> {
-  readonly underlying: string;
-  /** Last underlying price, or undefined before the first. */
-  readonly price: number | undefined;
-  /** Positions held (options and stock). */
-  readonly positions: number;
-  /** Positions without the inputs to value them (contributing nothing above). */
-  readonly unpriced: number;
-  /** Option contracts on this underlying. */
-  readonly contracts: ContractCount;
-  /** Option contracts by expiry date `YYYY-MM-DD`. */
-  readonly contractsByExpiry: Readonly<Record<string, ContractCount>>;
-}
-
-/**
- * Risk of the whole portfolio in dollars. Shares delta and gamma in shares are left out on
- * purpose: they only add up within one underlying (see {@link UnderlyingGreeks}).
- */
-export interface PortfolioTotals
-  extends Pick<
-    Readonly<PositionGreeks>,
-    'value' | 'dollarDelta' | 'dollarGamma' | 'dollarVega' | 'dollarThetaPerDay' | 'dollarRhoPerPercent'
-  > {
-  readonly positions: number;
-  readonly unpriced: number;
-  /** Underlyings with at least one position. */
-  readonly underlyings: number;
-  readonly contracts: ContractCount;
-  readonly contractsByExpiry: Readonly<Record<string, ContractCount>>;
-}
+import {
+  type PortfolioTotals,
+  totalsSnapshot,
+  type UnderlyingGreeks,
+  underlyingSnapshot,
+} from './portfolio-snapshot.ts';
 
 /** Construction parameters. */
 export interface PortfolioGreeksOptions {
@@ -338,20 +306,11 @@ export class PortfolioGreeks {
     unpriced: number,
     positions: number,
     book: ContractBook,
-  ): UnderlyingGreeks {
-    const { contracts, byExpiry } = summariseContracts([book]);
-    return {
-      underlying: group.underlying,
-      price: group.price > 0 ? group.price : undefined,
-      ...copyPositionGreeks(zeroPositionGreeks(), sums),
-      positions,
-      unpriced,
-      contracts,
-      contractsByExpiry: byExpiry,
-    };
+  ) {
+    return underlyingSnapshot(group.underlying, group.price, sums, unpriced, positions, book);
   }
 
-  /** Totals snapshot; `replace` substitutes one group's hypothetical contract book (what-if). */
+  /** Totals snapshot; `replace` substitutes one group's hypothetical contract book and position count (what-if). */
   #totalsSnapshot(
     t: PositionGreeks,
     unpriced: number,
@@ -361,20 +320,7 @@ export class PortfolioGreeks {
     const groups = [...this.#groups.values()];
     if (replace !== undefined && !this.#groups.has(replace.group.underlying)) groups.push(replace.group);
     const books = groups.map((g) => (g === replace?.group ? replace.book : g.contracts));
-    const { contracts, byExpiry } = summariseContracts(books);
-    const held = (g: Group) => (g === replace?.group ? replace.positions : g.entries.size) > 0;
-    return {
-      value: t.value,
-      dollarDelta: t.dollarDelta,
-      dollarGamma: t.dollarGamma,
-      dollarVega: t.dollarVega,
-      dollarThetaPerDay: t.dollarThetaPerDay,
-      dollarRhoPerPercent: t.dollarRhoPerPercent,
-      positions,
-      unpriced,
-      underlyings: groups.filter(held).length,
-      contracts,
-      contractsByExpiry: byExpiry,
-    };
+    const held = groups.filter((g) => (g === replace?.group ? replace.positions : g.entries.size) > 0);
+    return totalsSnapshot(t, unpriced, positions, held.length, books);
   }
 }
