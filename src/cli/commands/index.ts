@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
+import { greeksCommand } from './greeks.ts';
 import { simExchangeCommand } from './sim-exchange.ts';
 
 /** Every command the CLI knows, in the order `riskgate help` lists them. */
-export const commands: readonly Command[] = [demoCommand, simExchangeCommand];
+export const commands: readonly Command[] = [demoCommand, simExchangeCommand, greeksCommand];
