@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  expiryEpochMs,
-  isNewYorkDaylightTime,
-  MS_PER_DAY,
-  parseIsoDate,
-  yearFraction,
-} from './expiry-time.ts';
+import { expiryEpochMs, MS_PER_DAY, parseIsoDate, yearFraction } from './expiry-time.ts';
 
 describe('option expiry instants', () => {
   it('are 16:00 New York time: 20:00 UTC in summer, 21:00 UTC in winter', () => {
@@ -14,21 +8,11 @@ describe('option expiry instants', () => {
     expect(expiryEpochMs('2018-01-19')).toBe(Date.UTC(2018, 0, 19, 21));
   });
 
-  it('follow the 2007 rules: second Sunday of March to first Sunday of November', () => {
-    // 2024: DST from Sunday 10 March to Sunday 3 November.
-    expect(isNewYorkDaylightTime({ year: 2024, month: 3, day: 9 })).toBe(false);
-    expect(isNewYorkDaylightTime({ year: 2024, month: 3, day: 10 })).toBe(true);
-    expect(isNewYorkDaylightTime({ year: 2024, month: 11, day: 2 })).toBe(true);
-    expect(isNewYorkDaylightTime({ year: 2024, month: 11, day: 3 })).toBe(false);
-  });
-
-  it('follow the 1987-2006 rules: first Sunday of April to last Sunday of October', () => {
-    // 2006: DST from Sunday 2 April to Sunday 29 October.
-    expect(isNewYorkDaylightTime({ year: 2006, month: 4, day: 1 })).toBe(false);
-    expect(isNewYorkDaylightTime({ year: 2006, month: 4, day: 2 })).toBe(true);
-    expect(isNewYorkDaylightTime({ year: 2006, month: 10, day: 28 })).toBe(true);
-    expect(isNewYorkDaylightTime({ year: 2006, month: 10, day: 29 })).toBe(false);
-    expect(isNewYorkDaylightTime({ year: 2006, month: 3, day: 15 })).toBe(false);
+  it('switch with US daylight saving time (2024: 10 March to 3 November)', () => {
+    expect(expiryEpochMs('2024-03-08')).toBe(Date.UTC(2024, 2, 8, 21));
+    expect(expiryEpochMs('2024-03-11')).toBe(Date.UTC(2024, 2, 11, 20));
+    expect(expiryEpochMs('2024-11-01')).toBe(Date.UTC(2024, 10, 1, 20));
+    expect(expiryEpochMs('2024-11-04')).toBe(Date.UTC(2024, 10, 4, 21));
   });
 
   it('reject text that is not a calendar date', () => {

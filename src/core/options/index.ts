@@ -14,7 +14,6 @@ export type { ContractCount } from './contract-counts.ts';
 export {
   type CalendarDate,
   expiryEpochMs,
-  isNewYorkDaylightTime,
   MS_PER_DAY,
   MS_PER_YEAR,
   parseIsoDate,
