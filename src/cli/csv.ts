@@ -1,43 +1,9 @@
 /**
- * Minimal CSV reading and writing for command-line tools: comma-separated fields, double quotes
- * around fields that contain commas or quotes (`""` inside a quoted field is one quote), one
- * record per line. Lines starting with `#` are comments.
+ * CSV tables for command-line tools: a header line and records with their line numbers, on top
+ * of the core's `splitCsvLine` (double-quoted fields, `""` for a quote inside one). Blank lines
+ * and lines starting with `#` are skipped; CRLF and LF line ends are both accepted.
  */
-
-/** Splits one CSV line into fields, or returns a message if a quoted field is not closed properly. */
-export function splitCsvLine(line: string): string[] | { readonly error: string } {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (line[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        const close = line.indexOf('"', i);
-        if (close === -1) return { error: `unterminated quoted field starting at column ${i}` };
-        value += line.slice(i, close);
-        if (line[close + 1] === '"') {
-          value += '"';
-          i = close + 2;
-          continue;
-        }
-        i = close + 1;
-        break;
-      }
-      if (i < line.length && line[i] !== ',') {
-        return { error: `unexpected character after a quoted field at column ${i + 1}` };
-      }
-      fields.push(value);
-    } else {
-      const comma = line.indexOf(',', i);
-      const end = comma === -1 ? line.length : comma;
-      fields.push(line.slice(i, end));
-      i = end;
-    }
-    if (i >= line.length) return fields;
-    i++; // skip the comma
-  }
-}
+import { splitCsvLine } from '../core/config/load-profile.ts';
 
 /** Quotes a field if it contains a comma, a quote or a line break. */
 export function formatCsvField(value: string): string {
@@ -67,7 +33,6 @@ export function parseCsv(text: string): CsvTable {
     const raw = lines[index] as string;
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const fields = splitCsvLine(raw);
-    if (!Array.isArray(fields)) return { ok: false, line: index + 1, message: fields.error };
     if (header === undefined) {
       header = fields.map((f) => f.trim());
       continue;
