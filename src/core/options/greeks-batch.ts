@@ -76,6 +76,7 @@ export function revalueBatch(batch: GreeksBatch, start = 0, end: number = batch.
   for (let i = Math.max(start, 0); i < last; i++) valueOptionAt(batch, i);
 }
 
+/** Writes one option's outputs (edge-case paths only; the main path stores inline). */
 function store(
   b: GreeksBatch,
   i: number,
@@ -156,22 +157,30 @@ export function valueOptionAt(b: GreeksBatch, i: number): void {
   const gamma = s > 0 ? (dq * nd1) / (spot * s) : 0;
   const vega = a * nd1 * sqrtT;
   const decay = (-a * nd1 * sigma) / (2 * sqrtT);
+  let price: number;
+  let delta: number;
+  let theta: number;
+  let rho: number;
   if (b.isCall[i] === 1) {
     const n1 = d1 >= 0 ? 1 - tail1 : tail1; // N(d1)
     const n2 = d2 >= 0 ? 1 - tail2 : tail2; // N(d2)
-    store(b, i, a * n1 - bk * n2, dq * n1, gamma, vega, decay + q * a * n1 - rate * bk * n2, time * bk * n2);
+    price = a * n1 - bk * n2;
+    delta = dq * n1;
+    theta = decay + q * a * n1 - rate * bk * n2;
+    rho = time * bk * n2;
   } else {
     const m1 = d1 >= 0 ? tail1 : 1 - tail1; // N(−d1)
     const m2 = d2 >= 0 ? tail2 : 1 - tail2; // N(−d2)
-    store(
-      b,
-      i,
-      bk * m2 - a * m1,
-      -dq * m1,
-      gamma,
-      vega,
-      decay - q * a * m1 + rate * bk * m2,
-      -time * bk * m2,
-    );
+    price = bk * m2 - a * m1;
+    delta = -dq * m1;
+    theta = decay - q * a * m1 + rate * bk * m2;
+    rho = -time * bk * m2;
   }
+  // Stored here rather than through a helper: a call V8 does not inline would box each double.
+  b.price[i] = price;
+  b.delta[i] = delta;
+  b.gamma[i] = gamma;
+  b.vega[i] = vega;
+  b.theta[i] = theta;
+  b.rho[i] = rho;
 }
