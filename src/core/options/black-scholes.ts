@@ -58,6 +58,7 @@ export function emptyGreeks(): Greeks {
 // A batch of one: the scalar functions run the same kernel as batch revaluation. Sharing it is
 // safe because the kernel is synchronous.
 const one = createGreeksBatch(1);
+const priceOnly = emptyGreeks();
 
 /**
  * Computes the price and all five Greeks in one pass (d1, d2, the discount factors and the
@@ -80,6 +81,7 @@ export function bsmGreeksInto(
   dividendYield: number,
   volatility: number,
 ): Greeks {
+  // Loaded here rather than through a helper: a call V8 does not inline would box each double.
   one.isCall[0] = right === 'call' ? 1 : 0;
   one.spot[0] = spot;
   one.strike[0] = strike;
@@ -124,13 +126,5 @@ export function bsmPrice(
   dividendYield: number,
   volatility: number,
 ): number {
-  one.isCall[0] = right === 'call' ? 1 : 0;
-  one.spot[0] = spot;
-  one.strike[0] = strike;
-  one.timeToExpiry[0] = time;
-  one.rate[0] = rate;
-  one.dividendYield[0] = dividendYield;
-  one.volatility[0] = volatility;
-  valueOptionAt(one, 0);
-  return one.price[0] as number;
+  return bsmGreeksInto(priceOnly, right, spot, strike, time, rate, dividendYield, volatility).price;
 }
