@@ -185,6 +185,7 @@ function processFlags(values: Record<string, string | boolean | undefined>): { t
     : { text: `${result.message}\n`, code: 1 };
 }
 
+/** `riskgate greeks`: Black-Scholes-Merton values or implied volatilities from flags or a CSV file (see USAGE). */
 export const greeksCommand: Command = {
   name: 'greeks',
   summary: 'Black-Scholes-Merton price and Greeks, or implied volatility, for one option or a CSV file.',
