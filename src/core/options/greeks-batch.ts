@@ -76,32 +76,6 @@ export function revalueBatch(batch: GreeksBatch, start = 0, end: number = batch.
   for (let i = Math.max(start, 0); i < last; i++) valueOptionAt(batch, i);
 }
 
-/** Writes one option's outputs (edge-case paths only; the main path stores inline). */
-function store(
-  b: GreeksBatch,
-  i: number,
-  price: number,
-  delta: number,
-  gamma: number,
-  vega: number,
-  theta: number,
-  rho: number,
-) {
-  b.price[i] = price;
-  b.delta[i] = delta;
-  b.gamma[i] = gamma;
-  b.vega[i] = vega;
-  b.theta[i] = theta;
-  b.rho[i] = rho;
-}
-
-/** At or after expiry: intrinsic value, delta a step with ½ at the strike, no other Greeks. */
-function storeExpired(b: GreeksBatch, i: number, spot: number, strike: number): void {
-  const step = spot > strike ? 1 : spot < strike ? 0 : 0.5;
-  if (b.isCall[i] === 1) store(b, i, Math.max(spot - strike, 0), step, 0, 0, 0, 0);
-  else store(b, i, Math.max(strike - spot, 0), step - 1, 0, 0, 0, 0);
-}
-
 /**
  * Values option `i` of the batch in place. Boundary behaviour, chosen so that put-call parity
  * and Δc − Δp = e^{−qT} hold everywhere:
@@ -121,62 +95,67 @@ export function valueOptionAt(b: GreeksBatch, i: number): void {
   const rate = b.rate[i] as number;
   const q = b.dividendYield[i] as number;
   const sigma = b.volatility[i] as number;
-  if (!(spot > 0 && strike > 0 && sigma >= 0) || Number.isNaN(time + rate + q)) {
-    store(b, i, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN);
-    return;
-  }
-  if (time <= 0) {
-    storeExpired(b, i, spot, strike);
-    return;
-  }
-  const sqrtT = Math.sqrt(time);
-  const dq = Math.exp(-q * time);
-  const dr = Math.exp(-rate * time);
-  const a = spot * dq; // discounted forward of the underlying
-  const bk = strike * dr; // discounted strike
-  const s = sigma * sqrtT; // total volatility σ√T
-  // ln(F/K) from ln(S/K) rather than ln(a/bk): exactly 0 for an at-the-money forward.
-  const x = Math.log(spot / strike) + (rate - q) * time;
-  const d1 =
-    s > 0 ? x / s + 0.5 * s : x > 0 ? Number.POSITIVE_INFINITY : x < 0 ? Number.NEGATIVE_INFINITY : 0;
-  const d2 = d1 - s;
-  // e^{−d1²/2} from the exact square d1² = hi + lo (Dekker), so far tails keep full relative
-  // accuracy; written out here because this is the hot path.
-  const hi = d1 * d1;
-  const split = 134217729 * d1;
-  const d1h = split - (split - d1);
-  const d1l = d1 - d1h;
-  const lo = d1h * d1h - hi + 2 * d1h * d1l + d1l * d1l;
-  const g1 = Math.abs(d1) < 1e150 ? Math.exp(-0.5 * hi) * (1 - 0.5 * lo) : 0;
-  // a·n(d1) = bk·n(d2) identically, which saves an exponential; once n(d1) has underflowed the
-  // identity carries no information and n(d2) is computed on its own.
-  const g2 = g1 > 1e-280 ? (g1 * a) / bk : Math.exp(-0.5 * d2 * d2);
-  const nd1 = INV_SQRT_2PI * g1;
-  const tail1 = normalTail(Math.abs(d1), g1); // N(−|d1|)
-  const tail2 = normalTail(Math.abs(d2), g2); // N(−|d2|)
-  const gamma = s > 0 ? (dq * nd1) / (spot * s) : 0;
-  const vega = a * nd1 * sqrtT;
-  const decay = (-a * nd1 * sigma) / (2 * sqrtT);
+  const isCall = b.isCall[i] === 1;
   let price: number;
   let delta: number;
-  let theta: number;
-  let rho: number;
-  if (b.isCall[i] === 1) {
-    const n1 = d1 >= 0 ? 1 - tail1 : tail1; // N(d1)
-    const n2 = d2 >= 0 ? 1 - tail2 : tail2; // N(d2)
-    price = a * n1 - bk * n2;
-    delta = dq * n1;
-    theta = decay + q * a * n1 - rate * bk * n2;
-    rho = time * bk * n2;
+  let gamma = 0;
+  let vega = 0;
+  let theta = 0;
+  let rho = 0;
+  if (!(spot > 0 && strike > 0 && sigma >= 0) || Number.isNaN(time + rate + q)) {
+    price = delta = gamma = vega = theta = rho = Number.NaN;
+  } else if (time <= 0) {
+    // Expired: the payoff, with the step's midpoint at the strike.
+    const step = spot > strike ? 1 : spot < strike ? 0 : 0.5;
+    price = isCall ? Math.max(spot - strike, 0) : Math.max(strike - spot, 0);
+    delta = isCall ? step : step - 1;
   } else {
-    const m1 = d1 >= 0 ? tail1 : 1 - tail1; // N(−d1)
-    const m2 = d2 >= 0 ? tail2 : 1 - tail2; // N(−d2)
-    price = bk * m2 - a * m1;
-    delta = -dq * m1;
-    theta = decay - q * a * m1 + rate * bk * m2;
-    rho = -time * bk * m2;
+    const sqrtT = Math.sqrt(time);
+    const dq = Math.exp(-q * time);
+    const dr = Math.exp(-rate * time);
+    const a = spot * dq; // discounted forward of the underlying
+    const bk = strike * dr; // discounted strike
+    const s = sigma * sqrtT; // total volatility σ√T
+    // ln(F/K) from ln(S/K) rather than ln(a/bk): exactly 0 for an at-the-money forward.
+    const x = Math.log(spot / strike) + (rate - q) * time;
+    const d1 =
+      s > 0 ? x / s + 0.5 * s : x > 0 ? Number.POSITIVE_INFINITY : x < 0 ? Number.NEGATIVE_INFINITY : 0;
+    const d2 = d1 - s;
+    // e^{−d1²/2} from the exact square d1² = hi + lo (Dekker), so far tails keep full relative
+    // accuracy; written out here because this is the hot path.
+    const hi = d1 * d1;
+    const split = 134217729 * d1;
+    const d1h = split - (split - d1);
+    const d1l = d1 - d1h;
+    const lo = d1h * d1h - hi + 2 * d1h * d1l + d1l * d1l;
+    const g1 = Math.abs(d1) < 1e150 ? Math.exp(-0.5 * hi) * (1 - 0.5 * lo) : 0;
+    // a·n(d1) = bk·n(d2) identically, which saves an exponential; once n(d1) has underflowed the
+    // identity carries no information and n(d2) is computed on its own.
+    const g2 = g1 > 1e-280 ? (g1 * a) / bk : Math.exp(-0.5 * d2 * d2);
+    const nd1 = INV_SQRT_2PI * g1;
+    const tail1 = normalTail(Math.abs(d1), g1); // N(−|d1|)
+    const tail2 = normalTail(Math.abs(d2), g2); // N(−|d2|)
+    gamma = s > 0 ? (dq * nd1) / (spot * s) : 0;
+    vega = a * nd1 * sqrtT;
+    const decay = (-a * nd1 * sigma) / (2 * sqrtT);
+    if (isCall) {
+      const n1 = d1 >= 0 ? 1 - tail1 : tail1; // N(d1)
+      const n2 = d2 >= 0 ? 1 - tail2 : tail2; // N(d2)
+      price = a * n1 - bk * n2;
+      delta = dq * n1;
+      theta = decay + q * a * n1 - rate * bk * n2;
+      rho = time * bk * n2;
+    } else {
+      const m1 = d1 >= 0 ? tail1 : 1 - tail1; // N(−d1)
+      const m2 = d2 >= 0 ? tail2 : 1 - tail2; // N(−d2)
+      price = bk * m2 - a * m1;
+      delta = -dq * m1;
+      theta = decay - q * a * m1 + rate * bk * m2;
+      rho = -time * bk * m2;
+    }
   }
-  // Stored here rather than through a helper: a call V8 does not inline would box each double.
+  // One store site for every path, with no helper call: a call V8 does not inline would box
+  // each double.
   b.price[i] = price;
   b.delta[i] = delta;
   b.gamma[i] = gamma;
