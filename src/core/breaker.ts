@@ -1,3 +1,4 @@
+import type { MarketEvent } from './market.ts';
 import type { ClosedTrade } from './position.ts';
 import type { RiskContext } from './rule.ts';
 
@@ -22,6 +23,11 @@ export interface Breaker {
   readonly action: BreakerAction;
   readonly flatten: boolean;
   evaluate(ctx: RiskContext): BreakerFinding | null;
+  /**
+   * Observes every market event before the breakers are evaluated, also while tripped (so
+   * hysteresis can follow the market during a latch). An exception trips the breaker.
+   */
+  onMarket?(event: MarketEvent, ctx: RiskContext): void;
   /** Observes closed round trips (loss streaks). */
   onTradeClosed?(trade: ClosedTrade): void;
   persistState?(): unknown;

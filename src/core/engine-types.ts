@@ -119,7 +119,14 @@ export interface RiskSnapshot {
     increasesRisk: boolean;
   }[];
   readonly trippedBreakers: readonly BreakerTrip[];
-  readonly breakers: readonly { id: string; code: string; action: string; tripped: boolean }[];
+  readonly breakers: readonly {
+    id: string;
+    code: string;
+    action: string;
+    tripped: boolean;
+    /** What the breaker persists (e.g. the VIX hysteresis: `{ armed }`), if anything. */
+    state?: unknown;
+  }[];
   readonly disabledStrategies: readonly string[];
   readonly pause: { readonly until: number; readonly code: string; readonly reason: string } | null;
   readonly storeAvailable: boolean;

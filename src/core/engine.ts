@@ -68,6 +68,9 @@ export class RiskEngine implements RiskContext {
   readonly #entriesOnly: Uint8Array;
   readonly #exitRules: ExitRule[];
   readonly #breakers: Breaker[];
+  /** Breakers that observe market events (`onMarket`), and the errors they threw there. */
+  readonly #marketObservers: Breaker[];
+  readonly #observerErrors = new Map<string, unknown>();
   readonly #instrumentLookup: (symbol: string) => Instrument | undefined;
   readonly #listeners: RiskEventListener[] = [];
   readonly #input: CheckInput;
@@ -98,6 +101,7 @@ export class RiskEngine implements RiskContext {
     this.#exitRules = [...buildExitRules(options.profile.exits), ...(options.exitRules ?? [])];
     if (options.profile.regime) this.#exitRules.push(buildRegimeRule(options.profile.regime));
     this.#breakers = [...buildBreakers(options.profile.breakers), ...(options.breakers ?? [])];
+    this.#marketObservers = this.#breakers.filter((b) => b.onMarket !== undefined);
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
     this.#adjusters = this.#rules.filter((r) => r.adjust !== undefined);
     this.#checks = this.#rules.map((r) => r.check.bind(r));
@@ -399,6 +403,7 @@ export class RiskEngine implements RiskContext {
 
   /** Handles a price, index level or split: marks, indicators, exit rules and breakers. */
   onMarket(event: MarketEvent): RiskActions {
+    if (this.#marketObservers.length > 0) this.#observe(event);
     if (event.kind === 'index') {
       this.#indexLevels.set(event.name, event.value);
       return this.#evaluateBreakers(event.time);
@@ -440,6 +445,17 @@ export class RiskEngine implements RiskContext {
       updates: updates ?? [],
       trips: breakerActions.trips,
     };
+  }
+
+  /** Hands a market event to the breakers that observe them; an exception trips the breaker. */
+  #observe(event: MarketEvent): void {
+    for (const breaker of this.#marketObservers) {
+      try {
+        breaker.onMarket!(event, this);
+      } catch (error) {
+        this.#observerErrors.set(breaker.id, error);
+      }
+    }
   }
 
   #updateIndicators(symbol: string, high: number, low: number, close: number): void {
@@ -539,6 +555,11 @@ export class RiskEngine implements RiskContext {
       if (this.#tripped.has(breaker.id)) continue;
       let finding: BreakerFinding | null;
       try {
+        if (this.#observerErrors.size > 0 && this.#observerErrors.has(breaker.id)) {
+          const error = this.#observerErrors.get(breaker.id);
+          this.#observerErrors.delete(breaker.id);
+          throw error;
+        }
         finding = breaker.evaluate(this);
       } catch (error) {
         finding = {
@@ -667,6 +688,7 @@ export class RiskEngine implements RiskContext {
     const record: TradingStateRecord = { state: 'active', code: 'RESET', reason, by, at: this.now() };
     this.#state = record;
     this.#tripped.clear();
+    this.#observerErrors.clear();
     this.#disabledStrategies.clear();
     this.#pause = { until: 0, code: '', reason: '' };
     for (const breaker of this.#breakers) breaker.reset?.();
@@ -812,6 +834,7 @@ export class RiskEngine implements RiskContext {
         code: b.code,
         action: b.action,
         tripped: this.#tripped.has(b.id),
+        ...(b.persistState === undefined ? {} : { state: b.persistState() }),
       })),
       disabledStrategies: [...this.#disabledStrategies.keys()],
       pause: this.#pause.until > this.now() ? { ...this.#pause } : null,
