@@ -5,6 +5,7 @@ import type { Decision } from './decision.ts';
 import type { ExitReason, ExitRule } from './exit-rule.ts';
 import type { Instrument } from './instrument.ts';
 import type { Fill } from './market.ts';
+import type { GreeksSnapshot } from './options/greeks-book.ts';
 import type { ClosedTrade, Position } from './position.ts';
 import type { PreTradeRule } from './rule.ts';
 import type { BreakerTrip, RiskStateStore } from './state-store.ts';
@@ -130,6 +131,8 @@ export interface RiskSnapshot {
   readonly disabledStrategies: readonly string[];
   readonly pause: { readonly until: number; readonly code: string; readonly reason: string } | null;
   readonly storeAvailable: boolean;
+  /** Portfolio Greeks of the positions held, when the profile has an `options` section. */
+  readonly greeks?: GreeksSnapshot;
 }
 
 export const NO_ACTIONS: RiskActions = Object.freeze({ exits: [], updates: [], trips: [] });

@@ -19,7 +19,8 @@ import { evaluateExits, makeTick } from './exits/evaluate-exits.ts';
 import { Atr } from './indicators/atr.ts';
 import { RealizedVolatility } from './indicators/realized-volatility.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from './instrument.ts';
-import type { AccountSnapshot, Fill, MarketEvent } from './market.ts';
+import type { AccountSnapshot, Bar, Fill, Mark, MarketEvent, Quote } from './market.ts';
+import { GreeksBook } from './options/greeks-book.ts';
 import type { OrderIntent } from './order.ts';
 import { applyFill } from './portfolio.ts';
 import type { ClosedTrade } from './position.ts';
@@ -71,6 +72,8 @@ export class RiskEngine implements RiskContext {
   /** Breakers that observe market events (`onMarket`), and the errors they threw there. */
   readonly #marketObservers: Breaker[];
   readonly #observerErrors = new Map<string, unknown>();
+  /** Portfolio Greeks; only with an `options` section in the profile. */
+  readonly #greeks: GreeksBook | undefined;
   readonly #instrumentLookup: (symbol: string) => Instrument | undefined;
   readonly #listeners: RiskEventListener[] = [];
   readonly #input: CheckInput;
@@ -100,6 +103,9 @@ export class RiskEngine implements RiskContext {
     ];
     this.#exitRules = [...buildExitRules(options.profile.exits), ...(options.exitRules ?? [])];
     if (options.profile.regime) this.#exitRules.push(buildRegimeRule(options.profile.regime));
+    const optionsConfig = options.profile.options;
+    this.#greeks =
+      optionsConfig === undefined ? undefined : new GreeksBook(optionsConfig, options.clock.now());
     this.#breakers = [...buildBreakers(options.profile.breakers), ...(options.breakers ?? [])];
     this.#marketObservers = this.#breakers.filter((b) => b.onMarket !== undefined);
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
@@ -166,6 +172,9 @@ export class RiskEngine implements RiskContext {
   indexLevel(name: string): number {
     return this.#indexLevels.get(name) ?? Number.NaN;
   }
+  get greeks(): GreeksBook | undefined {
+    return this.#greeks;
+  }
   isStrategyDisabled(strategy: string | undefined): boolean {
     return this.#disabledStrategies.size > 0 && this.#disabledStrategies.has(strategy ?? '(none)');
   }
@@ -224,7 +233,10 @@ export class RiskEngine implements RiskContext {
     const dryRun = options?.dryRun === true;
     if (violations !== undefined) return this.#deny(current, input.effect, violations, dryRun);
     if (!dryRun) {
-      if (entry !== undefined) this.book.addWorking(current, input.effect, input.valuationPrice, entry);
+      if (entry !== undefined) {
+        this.book.addWorking(current, input.effect, input.valuationPrice, entry);
+        if (this.#greeks !== undefined) this.#greeks.sync(entry, input.now);
+      }
       for (const rule of this.#rules) rule.onAccepted?.(input, this);
     }
     const decision: Decision =
@@ -294,7 +306,9 @@ export class RiskEngine implements RiskContext {
     const working = this.book.working.get(clientOrderId);
     if (working === undefined) return;
     const entry = this.book.symbols.get(working.symbol);
-    if (entry !== undefined) this.book.reduceWorking(clientOrderId, working.remaining, entry);
+    if (entry === undefined) return;
+    this.book.reduceWorking(clientOrderId, working.remaining, entry);
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
   }
 
   // ---- fills -------------------------------------------------------------------------------
@@ -317,6 +331,7 @@ export class RiskEngine implements RiskContext {
     if (working !== undefined) this.book.reduceWorking(working.clientOrderId, fill.qty, entry);
     const { outcome, cashDelta } = applyFill(this.book, entry, fill, 'manual');
     this.#cash += cashDelta;
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
     const updates: RiskActions['updates'][number][] = [];
     const position = outcome.position;
     if (outcome.opened && position !== undefined) {
@@ -412,8 +427,12 @@ export class RiskEngine implements RiskContext {
       this.#onSplit(event.symbol, event.ratio);
       return NO_ACTIONS;
     }
+    if (event.kind === 'iv') {
+      this.#greeks?.onImpliedVol(event.symbol, event.value, this.now());
+      return this.#evaluateBreakers(event.time);
+    }
     const instrument = this.instrument(event.symbol);
-    if (instrument === undefined) return NO_ACTIONS;
+    if (instrument === undefined) return this.#greeks === undefined ? NO_ACTIONS : this.#onGreeksOnly(event);
     const entry = this.book.entry(instrument);
     const tick = makeTick(event);
     if (!(tick.close > 0) || !Number.isFinite(tick.close)) return NO_ACTIONS; // bad data never marks
@@ -427,6 +446,8 @@ export class RiskEngine implements RiskContext {
     entry.priceTime = tick.time;
     this.book.refresh(entry);
     if (tick.isBar) this.#updateIndicators(event.symbol, tick.high, tick.low, tick.close);
+    if (this.#greeks !== undefined)
+      this.#greeks.onPrice(event.symbol, instrument, tick.close, tick.time, this.now());
     let exits: RiskActions['exits'] | undefined;
     let updates: RiskActions['updates'] | undefined;
     if (position !== undefined) {
@@ -456,6 +477,14 @@ export class RiskEngine implements RiskContext {
         this.#observerErrors.set(breaker.id, error);
       }
     }
+  }
+
+  /** A price of a symbol the engine does not trade: still the underlying of options it may hold. */
+  #onGreeksOnly(event: Bar | Quote | Mark): RiskActions {
+    const tick = makeTick(event);
+    if (!(tick.close > 0) || !Number.isFinite(tick.close)) return NO_ACTIONS;
+    this.#greeks!.onPrice(event.symbol, undefined, tick.close, tick.time, this.now());
+    return this.#evaluateBreakers(tick.time);
   }
 
   #updateIndicators(symbol: string, high: number, low: number, close: number): void {
@@ -497,6 +526,10 @@ export class RiskEngine implements RiskContext {
     // Market value is unchanged by a split: qty × ratio at price ÷ ratio.
     if (Number.isFinite(entry.price)) entry.price /= ratio;
     this.book.refresh(entry);
+    if (this.#greeks !== undefined) {
+      this.#greeks.sync(entry, this.now());
+      this.#greeks.onPrice(symbol, entry.instrument, entry.price, entry.priceTime, this.now());
+    }
   }
 
   /** Starts a new trading day at the first event of a new New York session date. */
@@ -839,6 +872,7 @@ export class RiskEngine implements RiskContext {
       disabledStrategies: [...this.#disabledStrategies.keys()],
       pause: this.#pause.until > this.now() ? { ...this.#pause } : null,
       storeAvailable: this.storeAvailable,
+      ...(this.#greeks === undefined ? {} : { greeks: this.#greeks.snapshot() }),
     };
   }
 }
