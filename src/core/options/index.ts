@@ -1,7 +1,7 @@
 /**
  * Options: Black-Scholes-Merton pricing and Greeks, implied volatility, unit conversions,
- * OCC symbols, expiry time, incrementally maintained portfolio Greeks and the engine's Greeks
- * book.
+ * OCC symbols, expiry time, incrementally maintained portfolio Greeks, the engine's Greeks book
+ * and the Greeks limit measures.
  */
 export {
   bsmGreeks,
@@ -40,6 +40,17 @@ export {
 } from './greek-units.ts';
 export { createGreeksBatch, type GreeksBatch, revalueBatch, valueOptionAt } from './greeks-batch.ts';
 export { GreeksBook, type GreeksSnapshot, isOptionInstrument } from './greeks-book.ts';
+export {
+  type ExposureFigures,
+  type GreeksBreach,
+  type GreeksLimitCode,
+  type GreeksMeasure,
+  type GreeksMeasures,
+  greeksMeasures,
+  type TotalFigures,
+  totalBreaches,
+  underlyingBreaches,
+} from './greeks-limits.ts';
 export {
   type ImpliedVolatilityErrorCode,
   type ImpliedVolatilityInput,
