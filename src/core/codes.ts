@@ -54,6 +54,7 @@ export const BREAKER_CODES = {
   LOSS_STREAK: 'Too many consecutive losing trades.',
   VIX_LEVEL: 'The VIX rose above its threshold.',
   CORRELATION: 'Average pairwise correlation of holdings rose above its threshold.',
+  GREEKS_LIMIT: 'A market move pushed the portfolio Greeks beyond a limit.',
   KILL_SWITCH: 'An operator pulled the kill switch.',
   UNPROTECTED_POSITION: 'A position stayed without a protective stop beyond the grace period.',
 } as const;

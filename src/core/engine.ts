@@ -1,6 +1,7 @@
 import { ExposureBook, type SymbolBook, type WorkingOrder } from './book.ts';
 import type { Breaker, BreakerFinding } from './breaker.ts';
 import { buildBreakers } from './breakers/account-breakers.ts';
+import { greeksMonitorBreaker } from './breakers/greeks-monitor.ts';
 import type { Clock } from './clock.ts';
 import type { RiskProfile } from './config/load-profile.ts';
 import type { Decision, Modification, OrderEffect, Violation } from './decision.ts';
@@ -106,7 +107,11 @@ export class RiskEngine implements RiskContext {
     const optionsConfig = options.profile.options;
     this.#greeks =
       optionsConfig === undefined ? undefined : new GreeksBook(optionsConfig, options.clock.now());
-    this.#breakers = [...buildBreakers(options.profile.breakers), ...(options.breakers ?? [])];
+    this.#breakers = [
+      ...buildBreakers(options.profile.breakers),
+      ...(optionsConfig?.monitor ? [greeksMonitorBreaker(optionsConfig, optionsConfig.monitor)] : []),
+      ...(options.breakers ?? []),
+    ];
     this.#marketObservers = this.#breakers.filter((b) => b.onMarket !== undefined);
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
     this.#adjusters = this.#rules.filter((r) => r.adjust !== undefined);
