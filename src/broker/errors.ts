@@ -117,7 +117,11 @@ export class RateLimitedError extends BrokerError<'RATE_LIMITED'> {
 }
 
 /** Why an accepted bracket or OTO is not protected. */
-export type ProtectionProblem = 'stop-leg-missing' | 'stop-leg-not-live' | 'confirmation-failed';
+export type ProtectionProblem =
+  | 'stop-leg-missing'
+  | 'stop-leg-not-live'
+  | 'take-profit-leg-missing'
+  | 'confirmation-failed';
 
 /**
  * The entry order exists at the broker but its stop-loss leg is not live. The caller must act
@@ -148,4 +152,18 @@ export class ProtectionMissingError extends BrokerError<'PROTECTION_MISSING'> {
 /** True when the value is a broker error, optionally of one code. */
 export function isBrokerError<C extends BrokerErrorCode>(error: unknown, code?: C): error is BrokerError<C> {
   return error instanceof BrokerError && (code === undefined || error.code === code);
+}
+
+/**
+ * An order POST failed ambiguously (5xx, timeout, reset) and the follow-up lookup by client order
+ * id could not settle whether the order exists. Do not resubmit: reconcile by `clientOrderId`.
+ */
+export class OrderOutcomeUnknownError extends BrokerError<'UNAVAILABLE'> {
+  readonly clientOrderId: string;
+
+  constructor(clientOrderId: string, message: string, details: BrokerErrorDetails) {
+    super('UNAVAILABLE', message, details);
+    this.name = 'OrderOutcomeUnknownError';
+    this.clientOrderId = clientOrderId;
+  }
 }

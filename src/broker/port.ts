@@ -8,7 +8,6 @@ import type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from './market
 import type {
   BrokerOrder,
   CancelResult,
-  OrderPurpose,
   OrderQuery,
   ReplaceOrderRequest,
   SubmitOrderRequest,
@@ -58,5 +57,3 @@ export interface Broker {
   /** Closes the stream and stops timers; pending queued requests are refused. */
   close(): Promise<void>;
 }
-
-export type { OrderPurpose };
