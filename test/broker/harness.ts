@@ -61,6 +61,7 @@ export async function raw(
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
+  // biome-ignore lint/suspicious/noExplicitAny: a test helper reading arbitrary broker JSON
 ): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(`${exchange.url}${path}`, {
     method,

@@ -89,10 +89,7 @@ export function toWireOrder(request: SubmitOrderRequest): WireOrderRequest {
     client_order_id: cid,
   };
   const legSide = orderClass === 'oco' ? side.value : exitSide;
-  const limit = positive(
-    request.limitPrice ?? (orderClass === 'oco' ? p?.takeProfit : undefined),
-    'limitPrice',
-  );
+  const limit = positive(request.limitPrice, 'limitPrice');
   if (limit !== undefined) body.limit_price = price(limit, limitDirection(side.value));
   const stop = positive(request.stopPrice, 'stopPrice');
   if (stop !== undefined) body.stop_price = price(stop, protectiveStopDirection(side.value));

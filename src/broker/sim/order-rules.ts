@@ -89,7 +89,13 @@ export function checkOrderRequest(req: WireOrderRequest, ctx: RuleContext): Outc
   }
   const limitPrice = prices.limit_price;
   const stopPrice = prices.stop_price;
-  if ((req.type === 'limit' || req.type === 'stop_limit') && limitPrice === undefined) {
+  // An OCO carries its limit in take_profit: the limit leg is the parent.
+  const ocoLimit = req.order_class === 'oco' ? prices['take_profit.limit_price'] : undefined;
+  if (
+    (req.type === 'limit' || req.type === 'stop_limit') &&
+    limitPrice === undefined &&
+    ocoLimit === undefined
+  ) {
     return fail(unprocessable('limit_price is required'));
   }
   if ((req.type === 'stop' || req.type === 'stop_limit') && stopPrice === undefined) {
