@@ -180,15 +180,12 @@ export class Venue {
     }
   }
 
-  /** Cancels every open order; one entry per order cancelled. */
+  /** Cancels every open order, legs included (also legs whose entry already filled). */
   cancelAll(): Array<{ id: string; status: number; body: WireOrder }> {
-    const results: Array<{ id: string; status: number; body: WireOrder }> = [];
-    for (const order of [...this.state.orders.values()]) {
-      if (FINAL.has(order.status) || order.parentId !== undefined) continue;
-      this.cancel(order.id);
-      results.push({ id: order.id, status: 200, body: this.state.render(order) });
-    }
-    return results;
+    const s = this.state;
+    const open = [...s.orders.values()].filter((o) => !FINAL.has(o.status));
+    for (const order of open) if (!FINAL.has(order.status)) this.cancel(order.id);
+    return open.map((order) => ({ id: order.id, status: 200, body: s.render(order) }));
   }
 
   /** Replaces a working order (`PATCH`): the new order gets a new id; the old one becomes `replaced`. */
