@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { demoCommand } from './demo.ts';
+import { simExchangeCommand } from './sim-exchange.ts';
 
 /** Every command the CLI knows, in the order `riskgate help` lists them. */
-export const commands: readonly Command[] = [demoCommand];
+export const commands: readonly Command[] = [demoCommand, simExchangeCommand];

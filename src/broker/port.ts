@@ -1,0 +1,59 @@
+import type {
+  BrokerAccount,
+  BrokerPosition,
+  ClosePositionAmount,
+  ClosePositionResult,
+} from './account-types.ts';
+import type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from './market-types.ts';
+import type {
+  BrokerOrder,
+  CancelResult,
+  OrderQuery,
+  ReplaceOrderRequest,
+  SubmitOrderRequest,
+  SubmittedOrder,
+} from './order-types.ts';
+import type { StreamStateEvent, TradeUpdate, Unsubscribe } from './trade-update.ts';
+
+/**
+ * The broker port: everything riskgate asks of a broker. Implementations translate only; every
+ * I/O failure is a `BrokerError` with a literal `code`.
+ */
+export interface Broker {
+  /**
+   * Sends an order. Protection becomes a bracket (both prices) or an OTO (one price); prices are
+   * rounded to the tick in the conservative direction. Never blindly retried: an ambiguous failure
+   * is resolved by looking the client order id up. A bracket/OTO is confirmed by a nested read and
+   * a missing live stop leg throws `PROTECTION_MISSING`.
+   */
+  submitOrder(request: SubmitOrderRequest): Promise<SubmittedOrder>;
+  /** Cancels one order; cancels pass even when new entries are refused. */
+  cancelOrder(orderId: string): Promise<void>;
+  /** Cancels every open order. */
+  cancelAllOrders(): Promise<readonly CancelResult[]>;
+  /** Replaces a working order; the result has a new id. */
+  replaceOrder(orderId: string, changes: ReplaceOrderRequest): Promise<BrokerOrder>;
+  /** Reads one order; `nested` includes bracket legs. */
+  getOrder(orderId: string, options?: { readonly nested?: boolean }): Promise<BrokerOrder>;
+  /** Reads one order by the client order id it was sent with. */
+  getOrderByClientId(clientOrderId: string): Promise<BrokerOrder>;
+  listOrders(query?: OrderQuery): Promise<readonly BrokerOrder[]>;
+  listPositions(): Promise<readonly BrokerPosition[]>;
+  /** Reads one position; `NOT_FOUND` when flat. */
+  getPosition(symbol: string): Promise<BrokerPosition>;
+  getAccount(): Promise<BrokerAccount>;
+  /** Closes all or part of a position with a market order; always paced as an exit. */
+  closePosition(symbol: string, amount?: ClosePositionAmount): Promise<BrokerOrder>;
+  /** Closes every position; with `cancelOrders` the open orders (legs) are cancelled first. */
+  closeAllPositions(options?: { readonly cancelOrders?: boolean }): Promise<readonly ClosePositionResult[]>;
+  getLatestQuotes(symbols: readonly string[]): Promise<ReadonlyMap<string, LatestQuote>>;
+  getAsset(symbol: string): Promise<BrokerAsset>;
+  listAssets(query?: AssetQuery): Promise<readonly BrokerAsset[]>;
+  getClock(): Promise<MarketClock>;
+  /** Subscribes to order events; the stream connects on the first subscription and reconnects by itself. */
+  subscribeTradeUpdates(handler: (update: TradeUpdate) => void): Unsubscribe;
+  /** Observes stream connection state changes. */
+  onStreamState(listener: (event: StreamStateEvent) => void): Unsubscribe;
+  /** Closes the stream and stops timers; pending queued requests are refused. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { Quote } from '../../core/market.ts';
+import type { Side } from '../../core/side.ts';
+import type { WireOrder } from '../wire/order-wire.ts';
+import { renderAsset, type SimAsset } from './assets.ts';
+import type { Ledger } from './ledger.ts';
+import type { SimClock } from './sim-clock.ts';
+import { FINAL, isLive, renderOrder, type SimOrder } from './sim-order.ts';
+
+/** An order event for the `trade_updates` stream, rendered when it happened. */
+export interface SimTradeEvent {
+  readonly event: string;
+  readonly order: WireOrder;
+  readonly timeMs: number;
+  readonly executionId?: string;
+  /** Fill price in dollars. */
+  readonly price?: number;
+  /** Fill quantity in shares. */
+  readonly qty?: number;
+  /** Signed position after the fill. */
+  readonly positionQty?: number;
+}
+
+/** Hooks through which fault injection changes the venue's behaviour. */
+export interface VenueHooks {
+  /** True when the stop leg of a newly accepted bracket/OTO for this symbol must be rejected. */
+  rejectStopLeg(symbol: string): boolean;
+  /** Fraction (0–1) of the remaining quantity to fill now, or undefined to fill it all. */
+  partialFillFraction(symbol: string): number | undefined;
+}
+
+/** The simulated exchange's state: orders, quotes, account, and the helpers the rules share. */
+export class VenueState {
+  readonly orders = new Map<string, SimOrder>();
+  readonly byClientId = new Map<string, SimOrder>();
+  readonly quotes = new Map<string, Quote>();
+  readonly assets = new Map<string, SimAsset>();
+  readonly listeners = new Set<(event: SimTradeEvent) => void>();
+  /** How many orders arrived with legs under a simple class and had them dropped. */
+  droppedLegOrders = 0;
+  #sequence = 0;
+  readonly #order = new Map<string, number>();
+
+  constructor(
+    readonly ledger: Ledger,
+    readonly clock: SimClock,
+    readonly hooks: VenueHooks,
+    assets: readonly SimAsset[],
+  ) {
+    for (const asset of assets) this.assets.set(asset.symbol, asset);
+  }
+
+  assetId(symbol: string): string {
+    const asset = this.assets.get(symbol) ?? { symbol };
+    return renderAsset(asset).id;
+  }
+
+  /** Adds an order and remembers its arrival sequence (listing ties are broken by it). */
+  add(order: SimOrder): void {
+    this.orders.set(order.id, order);
+    this.byClientId.set(order.clientOrderId, order);
+    this.#order.set(order.id, this.#sequence++);
+  }
+
+  sequenceOf(order: SimOrder): number {
+    return this.#order.get(order.id) ?? 0;
+  }
+
+  newId(): string {
+    return randomUUID();
+  }
+
+  legsOf(order: SimOrder): SimOrder[] {
+    return order.legIds.map((id) => this.orders.get(id)).filter((o): o is SimOrder => o !== undefined);
+  }
+
+  parentOf(order: SimOrder): SimOrder | undefined {
+    return order.parentId === undefined ? undefined : this.orders.get(order.parentId);
+  }
+
+  /** The other exits of the order's group: the sibling leg, or for an OCO the parent/child. */
+  siblingsOf(order: SimOrder): SimOrder[] {
+    const parent = this.parentOf(order);
+    if (order.orderClass === 'oco') return parent !== undefined ? [parent] : this.legsOf(order);
+    if (parent === undefined) return [];
+    return this.legsOf(parent).filter((leg) => leg.id !== order.id);
+  }
+
+  /** Mid price of the latest quote, dollars. */
+  mark(symbol: string): number | undefined {
+    const q = this.quotes.get(symbol);
+    return q === undefined ? undefined : (q.bid + q.ask) / 2;
+  }
+
+  /** The price a market order would pay now: ask for buys, bid for sells. */
+  marketPrice(symbol: string, side: Side): number | undefined {
+    const q = this.quotes.get(symbol);
+    return q === undefined ? undefined : side === 'buy' ? q.ask : q.bid;
+  }
+
+  /**
+   * Shares of a position held by open exit orders on `side`: working simple orders plus, once per
+   * group, the largest open exit leg whose entry has filled.
+   */
+  heldForOrders(symbol: string, side: Side): { qty: number; orderIds: string[] } {
+    let qty = 0;
+    const orderIds: string[] = [];
+    const seenGroups = new Set<string>();
+    for (const order of this.orders.values()) {
+      if (order.symbol !== symbol || order.side !== side || FINAL.has(order.status)) continue;
+      const remaining = order.qty - order.filledQty;
+      if (order.role === 'simple') {
+        qty += remaining;
+        orderIds.push(order.id);
+        continue;
+      }
+      if (order.role === 'entry') continue;
+      const groupKey = order.parentId ?? order.id;
+      if (seenGroups.has(groupKey)) continue;
+      const parent = this.parentOf(order);
+      if (parent !== undefined && parent.role === 'entry' && parent.status !== 'filled') continue;
+      seenGroups.add(groupKey);
+      const group = [order, ...this.siblingsOf(order)].filter((o) => !FINAL.has(o.status));
+      qty += Math.max(...group.map((o) => o.qty - o.filledQty));
+      orderIds.push(...group.map((o) => o.id));
+    }
+    return { qty, orderIds };
+  }
+
+  /** Dollar value of open orders that would add exposure (reserved buying power). */
+  reservedBuyingPower(): number {
+    let reserved = 0;
+    for (const order of this.orders.values()) {
+      if (FINAL.has(order.status) || (order.role !== 'simple' && order.role !== 'entry')) continue;
+      const position = this.ledger.positionQty(order.symbol);
+      const opening = order.side === 'buy' ? position >= 0 : position <= 0;
+      if (!opening) continue;
+      const price = order.limitPrice ?? order.stopPrice ?? this.marketPrice(order.symbol, order.side) ?? 0;
+      reserved += (order.qty - order.filledQty) * price;
+    }
+    return reserved;
+  }
+
+  /** Live orders for a symbol in arrival order (a snapshot: fills may change the set). */
+  liveOrders(symbol: string): SimOrder[] {
+    return [...this.orders.values()].filter((o) => o.symbol === symbol && isLive(o));
+  }
+
+  /** Renders an order with its legs when it has any. */
+  render(order: SimOrder, nested = true): WireOrder {
+    return renderOrder(order, nested ? this.legsOf(order) : undefined);
+  }
+
+  /** Sends an event to the stream listeners, rendering the order as it is now. */
+  emit(event: string, order: SimOrder, fill?: { price: number; qty: number; positionQty: number }): void {
+    const payload: SimTradeEvent = {
+      event,
+      order: this.render(order, order.parentId === undefined),
+      timeMs: this.clock.now(),
+      ...(fill !== undefined
+        ? { executionId: randomUUID(), price: fill.price, qty: fill.qty, positionQty: fill.positionQty }
+        : {}),
+    };
+    for (const listener of this.listeners) listener(payload);
+  }
+
+  /** Moves an order to a final status and stamps the matching time. */
+  finish(order: SimOrder, status: 'canceled' | 'expired' | 'rejected' | 'replaced'): void {
+    const now = this.clock.now();
+    order.status = status;
+    order.updatedAt = now;
+    if (status === 'canceled') order.canceledAt = now;
+    else if (status === 'expired') order.expiredAt = now;
+    else if (status === 'rejected') order.failedAt = now;
+    else order.replacedAt = now;
+  }
+}
