@@ -1,4 +1,5 @@
 import type { Decision } from '../core/decision.ts';
+import type { OrderIntent } from '../core/order.ts';
 import type { AuditEventInput } from './audit-types.ts';
 import { jsonDiff } from './json-diff.ts';
 
@@ -7,12 +8,20 @@ import { jsonDiff } from './json-diff.ts';
  * and the decision itself as data. Pass a stable `eventId` (for example the request id) so
  * auditing the same decision twice, as a retry after a crash does, stores it once; without
  * one a random id is used, because a client order id alone can be decided more than once.
+ * An `accept` decision carries no copy of the order, so pass the order that was checked as
+ * `context.order`; denials and modified acceptances carry their own.
  */
 export function decisionAuditEvent(
   decision: Decision,
-  context: { readonly at: number; readonly actor: string; readonly eventId?: string },
+  context: {
+    readonly at: number;
+    readonly actor: string;
+    readonly eventId?: string;
+    readonly order?: OrderIntent;
+  },
 ): AuditEventInput {
-  const order = decision.order;
+  const order = decision.kind === 'accept' ? context.order : decision.order;
+  if (order === undefined) throw new Error('decisionAuditEvent: an accept decision needs context.order');
   const codes = decision.kind === 'deny' ? [...new Set(decision.violations.map((v) => v.code))] : [];
   const message =
     decision.kind === 'deny'

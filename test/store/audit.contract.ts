@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { changeAuditEvent, decisionAuditEvent } from '../../src/store/audit-events.ts';
 import { isStoreError } from '../../src/store/errors.ts';
 import type { Store } from '../../src/store/store.ts';
-import { acceptance, denial, T0 } from './fixtures/samples.ts';
+import { acceptance, denial, intent, T0 } from './fixtures/samples.ts';
 import type { TestBackend } from './harness.ts';
 
 const DAY = 86_400_000;
@@ -49,7 +49,12 @@ export function auditContract(backend: TestBackend): void {
 
   it('stores an event id once, so a retried append is not duplicated', () =>
     withStore(async (store) => {
-      const event = decisionAuditEvent(acceptance('a-1'), { at: T0, actor: 'engine', eventId: 'req-1' });
+      const event = decisionAuditEvent(acceptance('a-1'), {
+        order: intent('a-1'),
+        at: T0,
+        actor: 'engine',
+        eventId: 'req-1',
+      });
       const first = await store.audit.append(event);
       const [second, third] = await Promise.all([store.audit.append(event), store.audit.append(event)]);
       expect(first.inserted).toBe(true);
@@ -63,7 +68,13 @@ export function auditContract(backend: TestBackend): void {
       const before = store.audit.writerStats;
       const results = await Promise.all(
         Array.from({ length: 200 }, (_, i) =>
-          store.audit.append(decisionAuditEvent(acceptance(`b-${i}`), { at: T0 + i, actor: 'engine' })),
+          store.audit.append(
+            decisionAuditEvent(acceptance(`b-${i}`), {
+              order: intent(`b-${i}`),
+              at: T0 + i,
+              actor: 'engine',
+            }),
+          ),
         ),
       );
       const stats = store.audit.writerStats;
@@ -98,7 +109,9 @@ export function auditContract(backend: TestBackend): void {
         store.audit.append(
           decisionAuditEvent(denial('q-1', ['RATE_LIMIT_EXCEEDED']), { at: T0, actor: 'e' }),
         ),
-        store.audit.append(decisionAuditEvent(acceptance('q-2'), { at: T0 + 1000, actor: 'e' })),
+        store.audit.append(
+          decisionAuditEvent(acceptance('q-2'), { order: intent('q-2'), at: T0 + 1000, actor: 'e' }),
+        ),
         store.audit.append(
           decisionAuditEvent(denial('q-3', ['RESTRICTED_SYMBOL']), { at: T0 + 2000, actor: 'e' }),
         ),
@@ -129,7 +142,9 @@ export function auditContract(backend: TestBackend): void {
       await store.audit.append(
         decisionAuditEvent(denial('n-3', ['A_CODE']), { at: T0 + DAY * 3, actor: 'e' }),
       );
-      await store.audit.append(decisionAuditEvent(acceptance('n-4'), { at: T0, actor: 'e' }));
+      await store.audit.append(
+        decisionAuditEvent(acceptance('n-4'), { order: intent('n-4'), at: T0, actor: 'e' }),
+      );
       expect(await store.audit.denialsByCodePerDay()).toEqual([
         { day: '2024-03-18', code: 'A_CODE', count: 1 },
         { day: '2024-03-15', code: 'A_CODE', count: 2 },
