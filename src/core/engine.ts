@@ -285,6 +285,19 @@ export class RiskEngine implements RiskContext {
     return suggestSize(request, this.instrument(request.symbol), this);
   }
 
+  /**
+   * Reserves an order that is already working at the broker (after a restart) without running
+   * the rules: it was accepted before, and limits must count it again. `remaining` (shares)
+   * defaults to the order's quantity. A client order id already reserved is left as it is.
+   */
+  restoreWorkingOrder(order: OrderIntent, remaining = order.qty): void {
+    if (this.book.working.has(order.clientOrderId) || !(remaining > 0)) return;
+    const restored = remaining === order.qty ? order : { ...order, qty: remaining };
+    const entry = this.#prepare(restored);
+    if (entry !== undefined)
+      this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
+  }
+
   /** Releases the unfilled rest of a working order (canceled, rejected, expired or done). */
   onOrderClosed(clientOrderId: string): void {
     const working = this.book.working.get(clientOrderId);
