@@ -298,6 +298,48 @@ export class RiskEngine implements RiskContext {
       this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
   }
 
+  /**
+   * Puts back a position the broker holds (after a restart) without moving equity, P&L,
+   * counters or breakers: the broker's account figures stay the truth. `stop` and `target`
+   * (dollars) are the protective levels the broker holds for it. A symbol that already has a
+   * position is left as it is.
+   */
+  restorePosition(position: {
+    readonly symbol: string;
+    /** Signed quantity: positive long, negative short. */
+    readonly qty: number;
+    /** Average entry price in dollars. */
+    readonly avgPrice: number;
+    /** Epoch ms the position is taken to have opened at. */
+    readonly time: number;
+    readonly stop?: number;
+    readonly target?: number;
+  }): void {
+    const { symbol, qty } = position;
+    if (!(Math.abs(qty) > 0) || this.book.symbols.get(symbol)?.position !== undefined) return;
+    const instrument =
+      this.instrument(symbol) ?? stock(symbol, this.profile.sectors[symbol] ?? UNKNOWN_SECTOR);
+    const entry = this.book.entry(instrument);
+    const equity = this.equity;
+    const fill: Fill = {
+      executionId: `restore:${symbol}:${position.time}`,
+      symbol,
+      side: qty > 0 ? 'buy' : 'sell',
+      qty: Math.abs(qty),
+      price: position.avgPrice,
+      time: position.time,
+    };
+    applyFill(this.book, entry, fill, 'restore');
+    // Equity is whatever the broker said; restoring a position only splits it into cash and holdings.
+    if (Number.isFinite(equity)) this.#cash = equity - this.book.marketValue;
+    const restored = entry.position;
+    if (restored === undefined) return;
+    restored.stop = position.stop;
+    restored.target = position.target;
+    restored.stopSetAt = position.time;
+    if (position.stop !== undefined) restored.initialRisk = Math.abs(restored.avgPrice - position.stop);
+  }
+
   /** Releases the unfilled rest of a working order (canceled, rejected, expired or done). */
   onOrderClosed(clientOrderId: string): void {
     const working = this.book.working.get(clientOrderId);
