@@ -193,7 +193,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
     };
     const actor = new RiskActor(ctx);
-    const flow = new OrderFlow(ctx);
+    const flow = new OrderFlow(ctx, (actions) => void actor.handle(actions, 'mark'));
     const trades = new TradeUpdateHandler(ctx, flow, actor);
     const protection = new ProtectionMonitor(ctx, actor, breaker);
     trades.onStopLost = (symbol) => protection.stopLost(symbol);

@@ -1,6 +1,7 @@
 import { isBrokerError, ProtectionMissingError } from '../../broker/errors.ts';
 import type { BrokerOrder } from '../../broker/order-types.ts';
 import type { Decision } from '../../core/decision.ts';
+import type { RiskActions } from '../../core/engine-types.ts';
 import type { OrderIntent } from '../../core/order.ts';
 import { decisionAuditEvent } from '../../store/audit-events.ts';
 import type { OrderRecord } from '../../store/order-types.ts';
@@ -33,8 +34,38 @@ export class OrderFlow {
   /** Symbols orders were sent for: the monitors keep marking them. */
   readonly watched = new Set<string>();
 
-  constructor(ctx: GatewayContext) {
+  readonly #onActions: (actions: RiskActions) => void;
+
+  constructor(ctx: GatewayContext, onActions: (actions: RiskActions) => void) {
     this.#ctx = ctx;
+    this.#onActions = onActions;
+  }
+
+  /**
+   * Makes sure the engine has a fresh mark for a symbol before checking an order in it: the
+   * first order in a symbol the monitor does not watch yet fetches its quote once.
+   */
+  async #ensureMark(symbol: string): Promise<void> {
+    const ctx = this.#ctx;
+    const engine = ctx.risk.engine;
+    this.watched.add(symbol);
+    const book = engine.book.symbols.get(symbol);
+    const maxAge = engine.profile.marketData.maxQuoteAgeMs;
+    if (book !== undefined && Date.now() - book.priceTime <= maxAge) return;
+    try {
+      const quote = (await ctx.broker.getLatestQuotes([symbol])).get(symbol);
+      if (quote === undefined) return;
+      const actions = ctx.risk.engine.onMarket({
+        kind: 'quote',
+        symbol,
+        time: quote.time,
+        bid: quote.bid,
+        ask: quote.ask,
+      });
+      this.#onActions(actions);
+    } catch {
+      // No quote: the engine denies with NO_REFERENCE_PRICE, which is the right answer.
+    }
   }
 
   /** Resolves once the submission of this client order id (if any is in flight) is recorded. */
@@ -60,6 +91,7 @@ export class OrderFlow {
   check(body: unknown, strategy: string | undefined): Reply {
     const parsed = parseOrderRequest(body, strategy);
     if (!parsed.ok) return invalidReply(parsed.issues);
+    this.watched.add(parsed.intent.symbol);
     const start = performance.now();
     const decision = this.#ctx.risk.engine.validateOrder(parsed.intent, { dryRun: true });
     this.#ctx.metrics.checkLatency.observe({ endpoint: 'check' }, (performance.now() - start) / 1000);
@@ -76,6 +108,7 @@ export class OrderFlow {
       return unavailableReply('STORE_UNAVAILABLE', 'the order store cannot be read; nothing was sent');
     }
     if (stored !== null) return this.existing(stored);
+    await this.#ensureMark(intent.symbol);
 
     const engine = ctx.risk.engine;
     const start = performance.now();

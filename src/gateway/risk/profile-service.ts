@@ -69,7 +69,24 @@ export class ProfileService {
   ): Promise<{ ok: true; diff: ReturnType<typeof jsonDiff> } | { ok: false; issues: readonly Issue[] }> {
     const ctx = this.#ctx;
     const before = this.current;
-    const parsed = parseProfile(input, before.mode);
+    // The profile as GET returns it carries its mode; the mode itself is not changed here.
+    let body = input;
+    if (typeof input === 'object' && input !== null && 'mode' in input) {
+      const { mode, ...rest } = input as Record<string, unknown>;
+      if (mode !== before.mode) {
+        return {
+          ok: false,
+          issues: [
+            {
+              path: 'mode',
+              message: `stays ${before.mode}: switching paper/live needs the profile file and a restart`,
+            },
+          ],
+        };
+      }
+      body = rest;
+    }
+    const parsed = parseProfile(body, before.mode);
     if (!parsed.ok) return { ok: false, issues: parsed.issues };
     // The sector map read from the profile's CSV stays unless the new profile names sectors itself.
     const after: RiskProfile =
