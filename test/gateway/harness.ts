@@ -82,7 +82,7 @@ export async function startRig(
       requestsPerMinute: 1_000_000,
       maxConcurrent: 16,
       readRetry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 },
-      circuit: { failureThreshold: 3, halfOpenAfterMs: 60_000 },
+      circuit: options.circuit ?? { failureThreshold: 3, halfOpenAfterMs: 60_000 },
       stream: { initialBackoffMs: 20, maxBackoffMs: 200, pingIntervalMs: 0 },
       timeoutMs: 3_000,
     },
