@@ -49,6 +49,10 @@ describe('gateway configuration', () => {
       env: { ...env, RISKGATE_LIVE: 'I_UNDERSTAND' },
     });
     expect(live.liveSwitch).toBe(true);
-    expect(live.broker).toMatchObject({ kind: 'alpaca', mode: 'live', baseUrl: 'https://api.alpaca.markets' });
+    expect(live.broker).toMatchObject({
+      kind: 'alpaca',
+      mode: 'live',
+      baseUrl: 'https://api.alpaca.markets',
+    });
   });
 });

@@ -44,7 +44,12 @@ export interface Rig {
 
 /** Starts a simulated exchange (real-time clock) and a gateway on port 0 in front of it. */
 export async function startRig(
-  options: { profile?: string; flags?: Record<string, string> } = {},
+  options: {
+    profile?: string;
+    flags?: Record<string, string>;
+    /** Broker circuit breaker of the adapter; default opens after 3 failures for a minute. */
+    circuit?: { failureThreshold: number; halfOpenAfterMs: number };
+  } = {},
 ): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-gw-'));
   const profilePath = join(dir, 'profile.yaml');

@@ -17,11 +17,19 @@ describe('the protective-stop guarantee and broker outages', () => {
     rig = await startRig();
     const r = rig;
     r.sim.faults.add({ kind: 'reject-stop-leg', symbol: 'AAPL', count: 1 });
-    await new OrdersApi(r.sdk()).market({ symbol: 'AAPL', qty: 10, side: 'buy', timeInForce: 'day', clientOrderId: 'rej-1' });
+    await new OrdersApi(r.sdk()).market({
+      symbol: 'AAPL',
+      qty: 10,
+      side: 'buy',
+      timeInForce: 'day',
+      clientOrderId: 'rej-1',
+    });
     r.sim.setQuote('AAPL', 100, 100.02);
     const protectedPosition = await eventually(async () => {
       const s = await state(r);
-      return s.positions.find((p: { protection: { status: string } }) => p.protection.status === 'protected_at_broker');
+      return s.positions.find(
+        (p: { protection: { status: string } }) => p.protection.status === 'protected_at_broker',
+      );
     }, 'a standalone stop at the broker');
     expect(protectedPosition.symbol).toBe('AAPL');
     const standalone = [...r.sim.venue.state.orders.values()].find(
@@ -35,19 +43,33 @@ describe('the protective-stop guarantee and broker outages', () => {
     rig = await startRig({ circuit: { failureThreshold: 100, halfOpenAfterMs: 60_000 } });
     const r = rig;
     r.sim.faults.add({ kind: 'reject-stop-leg', symbol: 'AAPL', count: 1 });
-    await new OrdersApi(r.sdk()).market({ symbol: 'AAPL', qty: 10, side: 'buy', timeInForce: 'day', clientOrderId: 'fb-1' });
+    await new OrdersApi(r.sdk()).market({
+      symbol: 'AAPL',
+      qty: 10,
+      side: 'buy',
+      timeInForce: 'day',
+      clientOrderId: 'fb-1',
+    });
     // Every later order POST fails: the standalone stop cannot be placed either.
     r.sim.faults.add({ kind: 'error', status: 500, match: { method: 'POST', path: '/v2/orders' } });
     r.sim.setQuote('AAPL', 100, 100.02);
-    await eventually(async () => {
-      const s = await state(r);
-      return s.positions[0]?.protection.status === 'protected_by_fallback';
-    }, 'the fallback monitor', 30_000);
+    await eventually(
+      async () => {
+        const s = await state(r);
+        return s.positions[0]?.protection.status === 'protected_by_fallback';
+      },
+      'the fallback monitor',
+      30_000,
+    );
     const stop = (await state(r)).positions[0].protection.stop as number;
     expect(stop).toBeLessThan(100);
     r.sim.faults.clear();
     r.sim.setQuote('AAPL', stop - 1, stop - 0.98);
-    await eventually(async () => (await r.gateway.store.orders.list({})).some((o) => o.closeReason === 'FALLBACK_STOP'), 'a FALLBACK_STOP close', 30_000);
+    await eventually(
+      async () => (await r.gateway.store.orders.list({})).some((o) => o.closeReason === 'FALLBACK_STOP'),
+      'a FALLBACK_STOP close',
+      30_000,
+    );
     r.sim.setQuote('AAPL', stop - 1, stop - 0.98);
     await eventually(async () => (await state(r)).positions.length === 0, 'the position closed', 30_000);
   }, 90_000);
@@ -67,12 +89,27 @@ describe('the protective-stop guarantee and broker outages', () => {
     r.sim.setQuote('AAPL', 100, 100.02);
     await eventually(async () => (await state(r)).positions.length === 1, 'the position');
     const fault = r.sim.faults.add({ kind: 'error', status: 503 });
-    await eventually(async () => (await state(r)).health.broker.circuit === 'open', 'the circuit to open', 30_000);
-    const entry = await r.http('POST', '/v2/orders', { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day' });
+    await eventually(
+      async () => (await state(r)).health.broker.circuit === 'open',
+      'the circuit to open',
+      30_000,
+    );
+    const entry = await r.http('POST', '/v2/orders', {
+      symbol: 'AAPL',
+      qty: '1',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+    });
     expect(entry.status).toBe(403);
     expect(entry.body.riskgate.violations[0].code).toBe('BROKER_UNAVAILABLE');
     const exit = await r.http('POST', '/v2/orders', {
-      symbol: 'AAPL', qty: '5', side: 'sell', type: 'market', time_in_force: 'day', client_order_id: 'queued-exit',
+      symbol: 'AAPL',
+      qty: '5',
+      side: 'sell',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'queued-exit',
     });
     expect(exit.status).toBe(200);
     expect(exit.body.status).toBe('pending_new');

@@ -47,7 +47,12 @@ async function startGatewayProcess(): Promise<Child> {
     ],
     {
       cwd: ROOT,
-      env: { ...process.env, ALPACA_API_KEY_ID: sim.keyId, ALPACA_API_SECRET_KEY: BROKER_SECRET, DATABASE_URL: '' },
+      env: {
+        ...process.env,
+        ALPACA_API_KEY_ID: sim.keyId,
+        ALPACA_API_SECRET_KEY: BROKER_SECRET,
+        DATABASE_URL: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -81,7 +86,13 @@ async function stop(child: Child): Promise<number | null> {
   return code;
 }
 
-async function call(url: string, method: string, path: string, key: { id: string; secret: string }, body?: unknown) {
+async function call(
+  url: string,
+  method: string,
+  path: string,
+  key: { id: string; secret: string },
+  body?: unknown,
+) {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -99,7 +110,9 @@ async function call(url: string, method: string, path: string, key: { id: string
 
 async function createKey(role: string): Promise<{ id: string; secret: string }> {
   const lines: string[] = [];
-  const code = await runKeys(['create', '--role', role, '--data-dir', dir], { USER: 'test' }, (l) => lines.push(l));
+  const code = await runKeys(['create', '--role', role, '--data-dir', dir], { USER: 'test' }, (l) =>
+    lines.push(l),
+  );
   expect(code).toBe(0);
   const id = /APCA-API-KEY-ID:\s+(\S+)/.exec(lines.join('\n'))?.[1];
   const secret = /APCA-API-SECRET-KEY:\s+(\S+)/.exec(lines.join('\n'))?.[1];
@@ -124,7 +137,12 @@ describe('a gateway process restarted on the same store', () => {
     const officer = await createKey('risk-officer');
     const first = await startGatewayProcess();
     const order = await call(first.url, 'POST', '/v2/orders', trader, {
-      symbol: 'AAPL', qty: '5', side: 'buy', type: 'limit', limit_price: '99', time_in_force: 'day',
+      symbol: 'AAPL',
+      qty: '5',
+      side: 'buy',
+      type: 'limit',
+      limit_price: '99',
+      time_in_force: 'day',
     });
     expect(order.status).toBe(200);
     const kill = await call(first.url, 'POST', '/v1/kill', trader, { reason: 'restart test' });
@@ -135,13 +153,19 @@ describe('a gateway process restarted on the same store', () => {
     const state = await call(second.url, 'GET', '/v1/state', trader);
     expect(state.body.tradingState).toMatchObject({ state: 'halted', code: 'KILL_SWITCH' });
     const entry = await call(second.url, 'POST', '/v2/orders', trader, {
-      symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day',
+      symbol: 'AAPL',
+      qty: '1',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
     });
     expect(entry.status).toBe(403);
     expect(entry.body.riskgate.violations.map((v: { code: string }) => v.code)).toContain('TRADING_HALTED');
     const byTrader = await call(second.url, 'POST', '/v1/reset', trader, { reason: 'let me trade' });
     expect(byTrader.status).toBe(403);
-    const byOfficer = await call(second.url, 'POST', '/v1/reset', officer, { reason: 'reviewed the incident' });
+    const byOfficer = await call(second.url, 'POST', '/v1/reset', officer, {
+      reason: 'reviewed the incident',
+    });
     expect(byOfficer.status).toBe(200);
     expect(byOfficer.body.tradingState.state).toBe('active');
     for (const path of ['/v2/account', '/v1/profile', '/v1/audit', '/openapi.json', '/metrics']) {
