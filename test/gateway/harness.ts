@@ -32,12 +32,13 @@ export interface Rig {
   readonly logs: string[];
   /** SDK configuration pointed at the gateway with a key. */
   sdk(key?: CreatedApiKey): trading.Configuration;
-  /** Raw HTTP to the gateway with a key. */
+  /** Raw HTTP to the gateway with a key; the body is parsed JSON, loosely typed for assertions. */
   http(
     method: string,
     path: string,
     body?: unknown,
     key?: CreatedApiKey,
+    // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary response fields
   ): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
