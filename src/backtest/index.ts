@@ -1,0 +1,44 @@
+// The backtester's public API: explicit named exports.
+export type {
+  BacktestOptions,
+  BacktestResult,
+  ExecutionOptions,
+  OpenPositionRecord,
+  OrderCounts,
+  RiskActivity,
+  TradeRecord,
+} from './backtest-types.ts';
+export type {
+  BarSeries,
+  IndexSeries,
+  MarketData,
+  QuoteSeries,
+  Resolution,
+  SplitEvent,
+} from './data/bar-series.ts';
+export { BarSeriesBuilder, EMPTY_MARKET_DATA } from './data/bar-series.ts';
+export { DataError, type DataErrorCode } from './data/data-error.ts';
+export { type LoadOptions, type LoadResult, loadMarketData } from './data/load-market-data.ts';
+export type { CommissionModel, SlippageModel } from './execution/costs.ts';
+export type { IntrabarPath } from './execution/fill-model.ts';
+export { computeMetrics, drawdownSeries, type Metrics } from './metrics.ts';
+export { resolveExecution, runBacktest } from './run-backtest.ts';
+export type {
+  BarField,
+  OrderOptions,
+  OrderTicket,
+  OrderView,
+  PositionView,
+  Strategy,
+  StrategyContext,
+  StrategyFill,
+} from './strategy.ts';
+export { defineStrategy, isStrategy } from './strategy.ts';
+export {
+  defaultSyntheticSymbols,
+  gaussian,
+  generateSyntheticMarket,
+  type SyntheticMarketOptions,
+  type SyntheticSymbol,
+  seededRandom,
+} from './synthetic-market.ts';
