@@ -44,6 +44,12 @@ export interface BacktestOptions {
   readonly sectors?: Readonly<Record<string, string>>;
   /** Close positions still open after the last bar at its close (exit reason `end_of_data`). Default false. */
   readonly closeAtEnd?: boolean;
+  /**
+   * Simulates an operator who reviews a latched breaker and resets the engine (back to `active`,
+   * breakers re-armed) once the account has been out of `active` for this many days. A backtest
+   * has nobody to press reset, so by default (unset) a latch holds to the end of the run.
+   */
+  readonly resetAfterDays?: number;
   /** Called now and then with slices done and the total (for a progress bar). */
   readonly onProgress?: (done: number, total: number) => void;
   /** Extra rules, exit rules and breakers for the risk engine. */
@@ -102,7 +108,8 @@ export interface RiskActivity {
   readonly trips: readonly {
     time: number;
     code: string;
-    action: 'reducing' | 'halted';
+    /** What the trip did: latched the account (`reducing`, `halted`) or paused entries for a cooldown. */
+    action: 'reducing' | 'halted' | 'pause';
     flatten: boolean;
     message: string;
   }[];

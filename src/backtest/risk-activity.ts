@@ -15,8 +15,19 @@ export class RiskActivityRecorder {
   readonly #changes: { state: TradingState; at: number; code: string; reason: string }[] = [];
   readonly #exits = new Map<string, number>();
   readonly #unsubscribe: () => void;
+  /** When the account last left `active` (epoch ms); NaN while active. */
+  latchedSince = Number.NaN;
+
+  /** Breakers whose trips pause entries instead of latching the account. */
+  readonly #pausing: ReadonlySet<string>;
 
   constructor(engine: RiskEngine) {
+    this.#pausing = new Set(
+      engine
+        .snapshot()
+        .breakers.filter((b) => b.action === 'pause')
+        .map((b) => b.id),
+    );
     this.#unsubscribe = engine.subscribe((event) => this.#on(event));
   }
 
@@ -35,12 +46,14 @@ export class RiskActivityRecorder {
         this.#trips.push({
           time: event.trip.at,
           code: event.trip.code,
-          action: event.trip.action,
+          action: this.#pausing.has(event.trip.breakerId) ? 'pause' : event.trip.action,
           flatten: event.trip.flatten,
           message: event.trip.message,
         });
         return;
       case 'state':
+        if (event.record.state === 'active') this.latchedSince = Number.NaN;
+        else if (event.previous.state === 'active') this.latchedSince = event.record.at;
         this.#changes.push({
           state: event.record.state,
           at: event.record.at,

@@ -102,6 +102,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   };
 
   strategy.init?.(ctx);
+  const resetAfterDays = options.resetAfterDays;
+  if (resetAfterDays !== undefined && !(resetAfterDays >= 0))
+    throw new RangeError(`resetAfterDays must be a number of days ≥ 0, got ${resetAfterDays}`);
+  const resetAfterMs = resetAfterDays === undefined ? undefined : resetAfterDays * 86_400_000;
   const progressEvery = Math.max(1, Math.floor(view.slices / 200));
   const t0 = performance.now();
   let k = 0;
@@ -120,6 +124,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       for (const [name, e] of pendingIndex) deliverIndex(name, e.time, e.value);
     }
     clock.set(T);
+    if (resetAfterMs !== undefined && T - activity.latchedSince >= resetAfterMs) {
+      engine.reset('backtest-operator', `scheduled review ${options.resetAfterDays} day(s) after the latch`);
+    }
     while (nextSplit < splits.length && splits[nextSplit]!.time <= T) {
       const split = splits[nextSplit++]!;
       const id = view.seriesOf.get(split.symbol);

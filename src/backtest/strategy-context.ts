@@ -1,6 +1,7 @@
 import type { RiskEngine } from '../core/engine.ts';
 import type { Bar } from '../core/market.ts';
 import type { Side } from '../core/side.ts';
+import type { SizeRequest, SizeSuggestion } from '../core/sizing.ts';
 import type { TradingState } from '../core/trading-state.ts';
 import type { BarSeries } from './data/bar-series.ts';
 import type { OrderFlow } from './execution/order-flow.ts';
@@ -204,14 +205,8 @@ export class BacktestContext<State> implements StrategyContext<State> {
       : this.indicators.rsi(symbol, s.close, this.#index(symbol, 0), period);
   }
 
-  riskSize(symbol: string, stopDistance: number): number {
-    const sizing = this.#engine.profile.sizing;
-    const price = this.#engine.book.symbols.get(symbol)?.price ?? Number.NaN;
-    if (!(stopDistance > 0) || !(price > 0)) return 0;
-    let shares = Math.floor((this.#engine.equity * sizing.riskPercent) / 100 / stopDistance);
-    if (sizing.maxUsd !== undefined) shares = Math.min(shares, Math.floor(sizing.maxUsd / price));
-    if (shares * price < sizing.minUsd) return 0;
-    return Math.max(0, shares);
+  suggestSize(request: SizeRequest): SizeSuggestion {
+    return this.#engine.suggestSize(request);
   }
 
   log(message: string): void {

@@ -1,5 +1,6 @@
 import type { Decision, Violation } from '../core/decision.ts';
 import type { Bar } from '../core/market.ts';
+import type { SizeRequest, SizeSuggestion } from '../core/sizing.ts';
 import type { TradingState } from '../core/trading-state.ts';
 
 /** Options of an order sent from a strategy. Prices in dollars. */
@@ -119,10 +120,11 @@ export interface StrategyContext<State = Record<string, unknown>> {
   /** Wilder's RSI of the close (0–100). */
   rsi(symbol: string, period: number): number;
   /**
-   * Shares to buy so that a stop `stopDistance` dollars away risks the profile's
-   * `sizing.riskPercent` of equity, capped by `sizing.maxUsd` (0 when the inputs are unusable).
+   * Suggests a size from the risk engine: the profile's risk percent of equity lost if the stop
+   * is hit, never more than the headroom left under the exposure limits and buying power (working
+   * orders counted). `qty` is 0 when nothing fits; `bound` and `explanation` say why.
    */
-  riskSize(symbol: string, stopDistance: number): number;
+  suggestSize(request: SizeRequest): SizeSuggestion;
   /** Writes a line to the run log (kept in the result, not printed). */
   log(message: string): void;
 }
