@@ -1,4 +1,5 @@
 import type { Command } from '../command.ts';
+import { backtestCommand } from './backtest.ts';
 import { demoCommand } from './demo.ts';
 import { greeksCommand } from './greeks.ts';
 import { keysCommand } from './keys.ts';
@@ -12,4 +13,5 @@ export const commands: readonly Command[] = [
   demoCommand,
   simExchangeCommand,
   greeksCommand,
+  backtestCommand,
 ];
