@@ -147,7 +147,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       flow.matchBar(s.symbol, T, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
     }
     // (2) the engine: marks, exit rules, breakers
-    sliceBars.length = 0;
+    let barsInSlice = 0;
     for (let j = first; j < last; j++) {
       const id = view.order[j]!;
       const s = view.series[id]!;
@@ -162,13 +162,13 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         close: s.close[i]!,
         volume: s.volume[i]!,
       };
-      sliceBars.push(bar);
+      sliceBars[barsInSlice++] = bar;
       handle(engine.onMarket(bar));
     }
     bars += last - first;
     if (!live) continue;
     // (3)–(5) the strategy; its orders are validated and (for close fills) filled as it sends them
-    for (const bar of sliceBars) strategy.onBar(bar, ctx);
+    for (let j = 0; j < barsInSlice; j++) strategy.onBar(sliceBars[j]!, ctx);
     eqTime[points] = T;
     eqValue[points] = engine.equity;
     eqGross[points] = grossExposure(engine);

@@ -42,6 +42,8 @@ export class BacktestContext<State> implements StrategyContext<State> {
   readonly #log: string[];
   /** One frozen view per symbol for the common case of a flat position (no allocation per call). */
   readonly #flat = new Map<string, PositionView>();
+  #lastSymbol = '';
+  #lastId = -1;
 
   constructor(engine: RiskEngine, flow: OrderFlow, view: MarketView, state: State, log: string[]) {
     this.#engine = engine;
@@ -132,16 +134,25 @@ export class BacktestContext<State> implements StrategyContext<State> {
     };
   }
 
+  /** Series id of a symbol (−1 when unknown); the last answer is kept, as strategies ask about one symbol at a time. */
+  #id(symbol: string): number {
+    if (symbol !== this.#lastSymbol) {
+      this.#lastSymbol = symbol;
+      this.#lastId = this.#view.seriesOf.get(symbol) ?? -1;
+    }
+    return this.#lastId;
+  }
+
   /** The series of a symbol, or undefined when the data has no such symbol. */
   #series(symbol: string): BarSeries | undefined {
-    const id = this.#view.seriesOf.get(symbol);
-    return id === undefined ? undefined : this.#view.series[id];
+    const id = this.#id(symbol);
+    return id < 0 ? undefined : this.#view.series[id];
   }
 
   /** Index of the bar `ago` bars back (negative before the data starts). */
   #index(symbol: string, ago: number): number {
-    const id = this.#view.seriesOf.get(symbol);
-    return id === undefined ? -1 : this.#view.cursor[id]! - ago;
+    const id = this.#id(symbol);
+    return id < 0 ? -1 : this.#view.cursor[id]! - ago;
   }
 
   bar(symbol: string, ago = 0): Bar | undefined {

@@ -232,17 +232,22 @@ export class OrderFlow {
     if (this.broker.working(symbol).length === 0) return;
     const candidates = this.#candidates;
     const expired = this.#expired;
-    candidates.length = 0;
-    expired.length = 0;
     const isLowFirst = lowFirst(this.#exec.intrabarPath, this.positionQty(symbol), open, close);
     this.broker.match(symbol, time, open, high, low, isLowFirst, candidates, expired);
-    for (const o of expired) this.cancel(o, 'expired');
-    // Take the candidates out first: fills cancel siblings and legs, which edits the book.
-    for (const c of candidates.splice(0)) {
+    if (expired.length > 0) {
+      for (const o of expired) this.cancel(o, 'expired');
+      expired.length = 0;
+    }
+    if (candidates.length === 0) return;
+    // Fills never match another bar, so the scratch list is not re-entered; a fill may cancel a
+    // later candidate (OCO, legs), which the status check skips.
+    for (let i = 0; i < candidates.length; i++) {
+      const c = candidates[i]!;
       if (c.order.status !== 'working') continue;
       if (c.order.type === 'stop') c.order.triggered = true;
       this.#fillAvailable(c.order, c.price, time, volume, false);
     }
+    candidates.length = 0;
   }
 
   /** Fills as much of an order as the position (reduce-only) and the volume cap allow. */
