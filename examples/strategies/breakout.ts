@@ -32,7 +32,8 @@ export default defineStrategy({
     const stopLoss = Math.floor((bar.close - STOP_ATRS * atr) * 100) / 100;
     if (!(stopLoss > 0)) return;
     // Risk-based size, already cut to what the exposure limits and buying power leave room for.
-    const { qty } = ctx.suggestSize({ symbol, side: 'buy', stopPrice: stopLoss });
-    if (qty >= 1) ctx.buy(symbol, qty, { stopLoss });
+    const size = ctx.suggestSize({ symbol, side: 'buy', stopPrice: stopLoss });
+    if (size.bound !== 'risk') ctx.log(`${symbol} size cut by ${size.bound} to ${size.qty} shares`);
+    if (size.qty >= 1) ctx.buy(symbol, size.qty, { stopLoss });
   },
 });

@@ -46,8 +46,9 @@ export interface BacktestOptions {
   readonly closeAtEnd?: boolean;
   /**
    * Simulates an operator who reviews a latched breaker and resets the engine (back to `active`,
-   * breakers re-armed) once the account has been out of `active` for this many days. A backtest
-   * has nobody to press reset, so by default (unset) a latch holds to the end of the run.
+   * breakers re-armed) once the account has been out of `active` for this many days and, when
+   * the profile has a VIX breaker, the VIX is below its `resumeBelow`. A backtest has nobody to
+   * press reset, so by default (unset) a latch holds to the end of the run.
    */
   readonly resetAfterDays?: number;
   /** Called now and then with slices done and the total (for a progress bar). */

@@ -7,13 +7,12 @@ const DAY_MS = 86_400_000;
 
 /**
  * Collects what the risk engine did during a run from its event stream: denials by code, breaker
- * trips, trading-state changes and exit signals. Only events from `from` on are counted.
+ * trips and trading-state changes.
  */
 export class RiskActivityRecorder {
   readonly #denials = new Map<string, { count: number; example: string }>();
   readonly #trips: RiskActivity['trips'][number][] = [];
   readonly #changes: { state: TradingState; at: number; code: string; reason: string }[] = [];
-  readonly #exits = new Map<string, number>();
   readonly #unsubscribe: () => void;
   /** When the account last left `active` (epoch ms); NaN while active. */
   latchedSince = Number.NaN;
@@ -61,16 +60,16 @@ export class RiskActivityRecorder {
           reason: event.record.reason,
         });
         return;
-      case 'exit':
-        this.#exits.set(event.exit.reason, (this.#exits.get(event.exit.reason) ?? 0) + 1);
-        return;
       default:
         return;
     }
   }
 
-  /** Stops listening and summarises the run between `start` and `end` (epoch ms). */
-  finish(start: number, end: number): RiskActivity {
+  /**
+   * Stops listening and summarises the run between `start` and `end` (epoch ms), with the exit
+   * signals (by reason) that the engine's exit rules and breakers raised.
+   */
+  finish(start: number, end: number, exitSignals: ReadonlyMap<string, number>): RiskActivity {
     this.#unsubscribe();
     const states: { state: TradingState; from: number; to: number; code: string; reason: string }[] = [];
     let current = { state: 'active' as TradingState, at: start, code: 'INITIAL', reason: 'start of the run' };
@@ -111,7 +110,7 @@ export class RiskActivityRecorder {
       trips: this.#trips,
       states,
       timeInState,
-      exitSignals: Object.fromEntries([...this.#exits].sort((a, b) => b[1] - a[1])),
+      exitSignals: Object.fromEntries([...exitSignals].sort((a, b) => b[1] - a[1])),
     };
   }
 }

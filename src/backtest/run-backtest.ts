@@ -106,6 +106,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   if (resetAfterDays !== undefined && !(resetAfterDays >= 0))
     throw new RangeError(`resetAfterDays must be a number of days ≥ 0, got ${resetAfterDays}`);
   const resetAfterMs = resetAfterDays === undefined ? undefined : resetAfterDays * 86_400_000;
+  // The operator waits for the VIX to settle below the VIX breaker's re-arm level, if there is one.
+  const vixResume = profile.breakers.vix?.resumeBelow;
+  const calm = () => vixResume === undefined || !(engine.indexLevel('VIX') >= vixResume);
   const progressEvery = Math.max(1, Math.floor(view.slices / 200));
   const t0 = performance.now();
   let k = 0;
@@ -124,7 +127,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       for (const [name, e] of pendingIndex) deliverIndex(name, e.time, e.value);
     }
     clock.set(T);
-    if (resetAfterMs !== undefined && T - activity.latchedSince >= resetAfterMs) {
+    if (resetAfterMs !== undefined && T - activity.latchedSince >= resetAfterMs && calm()) {
       engine.reset('backtest-operator', `scheduled review ${options.resetAfterDays} day(s) after the latch`);
     }
     while (nextSplit < splits.length && splits[nextSplit]!.time <= T) {
@@ -204,7 +207,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     equity,
     orders: { ...flow.counts },
     costs: { commission: flow.commissionPaid, slippage: flow.slippageCost },
-    risk: activity.finish(start, end),
+    risk: activity.finish(start, end, flow.exitSignals),
     metrics: computeMetrics(equity.time, equity.equity, equity.gross, trades, profile.startingEquity),
     stats: { bars, slices: k, loopMs },
     log,

@@ -62,6 +62,8 @@ export class OrderFlow {
     expired: 0,
     fills: 0,
   };
+  /** Exit signals from the engine's exit rules and breakers, by reason. */
+  readonly exitSignals = new Map<string, number>();
   /** Dollars paid in commissions and lost to slippage so far. */
   commissionPaid = 0;
   slippageCost = 0;
@@ -166,6 +168,7 @@ export class OrderFlow {
 
   /** Closes (part of) a position for an exit signal, unless exits already working cover it. */
   exit(signal: ExitSignal): void {
+    this.exitSignals.set(signal.reason, (this.exitSignals.get(signal.reason) ?? 0) + 1);
     const position = this.positionQty(signal.symbol);
     if (position === 0) return;
     let pending = 0;

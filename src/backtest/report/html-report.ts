@@ -122,6 +122,7 @@ function summariseSymbols(symbols: readonly string[]): string {
 
 function cards(r: BacktestResult): string {
   const m = r.metrics;
+  const latched = r.risk.trips.filter((t) => t.action !== 'pause').length;
   const card = (label: string, value: string, tone = '') =>
     `<div class="card ${tone}"><div>${label}</div><b>${value}</b></div>`;
   return `<div class="cards">${[
@@ -132,7 +133,11 @@ function cards(r: BacktestResult): string {
     card('Max drawdown', pct(-m.maxDrawdownPercent), 'down'),
     card('Trades', String(m.trades)),
     card('Win rate', pct(m.winRatePercent)),
-    card('Breaker trips', String(r.risk.trips.length), r.risk.trips.length > 0 ? 'down' : ''),
+    card(
+      'Breaker trips (latched · paused)',
+      `${latched} · ${r.risk.trips.length - latched}`,
+      latched > 0 ? 'down' : '',
+    ),
   ].join('')}</div>`;
 }
 
@@ -149,13 +154,20 @@ function riskSection(r: BacktestResult): string {
     pct(v.fraction * 100),
     fixed(v.days, 1),
   ]);
-  const trips = r.risk.trips.map((t) => [
+  const tripRow = (t: BacktestResult['risk']['trips'][number]) => [
     nyTime(t.time),
     escapeHtml(t.code),
     escapeHtml(t.action),
     t.flatten ? 'yes' : 'no',
     escapeHtml(t.message),
-  ]);
+  ];
+  const head = ['time', 'code', 'effect', 'flatten', 'message'];
+  const latching = r.risk.trips.filter((t) => t.action !== 'pause').map(tripRow);
+  const pauses = r.risk.trips.filter((t) => t.action === 'pause').map(tripRow);
+  const pauseList =
+    pauses.length === 0
+      ? ''
+      : `<details><summary>${pauses.length} pause${pauses.length === 1 ? '' : 's'} (entries blocked for a cooldown, no state change)</summary>${table(head, pauses)}</details>`;
   const transitions = r.risk.states.map((s) => [
     escapeHtml(s.state),
     nyTime(s.from),
@@ -164,7 +176,7 @@ function riskSection(r: BacktestResult): string {
   ]);
   const denials = r.risk.denials.map((d) => [escapeHtml(d.code), String(d.count), escapeHtml(d.example)]);
   const signals = Object.entries(r.risk.exitSignals).map(([k, v]) => [escapeHtml(k), String(v)]);
-  return `<h3>Breaker trips</h3>${table(['time', 'code', 'effect', 'flatten', 'message'], trips)}
+  return `<h3>Breaker trips that latched the account</h3>${table(head, latching)}${pauseList}
 <div class="row"><div class="half"><h3>Time in each trading state</h3>${table(['state', 'share of run', 'days'], states)}</div>
 <div class="half"><h3>Exit signals raised by the engine</h3>${table(['reason', 'signals'], signals)}</div></div>
 <h3>Trading-state timeline</h3>${table(['state', 'from', 'to', 'set by'], transitions)}
@@ -280,4 +292,5 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bott
 .up{color:${GREEN}}.down{color:${RED}}.chart{margin:10px 0}.row{display:flex;gap:16px}.half{flex:1;min-width:0}
 table{border-collapse:collapse;width:100%;font-size:12.5px;margin:4px 0}th,td{border-bottom:1px solid #eaeef2;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f6f8fa}table.trades td:nth-child(n+3){font-variant-numeric:tabular-nums}table.kv td:first-child{width:45%;color:#59636e}
+details{margin:6px 0}summary{cursor:pointer;color:#59636e}
 svg .ct{font-size:13px;font-weight:600;fill:#1f2328}svg .cm{font-size:11px;fill:#59636e}svg .cg{stroke:#eaeef2}svg .cz{stroke:#8c959f}svg .cf{fill:none;stroke:#d0d7de}`;
