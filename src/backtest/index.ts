@@ -20,12 +20,14 @@ export { BarSeriesBuilder, EMPTY_MARKET_DATA } from './data/bar-series.ts';
 export { DataError, type DataErrorCode } from './data/data-error.ts';
 export { type LoadOptions, type LoadResult, loadMarketData } from './data/load-market-data.ts';
 export type { CommissionModel, SlippageModel } from './execution/costs.ts';
+export { resolveExecution } from './execution/execution-config.ts';
 export type { IntrabarPath } from './execution/fill-model.ts';
 export { loadStrategy, StrategyLoadError } from './load-strategy.ts';
 export { computeMetrics, drawdownSeries, type Metrics } from './metrics.ts';
 export { toHtmlReport } from './report/html-report.ts';
 export { toJsonReport } from './report/json-report.ts';
-export { resolveExecution, runBacktest } from './run-backtest.ts';
+export { toTextSummary } from './report/text-summary.ts';
+export { runBacktest } from './run-backtest.ts';
 export type {
   BarField,
   OrderOptions,

@@ -7,27 +7,12 @@ import type { Bar } from '../core/market.ts';
 import type { BacktestOptions, BacktestResult, OpenPositionRecord, TradeRecord } from './backtest-types.ts';
 import type { IndexSeries } from './data/bar-series.ts';
 import { SpreadBook } from './execution/costs.ts';
-import { type CurrentBar, OrderFlow, type ResolvedExecution } from './execution/order-flow.ts';
+import { type CurrentBar, resolveExecution } from './execution/execution-config.ts';
+import { OrderFlow } from './execution/order-flow.ts';
 import { MarketView } from './market-view.ts';
 import { computeMetrics } from './metrics.ts';
 import { RiskActivityRecorder } from './risk-activity.ts';
 import { BacktestContext } from './strategy-context.ts';
-
-/** Applies the documented defaults to execution options and checks their ranges. */
-export function resolveExecution(options: BacktestOptions['execution'] = {}): ResolvedExecution {
-  const cap = options.maxParticipation;
-  if (cap !== undefined && !(cap > 0 && cap <= 1))
-    throw new RangeError(`maxParticipation must be a fraction in (0, 1], got ${cap}`);
-  return {
-    marketFill: options.marketFill ?? 'next-open',
-    intrabarPath: options.intrabarPath ?? 'stop-first',
-    slippage: options.slippage ?? {},
-    commission: options.commission ?? {},
-    maxParticipation: cap,
-    roundToTick: options.roundToTick ?? true,
-    cancelEntriesOnTrip: options.cancelEntriesOnTrip ?? true,
-  };
-}
 
 /**
  * Runs a strategy over market data with the risk engine on, in one shared account. Each slice of

@@ -1,45 +1,15 @@
 import type { Decision } from '../../core/decision.ts';
 import type { RiskEngine } from '../../core/engine.ts';
 import type { ExitSignal, FillResult, RiskActions } from '../../core/engine-types.ts';
-import type { OrderIntent } from '../../core/order.ts';
 import type { Side } from '../../core/side.ts';
-import type { OrderCounts, TradeRecord } from '../backtest-types.ts';
-import type { OrderOptions, OrderTicket, StrategyFill } from '../strategy.ts';
-import {
-  type CommissionModel,
-  orderCommission,
-  type SlippageModel,
-  type SpreadBook,
-  slippedPrice,
-} from './costs.ts';
-import { type IntrabarPath, lowFirst } from './fill-model.ts';
+import type { OrderCounts } from '../backtest-types.ts';
+import type { OrderOptions, OrderTicket } from '../strategy.ts';
+import { orderCommission, type SpreadBook, slippedPrice } from './costs.ts';
+import type { CurrentBar, FlowListener, ResolvedExecution } from './execution-config.ts';
+import { lowFirst } from './fill-model.ts';
 import { ProtectionLegs } from './protection-legs.ts';
 import { type Candidate, SimBroker, type SimOrder } from './sim-broker.ts';
-
-/** Execution settings with defaults applied. */
-export interface ResolvedExecution {
-  readonly marketFill: 'next-open' | 'this-close';
-  readonly intrabarPath: IntrabarPath;
-  readonly slippage: SlippageModel;
-  readonly commission: CommissionModel;
-  /** Fraction of a bar's volume fills may take; undefined for no cap. */
-  readonly maxParticipation: number | undefined;
-  readonly roundToTick: boolean;
-  readonly cancelEntriesOnTrip: boolean;
-}
-
-/** The bar a symbol is on, so market orders in `this-close` mode can fill at its close. */
-export interface CurrentBar {
-  readonly time: number;
-  readonly close: number;
-  readonly volume: number;
-}
-
-/** Where fills and trades go. */
-export interface FlowListener {
-  onTrade(trade: TradeRecord): void;
-  onFill(fill: StrategyFill): void;
-}
+import { newSimOrder, toIntent, toTradeRecord } from './sim-order.ts';
 
 const NO_VIOLATIONS = Object.freeze([]) as readonly [];
 
@@ -129,30 +99,23 @@ export class OrderFlow {
     const sent = decision.kind === 'accept-modified' ? decision.order : intent;
     const reduceOnly = decision.effect === 'reduce' || decision.effect === 'close';
     const exit = role === 'exit' || reduceOnly;
-    const order: SimOrder = {
+    const order = newSimOrder({
       id,
       symbol,
       side,
       type: sent.type === 'trailing_stop' ? 'stop' : sent.type,
       role: exit ? 'exit' : 'entry',
       remaining: sent.qty,
-      filled: 0,
-      notional: 0,
-      commission: 0,
       limitPrice: sent.limitPrice,
       stopPrice: sent.stopPrice,
-      triggered: false,
       activeAfter: now,
       timeInForce: sent.timeInForce === 'day' ? 'day' : 'gtc',
-      expiresAfterSession: undefined,
       reason: options.reason ?? (exit ? 'strategy' : undefined),
       reduceOnly,
       reserved: true,
       oco: options.oco,
       strategy: this.#strategy,
-      placedAt: now,
-      status: 'working',
-    };
+    });
     this.broker.add(order);
     if (this.#exec.marketFill === 'this-close' && order.type === 'market') {
       const bar = this.#currentBar(symbol);
@@ -333,24 +296,7 @@ export class OrderFlow {
   }
 
   #afterFill(symbol: string, before: number, result: FillResult, time: number): void {
-    const trade = result.closedTrade;
-    if (trade !== undefined) {
-      this.#listener.onTrade({
-        symbol: trade.symbol,
-        side: trade.side,
-        qty: trade.qty,
-        entryTime: trade.entryTime,
-        exitTime: trade.exitTime,
-        entryPrice: trade.entryPrice,
-        exitPrice: trade.exitPrice,
-        pnl: trade.pnl,
-        rMultiple: trade.rMultiple,
-        barsHeld: trade.barsHeld,
-        exitReason: trade.exitReason,
-        mfe: trade.mfe,
-        mae: trade.mae,
-      });
-    }
+    if (result.closedTrade !== undefined) this.#listener.onTrade(toTradeRecord(result.closedTrade));
     const after = result.position?.qty ?? 0;
     // Flat or flipped: the old legs go; a new position gets its levels from the engine's updates.
     if (after === 0 || Math.sign(after) !== Math.sign(before)) this.legs.cancel(symbol);
@@ -359,33 +305,4 @@ export class OrderFlow {
     if (result.exits.length > 0 || result.trips.length > 0)
       this.handleActions({ exits: result.exits, updates: [], trips: result.trips });
   }
-}
-
-function toIntent(
-  id: string,
-  symbol: string,
-  side: Side,
-  qty: number,
-  o: OrderOptions,
-  strategy: string,
-): OrderIntent {
-  const protection =
-    o.stopLoss !== undefined || o.takeProfit !== undefined
-      ? {
-          ...(o.stopLoss !== undefined ? { stopLoss: o.stopLoss } : {}),
-          ...(o.takeProfit !== undefined ? { takeProfit: o.takeProfit } : {}),
-        }
-      : undefined;
-  return {
-    clientOrderId: id,
-    symbol,
-    side,
-    qty,
-    type: o.type ?? 'market',
-    timeInForce: o.timeInForce ?? 'gtc',
-    strategy,
-    ...(o.limitPrice !== undefined ? { limitPrice: o.limitPrice } : {}),
-    ...(o.stopPrice !== undefined ? { stopPrice: o.stopPrice } : {}),
-    ...(protection !== undefined ? { protection } : {}),
-  };
 }

@@ -2,6 +2,7 @@ import type { RiskEngine } from '../../core/engine.ts';
 import type { Side } from '../../core/side.ts';
 import { limitDirection, protectiveStopDirection, roundToTick } from '../../core/tick.ts';
 import type { SimBroker, SimOrder } from './sim-broker.ts';
+import { newSimOrder } from './sim-order.ts';
 
 /**
  * The protective legs of each position at the simulated broker: a stop order and a take-profit
@@ -94,29 +95,24 @@ export class ProtectionLegs {
       return;
     }
     const stop = role === 'stop-leg';
-    this.#broker.add({
-      id: this.#nextId(stop ? 'sl' : 'tp'),
-      symbol,
-      side,
-      type: stop ? 'stop' : 'limit',
-      role,
-      remaining: qty,
-      filled: 0,
-      notional: 0,
-      commission: 0,
-      limitPrice: stop ? undefined : level,
-      stopPrice: stop ? level : undefined,
-      triggered: false,
-      activeAfter: time,
-      timeInForce: 'gtc',
-      expiresAfterSession: undefined,
-      reason: stop ? 'stop_loss' : 'take_profit',
-      reduceOnly: true,
-      reserved: false,
-      oco: undefined,
-      strategy: undefined,
-      placedAt: time,
-      status: 'working',
-    });
+    this.#broker.add(
+      newSimOrder({
+        id: this.#nextId(stop ? 'sl' : 'tp'),
+        symbol,
+        side,
+        type: stop ? 'stop' : 'limit',
+        role,
+        remaining: qty,
+        limitPrice: stop ? undefined : level,
+        stopPrice: stop ? level : undefined,
+        activeAfter: time,
+        timeInForce: 'gtc',
+        reason: stop ? 'stop_loss' : 'take_profit',
+        reduceOnly: true,
+        reserved: false,
+        oco: undefined,
+        strategy: undefined,
+      }),
+    );
   }
 }

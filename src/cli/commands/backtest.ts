@@ -2,14 +2,15 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BacktestResult, ExecutionOptions } from '../../backtest/backtest-types.ts';
+import type { ExecutionOptions } from '../../backtest/backtest-types.ts';
 import type { MarketData, Resolution } from '../../backtest/data/bar-series.ts';
 import { DataError } from '../../backtest/data/data-error.ts';
 import { loadMarketData } from '../../backtest/data/load-market-data.ts';
 import { parseBound } from '../../backtest/data/parse-time.ts';
 import { loadStrategy, StrategyLoadError } from '../../backtest/load-strategy.ts';
-import { nyTime, toHtmlReport } from '../../backtest/report/html-report.ts';
+import { toHtmlReport } from '../../backtest/report/html-report.ts';
 import { toJsonReport } from '../../backtest/report/json-report.ts';
+import { toTextSummary } from '../../backtest/report/text-summary.ts';
 import { runBacktest } from '../../backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../../backtest/synthetic-market.ts';
 import { ValidationError } from '../../core/result.ts';
@@ -126,7 +127,12 @@ export const backtestCommand: Command = {
       await writeFile(join(dir, 'report.html'), toHtmlReport(result));
     }
     if (values.json) process.stdout.write(`${JSON.stringify(json)}\n`);
-    else console.log(summary(result, values.out === undefined ? undefined : resolve(values.out)));
+    else {
+      const out = values.out === undefined ? undefined : resolve(values.out);
+      console.log(
+        `${toTextSummary(result)}${out === undefined ? '' : `\nreport       ${join(out, 'report.html')} and report.json`}`,
+      );
+    }
     return 0;
   },
 };
@@ -304,30 +310,4 @@ function progressBar(): (done: number, total: number) => void {
     );
     if (done >= total) process.stderr.write('\r\x1b[2K');
   };
-}
-
-function summary(r: BacktestResult, outDir: string | undefined): string {
-  const m = r.metrics;
-  const f = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-  const money = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: 0 });
-  const denials = r.risk.denials.map((d) => `${d.code} ${d.count}`).join(', ') || 'none';
-  const byCode = new Map<string, number>();
-  for (const t of r.risk.trips) byCode.set(t.code, (byCode.get(t.code) ?? 0) + 1);
-  const first = r.risk.trips[0];
-  const trips =
-    first === undefined
-      ? 'none'
-      : `${r.risk.trips.length} trip(s): ${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')} (first ${nyTime(first.time).slice(0, 10)} ${first.code})`;
-  const seconds = r.stats.loopMs / 1000;
-  const lines = [
-    `${r.strategy} on ${r.symbols.length} symbol(s), ${nyTime(r.start).slice(0, 10)} → ${nyTime(r.end).slice(0, 10)}: ${r.stats.bars.toLocaleString('en-US')} bars in ${seconds.toFixed(2)} s`,
-    `equity       $${money(r.startingEquity)} → $${money(r.finalEquity)}  return ${f(m.totalReturnPercent)}%  CAGR ${f(m.cagrPercent)}%  vol ${f(m.volatilityPercent)}%`,
-    `risk-adj.    Sharpe ${f(m.sharpe)}  Sortino ${f(m.sortino)}  max drawdown ${f(m.maxDrawdownPercent)}% (${nyTime(m.maxDrawdownPeak).slice(0, 10)} → ${nyTime(m.maxDrawdownTrough).slice(0, 10)})`,
-    `trades       ${m.trades}  win rate ${f(m.winRatePercent, 1)}%  profit factor ${f(m.profitFactor)}  avg R ${f(m.averageR, 3)}  P&L $${money(m.totalTradePnl)}  exposure ${f(m.exposurePercent, 1)}% of bars`,
-    `breakers     ${trips}`,
-    `denials      ${denials}`,
-    `states       active ${f(r.risk.timeInState.active.fraction * 100, 1)}%  reducing ${f(r.risk.timeInState.reducing.fraction * 100, 1)}%  halted ${f(r.risk.timeInState.halted.fraction * 100, 1)}%`,
-  ];
-  if (outDir !== undefined) lines.push(`report       ${join(outDir, 'report.html')} and report.json`);
-  return lines.join('\n');
 }
