@@ -14,6 +14,19 @@ import { computeMetrics } from './metrics.ts';
 import { RiskActivityRecorder } from './risk-activity.ts';
 import { BacktestContext } from './strategy-context.ts';
 
+/** A strategy's own code threw: the run stops, naming the strategy, the call and the bar. */
+export class StrategyError extends Error {
+  readonly code = 'STRATEGY_FAILED' as const;
+
+  constructor(strategy: string, where: string, cause: unknown) {
+    super(
+      `strategy ${strategy} threw in ${where}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'StrategyError';
+  }
+}
+
 /**
  * Runs a strategy over market data with the risk engine on, in one shared account. Each slice of
  * bars sharing a start time goes through, for every bar of the slice in turn: (1) the broker
@@ -156,7 +169,18 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     bars += last - first;
     if (!live) continue;
     // (3)–(5) the strategy; its orders are validated and (for close fills) filled as it sends them
-    for (let j = 0; j < barsInSlice; j++) strategy.onBar(sliceBars[j]!, ctx);
+    for (let j = 0; j < barsInSlice; j++) {
+      const bar = sliceBars[j]!;
+      try {
+        strategy.onBar(bar, ctx);
+      } catch (error) {
+        throw new StrategyError(
+          strategy.name,
+          `onBar(${bar.symbol} ${new Date(bar.time).toISOString()})`,
+          error,
+        );
+      }
+    }
     eqTime[points] = T;
     eqValue[points] = engine.equity;
     eqGross[points] = grossExposure(engine);

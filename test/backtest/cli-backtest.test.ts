@@ -88,6 +88,19 @@ describe('riskgate backtest (spawned)', () => {
     expect(badProfile.stderr).toContain('profiles.paper.startingEquity');
   });
 
+  it('fails with exit code 1 naming the strategy and the bar when the strategy throws', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-cli-'));
+    writeFileSync(
+      join(dir, 'boom.mts'),
+      "export default { name: 'boom', onBar() { throw new Error('no way'); } };\n",
+    );
+    const r = riskgate('--synthetic', '1', '--strategy', join(dir, 'boom.mts'), '--risk', PROFILE);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'riskgate backtest: strategy boom threw in onBar(TECA 2015-01-02T14:30:00.000Z): no way',
+    );
+  });
+
   it('fails with exit code 1 and the file and line on a bad data row', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bt-cli-'));
     writeFileSync(

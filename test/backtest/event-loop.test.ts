@@ -243,3 +243,17 @@ describe('order lifecycle', () => {
     expect(r.equity.time.length).toBe(2);
   });
 });
+
+describe('strategy errors', () => {
+  it('stop the run naming the strategy, the symbol and the bar', () => {
+    const data = market([dailyBars('AAA', [FLAT, FLAT])]);
+    const strategy = scripted({
+      1: () => {
+        throw new Error('boom');
+      },
+    });
+    expect(() => run(data, strategy)).toThrow(
+      /^strategy scripted threw in onBar\(AAA 2024-01-03T14:30:00.000Z\): boom$/,
+    );
+  });
+});

@@ -11,7 +11,7 @@ import { loadStrategy, StrategyLoadError } from '../../backtest/load-strategy.ts
 import { toHtmlReport } from '../../backtest/report/html-report.ts';
 import { toJsonReport } from '../../backtest/report/json-report.ts';
 import { toTextSummary } from '../../backtest/report/text-summary.ts';
-import { runBacktest } from '../../backtest/run-backtest.ts';
+import { runBacktest, StrategyError } from '../../backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../../backtest/synthetic-market.ts';
 import { ValidationError } from '../../core/result.ts';
 import { loadRiskProfile } from '../../platform/profile-file.ts';
@@ -118,7 +118,17 @@ export const backtestCommand: Command = {
       throw error;
     }
     const progress = process.stderr.isTTY === true && !values.json ? progressBar() : undefined;
-    const result = runBacktest({ ...setup.options, ...(progress ? { onProgress: progress } : {}) });
+    let result: ReturnType<typeof runBacktest>;
+    try {
+      result = runBacktest({ ...setup.options, ...(progress ? { onProgress: progress } : {}) });
+    } catch (error) {
+      if (progress) process.stderr.write('\n');
+      if (error instanceof StrategyError) {
+        const stack = error.cause instanceof Error ? `\n${error.cause.stack ?? ''}` : '';
+        return fail(`${error.message}${stack}`);
+      }
+      throw error;
+    }
     const json = toJsonReport(result, { data: setup.source });
     if (values.out !== undefined) {
       const dir = resolve(values.out);
