@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { ManualClock } from '../core/clock.ts';
 import { RiskEngine } from '../core/engine.ts';
-import type { RiskActions } from '../core/engine-types.ts';
+import { NO_ACTIONS, type RiskActions } from '../core/engine-types.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from '../core/instrument.ts';
 import type { Bar } from '../core/market.ts';
 import type { BacktestOptions, BacktestResult, OpenPositionRecord, TradeRecord } from './backtest-types.ts';
@@ -108,10 +108,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const vixResume = profile.breakers.vix?.resumeBelow;
   const calm = () => vixResume === undefined || !(engine.indexLevel('VIX') >= vixResume);
   const progressEvery = Math.max(1, Math.floor(view.slices / 200));
+  // Locals for the hot loop: typed arrays and the series list, read once.
+  const { sliceTime, sliceStart, order, cursor, series } = view;
   const t0 = performance.now();
   let k = 0;
   for (; k < view.slices; k++) {
-    const T = view.sliceTime[k]!;
+    const T = sliceTime[k]!;
     if (T > to) break;
     // Index readings known by now, oldest first; before `from` only the latest is kept.
     while (nextIndex < indexEvents.length && indexEvents[nextIndex]!.time <= T) {
@@ -137,22 +139,22 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       view.applySplit(id, split.ratio);
       ctx.indicators.invalidate(split.symbol);
     }
-    const first = view.sliceStart[k]!;
-    const last = view.sliceStart[k + 1]!;
+    const first = sliceStart[k]!;
+    const last = sliceStart[k + 1]!;
     // (1) resting orders against each bar
     for (let j = first; j < last; j++) {
-      const id = view.order[j]!;
-      const i = ++view.cursor[id]!;
+      const id = order[j]!;
+      const i = ++cursor[id]!;
       if (flow.broker.size === 0) continue;
-      const s = view.series[id]!;
+      const s = series[id]!;
       flow.matchBar(s.symbol, T, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
     }
     // (2) the engine: marks, exit rules, breakers
     let barsInSlice = 0;
     for (let j = first; j < last; j++) {
-      const id = view.order[j]!;
-      const s = view.series[id]!;
-      const i = view.cursor[id]!;
+      const id = order[j]!;
+      const s = series[id]!;
+      const i = cursor[id]!;
       const bar: Bar = {
         kind: 'bar',
         symbol: s.symbol,
@@ -164,7 +166,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         volume: s.volume[i]!,
       };
       sliceBars[barsInSlice++] = bar;
-      handle(engine.onMarket(bar));
+      const actions = engine.onMarket(bar);
+      if (
+        actions !== NO_ACTIONS &&
+        (actions.exits.length > 0 || actions.updates.length > 0 || actions.trips.length > 0)
+      )
+        flow.handleActions(actions);
     }
     bars += last - first;
     if (!live) continue;

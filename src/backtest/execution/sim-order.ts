@@ -25,16 +25,33 @@ export type SimOrderFields = Pick<
   | 'strategy'
 >;
 
-/** A working order, nothing filled yet, placed at `activeAfter`. */
-export function newSimOrder(fields: SimOrderFields): SimOrder {
+/**
+ * A working order, nothing filled yet, placed at `activeAfter`. Every field is written out (no
+ * spread) so all orders share one hidden class and the matching loop stays monomorphic.
+ */
+export function newSimOrder(f: SimOrderFields): SimOrder {
   return {
-    ...fields,
+    id: f.id,
+    symbol: f.symbol,
+    side: f.side,
+    type: f.type,
+    role: f.role,
+    remaining: f.remaining,
+    limitPrice: f.limitPrice,
+    stopPrice: f.stopPrice,
+    activeAfter: f.activeAfter,
+    timeInForce: f.timeInForce,
+    reason: f.reason,
+    reduceOnly: f.reduceOnly,
+    reserved: f.reserved,
+    oco: f.oco,
+    strategy: f.strategy,
     filled: 0,
     notional: 0,
     commission: 0,
     triggered: false,
     expiresAfterSession: undefined,
-    placedAt: fields.activeAfter,
+    placedAt: f.activeAfter,
     status: 'working',
   };
 }
