@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/backtest/data/data-error.ts';
 import { loadMarketData } from '../../src/backtest/data/load-market-data.ts';
 import { newYorkToEpoch } from '../../src/core/session.ts';
-import { sharedDataAvailable, sharedPath } from '../support/backtest-shared-data.ts';
+import { describeWithShared } from '../support/shared-data.ts';
 
 function tempFiles(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'bt-data-'));
@@ -102,8 +102,8 @@ describe('loadMarketData on plain and synthetic files', () => {
   });
 });
 
-describe.runIf(sharedDataAvailable('real-data loader tests'))('loadMarketData on the real data', () => {
-  const data = (name: string) => sharedPath('data', name);
+describeWithShared('loadMarketData on the real data', ['data'], ([dataDir]) => {
+  const data = (name: string) => join(dataDir!, name);
 
   it('derives the splits of a LEAN daily file from split_factor changes', async () => {
     const { data: d } = await loadMarketData([data('lean_daily_AAPL.csv'), data('lean_daily_USO.csv')]);

@@ -2,25 +2,25 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import strategy from '../../examples/strategies/sma-cross.ts';
 import { loadMarketData, type MarketData, runBacktest } from '../../src/backtest/index.ts';
 import { parseRiskProfileFile, type RiskProfile } from '../../src/core/config/load-profile.ts';
-import { sharedDataAvailable, sharedPath } from '../support/backtest-shared-data.ts';
+import { describeWithShared } from '../support/shared-data.ts';
 
 /**
  * The parity workload of ../shared/bench/PARITY.md: backtrader and backtesting.py agree on 185
  * trades and a total P&L of 40,396.77 for the single-symbol data. The stop and the time exit are
  * the risk engine's own exit rules (examples/profiles/parity.yaml), not strategy code.
  */
-describe.runIf(sharedDataAvailable('the parity workload'))('parity workload', () => {
+describeWithShared('parity workload', ['bench/gen-parity-data.js'], ([generator]) => {
   let dir = '';
   let profile: RiskProfile;
   const execution = { roundToTick: false } as const;
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'parity-'));
-    execFileSync(process.execPath, [sharedPath('bench', 'gen-parity-data.js'), dir]);
+    execFileSync(process.execPath, [generator!, dir]);
     const parsed = parseRiskProfileFile(readFileSync('examples/profiles/parity.yaml', 'utf8'));
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
     profile = parsed.value;
