@@ -46,4 +46,5 @@ export {
   type SyntheticMarketOptions,
   type SyntheticSymbol,
   seededRandom,
+  weekdays,
 } from './synthetic-market.ts';

@@ -231,7 +231,7 @@ function cents(x: number): number {
 }
 
 /** `count` weekday dates (`YYYY-MM-DD`) from `start` (holidays are not skipped). */
-function weekdays(start: string, count: number): string[] {
+export function weekdays(start: string, count: number): string[] {
   const out: string[] = [];
   const d = new Date(`${start}T00:00:00Z`);
   if (Number.isNaN(d.getTime())) throw new RangeError(`start must be YYYY-MM-DD, got "${start}"`);

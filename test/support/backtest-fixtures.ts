@@ -2,6 +2,7 @@ import type { BacktestOptions, BacktestResult } from '../../src/backtest/backtes
 import { BarSeriesBuilder, type MarketData, type SplitEvent } from '../../src/backtest/data/bar-series.ts';
 import { runBacktest } from '../../src/backtest/run-backtest.ts';
 import type { Strategy, StrategyContext } from '../../src/backtest/strategy.ts';
+import { weekdays as weekdayDates } from '../../src/backtest/synthetic-market.ts';
 import type { ProfileInput } from '../../src/core/config/profile-schema.ts';
 import type { Bar } from '../../src/core/market.ts';
 import { newYorkToEpoch } from '../../src/core/session.ts';
@@ -9,13 +10,7 @@ import { profile } from './engine-fixtures.ts';
 
 /** `count` weekday dates from 2024-01-02. */
 export function weekdays(count: number, start = '2024-01-02'): string[] {
-  const out: string[] = [];
-  const d = new Date(`${start}T00:00:00Z`);
-  while (out.length < count) {
-    if (d.getUTCDay() !== 0 && d.getUTCDay() !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
+  return weekdayDates(start, count);
 }
 
 /** Daily bars `[open, high, low, close]` (volume 1,000,000 unless given) on weekdays from 2024-01-02. */
