@@ -257,3 +257,49 @@ describe('strategy errors', () => {
     );
   });
 });
+
+describe('entry order types', () => {
+  it('fill a buy limit at the limit, or at a better open', () => {
+    const data = market([dailyBars('AAA', [FLAT, [100, 101, 97, 99], [95, 96, 94, 95]])]);
+    const atLimit = run(
+      data,
+      scripted({ 0: (ctx) => ctx.buy('AAA', 10, { type: 'limit', limitPrice: 98 }) }),
+    );
+    expect(atLimit.openPositions[0]?.avgPrice).toBe(98);
+    const better = run(data, scripted({ 1: (ctx) => ctx.buy('AAA', 10, { type: 'limit', limitPrice: 98 }) }));
+    expect(better.openPositions[0]?.avgPrice).toBe(95);
+  });
+
+  it('fill a stop-limit at its trigger when within the limit, and rest as a limit after a gap past it', () => {
+    const data = market([
+      dailyBars('AAA', [FLAT, [100, 103, 99, 102], [106, 107, 104, 105], [104, 105, 100, 101]]),
+    ]);
+    const within = run(
+      data,
+      scripted({ 0: (ctx) => ctx.buy('AAA', 10, { type: 'stop_limit', stopPrice: 102, limitPrice: 102.5 }) }),
+    );
+    expect(within.openPositions[0]?.avgPrice).toBe(102);
+    // Triggered by the gap to 106 (above the 105 limit): rests as a buy limit at 105 and fills
+    // at the next bar's open of 104, which is better than the limit.
+    const gapped = run(
+      data,
+      scripted({ 1: (ctx) => ctx.buy('AAA', 10, { type: 'stop_limit', stopPrice: 104, limitPrice: 105 }) }),
+    );
+    expect(gapped.openPositions[0]?.avgPrice).toBe(104);
+    expect(gapped.openPositions[0]?.entryTime).toBe(newYorkToEpoch(weekdays(4)[3]!, '09:30'));
+  });
+
+  it('cancel the other orders of an OCO group when one fills', () => {
+    const data = market([dailyBars('AAA', [FLAT, [100, 104, 99, 103], FLAT])]);
+    const strategy = scripted({
+      0: (ctx) => {
+        ctx.buy('AAA', 10, { type: 'stop', stopPrice: 103, oco: 'straddle' });
+        ctx.sell('AAA', 10, { type: 'stop', stopPrice: 97, oco: 'straddle' });
+      },
+      2: (ctx) => expect(ctx.openOrders('AAA')).toEqual([]),
+    });
+    const r = run(data, strategy);
+    expect(r.openPositions).toMatchObject([{ qty: 10, avgPrice: 103 }]);
+    expect(r.orders).toMatchObject({ filled: 1, canceled: 1 });
+  });
+});
