@@ -12,7 +12,7 @@ describe('shipped examples', () => {
     expect(out).toContain('exit sell 30 AAPL: stop_loss');
   });
 
-  it('npm start runs the demonstration: denials with codes, a breaker trip and a latch that survives a restart', () => {
+  it('riskgate demo runs the demonstration: denials with codes, a breaker trip and a latch that survives a restart', () => {
     const out = tsx(['src/cli/main.ts', 'demo', '--no-color']);
     for (const code of [
       'SYMBOL_EXPOSURE_EXCEEDED',

@@ -306,6 +306,61 @@ export class RiskEngine implements RiskContext {
     return suggestSize(request, this.instrument(request.symbol), this);
   }
 
+  /**
+   * Reserves an order that is already working at the broker (after a restart) without running
+   * the rules: it was accepted before, and limits must count it again. `remaining` (shares)
+   * defaults to the order's quantity. A client order id already reserved is left as it is.
+   */
+  restoreWorkingOrder(order: OrderIntent, remaining = order.qty): void {
+    if (this.book.working.has(order.clientOrderId) || !(remaining > 0)) return;
+    const restored = remaining === order.qty ? order : { ...order, qty: remaining };
+    const entry = this.#prepare(restored);
+    if (entry !== undefined)
+      this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
+  }
+
+  /**
+   * Puts back a position the broker holds (after a restart) without moving equity, P&L,
+   * counters or breakers: the broker's account figures stay the truth. `stop` and `target`
+   * (dollars) are the protective levels the broker holds for it. A symbol that already has a
+   * position is left as it is.
+   */
+  restorePosition(position: {
+    readonly symbol: string;
+    /** Signed quantity: positive long, negative short. */
+    readonly qty: number;
+    /** Average entry price in dollars. */
+    readonly avgPrice: number;
+    /** Epoch ms the position is taken to have opened at. */
+    readonly time: number;
+    readonly stop?: number;
+    readonly target?: number;
+  }): void {
+    const { symbol, qty } = position;
+    if (!(Math.abs(qty) > 0) || this.book.symbols.get(symbol)?.position !== undefined) return;
+    const instrument =
+      this.instrument(symbol) ?? stock(symbol, this.profile.sectors[symbol] ?? UNKNOWN_SECTOR);
+    const entry = this.book.entry(instrument);
+    const equity = this.equity;
+    const fill: Fill = {
+      executionId: `restore:${symbol}:${position.time}`,
+      symbol,
+      side: qty > 0 ? 'buy' : 'sell',
+      qty: Math.abs(qty),
+      price: position.avgPrice,
+      time: position.time,
+    };
+    applyFill(this.book, entry, fill, 'restore');
+    // Equity is whatever the broker said; restoring a position only splits it into cash and holdings.
+    if (Number.isFinite(equity)) this.#cash = equity - this.book.marketValue;
+    const restored = entry.position;
+    if (restored === undefined) return;
+    restored.stop = position.stop;
+    restored.target = position.target;
+    restored.stopSetAt = position.time;
+    if (position.stop !== undefined) restored.initialRisk = Math.abs(restored.avgPrice - position.stop);
+  }
+
   /** Releases the unfilled rest of a working order (canceled, rejected, expired or done). */
   onOrderClosed(clientOrderId: string): void {
     const working = this.book.working.get(clientOrderId);

@@ -49,6 +49,16 @@ describe('trading session in America/New_York', () => {
     }
   });
 
+  it('writes the date like toISOString for any day from the year 1000 to 2999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -354_285, max: 376_200 }), (day) => {
+        const noonUtc = day * 86_400_000 + 17 * 3_600_000; // 12:00 or 13:00 in New York
+        expect(sessionDate(noonUtc)).toBe(new Date(noonUtc).toISOString().slice(0, 10));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('converts New York wall-clock times across the DST switches', () => {
     expect(newYorkToEpoch('2024-03-08', '09:30')).toBe(Date.UTC(2024, 2, 8, 14, 30));
     expect(newYorkToEpoch('2024-03-11', '09:30')).toBe(Date.UTC(2024, 2, 11, 13, 30));

@@ -1,0 +1,214 @@
+import { splitCsvLine } from '../../core/config/load-profile.ts';
+import { newYorkToEpoch } from '../../core/session.ts';
+import type { BarSeries, IndexSeries, QuoteSeries, SplitEvent } from './bar-series.ts';
+import { BarSeriesBuilder } from './bar-series.ts';
+import { type CsvFormat, indexNameFromFileName, roundSplitRatio, symbolFromFileName } from './csv-formats.ts';
+import { readLines } from './csv-lines.ts';
+import { DataError } from './data-error.ts';
+import type { LoadOptions } from './load-market-data.ts';
+import { INDEX_CLOSE, isCalendarDate, parseTimeCell } from './parse-time.ts';
+
+/** A row problem; turned into a {@link DataError} with the file and line by {@link eachRow}. */
+class RowError extends Error {}
+
+async function eachRow(file: string, fn: (cells: string[]) => void): Promise<void> {
+  let header = true;
+  for await (const { line, number } of readLines(file)) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (line.trim() === '') continue;
+    try {
+      fn(line.includes('"') ? splitCsvLine(line) : line.split(','));
+    } catch (error) {
+      if (error instanceof RowError) throw new DataError('DATA_BAD_ROW', file, number, error.message);
+      if (error instanceof DataError) throw new DataError(error.code, file, number, error.reason);
+      throw error;
+    }
+  }
+}
+
+function num(cells: readonly string[], columns: CsvFormat['columns'], name: string): number {
+  const cell = cells[columns[name]!];
+  if (cell === undefined || cell.trim() === '') throw new RowError(`${name} is missing`);
+  const value = Number(cell);
+  if (!Number.isFinite(value)) throw new RowError(`${name} is not a number: "${cell}"`);
+  return value;
+}
+
+function text(cells: readonly string[], columns: CsvFormat['columns'], name: string): string {
+  const cell = cells[columns[name]!]?.trim();
+  if (cell === undefined || cell === '') throw new RowError(`${name} is missing`);
+  return cell;
+}
+
+function time(cell: string, dateTime?: string): number {
+  const t = parseTimeCell(cell, dateTime);
+  if (typeof t === 'string') throw new RowError(t);
+  return t;
+}
+
+/** Checks one bar's prices and volume; throws a RowError naming what is wrong. */
+function checkBar(o: number, h: number, l: number, c: number, v: number): void {
+  if (!(o > 0 && h > 0 && l > 0 && c > 0))
+    throw new RowError(`prices must be positive (open=${o} high=${h} low=${l} close=${c})`);
+  if (h < Math.max(o, c, l) || l > Math.min(o, c))
+    throw new RowError(`inconsistent bar: high=${h} low=${l} must bound open=${o} and close=${c}`);
+  if (v < 0) throw new RowError(`volume must not be negative, got ${v}`);
+}
+
+function ordered(builder: { lastTime: number }, t: number, what: string): void {
+  if (t <= builder.lastTime)
+    throw new DataError(
+      'DATA_UNSORTED',
+      '',
+      0,
+      `${what} at ${new Date(t).toISOString()} is not after the previous row (${new Date(builder.lastTime).toISOString()}); rows must be in time order without duplicates`,
+    );
+}
+
+/** Reads a bar file of any bar layout; LEAN daily files also yield their splits. */
+export async function readBarFile(
+  file: string,
+  format: CsvFormat,
+  options: LoadOptions,
+  wanted: (symbol: string) => boolean,
+): Promise<{ series: BarSeries[]; splits: SplitEvent[] }> {
+  const cols = format.columns;
+  const builders = new Map<string, BarSeriesBuilder>();
+  const splits: SplitEvent[] = [];
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  const fileSymbol = symbolFromFileName(file);
+  const perRowSymbol = format.kind === 'lean-minute';
+  const regularOnly = perRowSymbol && options.extendedHours !== true && cols.session !== undefined;
+  let previousFactor = Number.NaN;
+  const builderFor = (symbol: string) => {
+    let b = builders.get(symbol);
+    if (b === undefined) builders.set(symbol, (b = new BarSeriesBuilder(symbol, file, 4096)));
+    return b;
+  };
+  const single = perRowSymbol || !wanted(fileSymbol) ? undefined : builderFor(fileSymbol);
+  if (!perRowSymbol && single === undefined) return { series: [], splits };
+
+  await eachRow(file, (cells) => {
+    let t: number;
+    let b: BarSeriesBuilder;
+    if (perRowSymbol) {
+      const symbol = text(cells, cols, 'symbol').toUpperCase();
+      if (!wanted(symbol)) return;
+      if (regularOnly && text(cells, cols, 'session') !== 'regular') return;
+      t = time(text(cells, cols, 'bar_start'));
+      b = builderFor(symbol);
+    } else if (format.kind === 'lean-hour') {
+      // LEAN labels the 09:30–10:00 bar `09:00`; its real start is the open.
+      const label = text(cells, cols, 'bar_start_et');
+      t = time(label.endsWith(' 09:00') ? `${label.slice(0, -5)}09:30` : label);
+      b = single!;
+    } else {
+      t = time(text(cells, cols, 'time'));
+      b = single!;
+    }
+    if (t > to) return;
+    const o = num(cells, cols, 'open');
+    const h = num(cells, cols, 'high');
+    const l = num(cells, cols, 'low');
+    const c = num(cells, cols, 'close');
+    const v = cols.volume === undefined ? 0 : num(cells, cols, 'volume');
+    checkBar(o, h, l, c, v);
+    ordered(b, t, 'bar');
+    if (format.kind === 'lean-daily') {
+      const factor = num(cells, cols, 'split_factor');
+      if (!(factor > 0)) throw new RowError(`split_factor must be positive, got ${factor}`);
+      // A factor change marks a split: ratio = factor after / factor before (LEAN's rule).
+      if (previousFactor > 0 && Math.abs(factor / previousFactor - 1) > 1e-6)
+        splits.push({ symbol: b.symbol, time: t, ratio: roundSplitRatio(factor / previousFactor) });
+      previousFactor = factor;
+    }
+    b.push(t, o, h, l, c, v);
+  });
+  const resolution =
+    format.kind === 'lean-daily'
+      ? 'daily'
+      : format.kind === 'lean-hour'
+        ? 'hour'
+        : format.kind === 'lean-minute'
+          ? 'minute'
+          : undefined;
+  const series = [...builders.values()].filter((b) => b.length > 0).map((b) => b.build(resolution));
+  return { series, splits };
+}
+
+/** Reads an index file (`DATE,OPEN,HIGH,LOW,CLOSE`); each close is known at 16:15 New York. */
+export async function readIndexFile(file: string, format: CsvFormat, options: LoadOptions): Promise<IndexSeries> {
+  const b = new BarSeriesBuilder(indexNameFromFileName(file), file, 8192);
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  await eachRow(file, (cells) => {
+    const t = time(text(cells, format.columns, 'time'), INDEX_CLOSE);
+    if (t > to) return;
+    const close = num(cells, format.columns, 'close');
+    if (!(close > 0)) throw new RowError(`close must be positive, got ${close}`);
+    ordered(b, t, 'index value');
+    b.push(t, close, close, close, close, 0);
+  });
+  const s = b.build('daily');
+  return { name: s.symbol, source: file, length: s.length, time: s.time, value: s.close };
+}
+
+/** Reads a LEAN minute quote file into one quote series per symbol (regular session unless asked). */
+export async function readQuoteFile(
+  file: string,
+  format: CsvFormat,
+  options: LoadOptions,
+  wanted: (symbol: string) => boolean,
+): Promise<QuoteSeries[]> {
+  const cols = format.columns;
+  const builders = new Map<string, BarSeriesBuilder>();
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  await eachRow(file, (cells) => {
+    const symbol = text(cells, cols, 'symbol').toUpperCase();
+    if (!wanted(symbol)) return;
+    if (options.extendedHours !== true && cols.session !== undefined && text(cells, cols, 'session') !== 'regular')
+      return;
+    const t = time(text(cells, cols, 'bar_start'));
+    if (t > to) return;
+    const bo = num(cells, cols, 'bid_open');
+    const bc = num(cells, cols, 'bid_close');
+    const ao = num(cells, cols, 'ask_open');
+    const ac = num(cells, cols, 'ask_close');
+    if (!(bo > 0 && bc > 0 && ao > 0 && ac > 0))
+      throw new RowError(`bid and ask must be positive (bid_open=${bo} ask_open=${ao} bid_close=${bc} ask_close=${ac})`);
+    if (ao < bo || ac < bc) throw new RowError(`crossed quote: ask below bid (bid_open=${bo} ask_open=${ao})`);
+    let b = builders.get(symbol);
+    if (b === undefined) builders.set(symbol, (b = new BarSeriesBuilder(symbol, file, 4096)));
+    ordered(b, t, 'quote');
+    b.push(t, bo, ao, bc, ac, 0);
+  });
+  return [...builders.values()].map((b) => {
+    const s = b.build('minute');
+    return {
+      symbol: s.symbol,
+      source: file,
+      length: s.length,
+      time: s.time,
+      bidOpen: s.open,
+      askOpen: s.high,
+      bidClose: s.low,
+      askClose: s.close,
+    };
+  });
+}
+
+/** Reads a splits file (`symbol,date,ratio`); a split applies from that day's first bar. */
+export async function readSplitFile(file: string, format: CsvFormat): Promise<SplitEvent[]> {
+  const splits: SplitEvent[] = [];
+  await eachRow(file, (cells) => {
+    const symbol = text(cells, format.columns, 'symbol').toUpperCase();
+    const date = text(cells, format.columns, 'date');
+    if (!isCalendarDate(date)) throw new RowError(`date must be YYYY-MM-DD, got "${date}"`);
+    const ratio = num(cells, format.columns, 'ratio');
+    if (!(ratio > 0) || ratio === 1) throw new RowError(`ratio must be positive and not 1, got ${ratio}`);
+    splits.push({ symbol, time: newYorkToEpoch(date, '00:00'), ratio });
+  });
+  return splits;
+}

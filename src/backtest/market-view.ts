@@ -1,0 +1,130 @@
+import type { BarSeries, MarketData } from './data/bar-series.ts';
+
+/**
+ * The bars of every symbol merged into one time line of slices (all bars sharing a start time),
+ * plus each symbol's history up to the current bar. Series that will split are copied so a run
+ * can rescale their history without touching the caller's data.
+ */
+export class MarketView {
+  readonly series: readonly BarSeries[];
+  readonly symbols: readonly string[];
+  readonly seriesOf: ReadonlyMap<string, number>;
+  /** Index of the latest bar seen per series (−1 before its first bar). */
+  readonly cursor: Int32Array;
+  /** Start time of each slice, epoch ms. */
+  readonly sliceTime: Float64Array;
+  /** Slice k holds the series ids `order[sliceStart[k]] … order[sliceStart[k + 1] − 1]`. */
+  readonly sliceStart: Int32Array;
+  readonly order: Int32Array;
+  readonly totalBars: number;
+
+  constructor(data: MarketData) {
+    const splitSymbols = new Set(data.splits.map((s) => s.symbol));
+    this.series = data.bars.map((s) => (splitSymbols.has(s.symbol) ? copySeries(s) : s));
+    this.symbols = this.series.map((s) => s.symbol);
+    this.seriesOf = new Map(this.symbols.map((s, i) => [s, i]));
+    this.cursor = new Int32Array(this.series.length).fill(-1);
+    const merged = mergeTimeline(this.series);
+    this.sliceTime = merged.sliceTime;
+    this.sliceStart = merged.sliceStart;
+    this.order = merged.order;
+    this.totalBars = merged.order.length;
+  }
+
+  /** Number of slices in the time line. */
+  get slices(): number {
+    return this.sliceTime.length;
+  }
+
+  /** Rescales a symbol's history up to its current bar for a split of `ratio` new shares per old. */
+  applySplit(seriesId: number, ratio: number): void {
+    const s = this.series[seriesId]!;
+    const n = this.cursor[seriesId]! + 1;
+    for (let i = 0; i < n; i++) {
+      s.open[i]! /= ratio;
+      s.high[i]! /= ratio;
+      s.low[i]! /= ratio;
+      s.close[i]! /= ratio;
+      s.volume[i]! *= ratio;
+    }
+  }
+
+  /** Resets every cursor so the view can be replayed. */
+  rewind(): void {
+    this.cursor.fill(-1);
+  }
+}
+
+function copySeries(s: BarSeries): BarSeries {
+  return {
+    ...s,
+    time: s.time.slice(0, s.length),
+    open: s.open.slice(0, s.length),
+    high: s.high.slice(0, s.length),
+    low: s.low.slice(0, s.length),
+    close: s.close.slice(0, s.length),
+    volume: s.volume.slice(0, s.length),
+  };
+}
+
+/**
+ * Merges the series into slices: the distinct bar times in order (a native sort of all times),
+ * then each series' bars placed into their slice in series order. O(N log N) for N bars.
+ */
+function mergeTimeline(series: readonly BarSeries[]): {
+  sliceTime: Float64Array;
+  sliceStart: Int32Array;
+  order: Int32Array;
+} {
+  const total = series.reduce((n, s) => n + s.length, 0);
+  if (series.length > 0 && series.every((s) => sameTimes(s, series[0]!))) {
+    // The common case of aligned symbols: one slice per bar time, every series in each.
+    const first = series[0]!;
+    const k = series.length;
+    const order = new Int32Array(total);
+    for (let i = 0; i < total; i++) order[i] = i % k;
+    return {
+      sliceTime: first.time.slice(0, first.length),
+      sliceStart: Int32Array.from({ length: first.length + 1 }, (_, i) => i * k),
+      order,
+    };
+  }
+  const all = new Float64Array(total);
+  let n = 0;
+  for (const s of series) {
+    all.set(s.time.subarray(0, s.length), n);
+    n += s.length;
+  }
+  all.sort();
+  let slices = 0;
+  for (let i = 0; i < total; i++) if (i === 0 || all[i] !== all[i - 1]) all[slices++] = all[i]!;
+  const sliceTime = all.slice(0, slices);
+  const sliceStart = new Int32Array(slices + 1);
+  // Pass 1 counts the bars of each slice; pass 2 places each series' bars after the counts.
+  const slot = new Int32Array(total);
+  let k = 0;
+  for (const s of series) {
+    let p = 0;
+    for (let i = 0; i < s.length; i++) {
+      const t = s.time[i]!;
+      while (sliceTime[p]! < t) p++;
+      slot[k++] = p;
+      sliceStart[p + 1]!++;
+    }
+  }
+  for (let i = 0; i < slices; i++) sliceStart[i + 1]! += sliceStart[i]!;
+  const fill = sliceStart.slice(0, slices);
+  const order = new Int32Array(total);
+  k = 0;
+  for (let id = 0; id < series.length; id++) {
+    const len = series[id]!.length;
+    for (let i = 0; i < len; i++) order[fill[slot[k++]!]!++] = id;
+  }
+  return { sliceTime, sliceStart, order };
+}
+
+function sameTimes(a: BarSeries, b: BarSeries): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a.time[i] !== b.time[i]) return false;
+  return true;
+}

@@ -1,0 +1,81 @@
+import type { BacktestResult } from '../backtest-types.ts';
+import { drawdownSeries } from '../metrics.ts';
+
+const TIME_METRICS = new Set(['maxDrawdownPeak', 'maxDrawdownTrough', 'maxDrawdownRecovery']);
+
+/** An instant as ISO-8601 UTC, or null. */
+function iso(time: number | null | undefined): string | null {
+  return time === null || time === undefined || !Number.isFinite(time) ? null : new Date(time).toISOString();
+}
+
+/** A number rounded for the report (NaN and infinities become null). */
+function num(value: number | undefined, digits = 4): number | null {
+  if (value === undefined || !Number.isFinite(value)) return null;
+  return Number(value.toFixed(digits));
+}
+
+/**
+ * The run as plain JSON: times as ISO-8601 UTC strings, money in dollars rounded to cents (prices
+ * to 4 decimals), undefined figures as null. Stable field order, suitable for diffs.
+ */
+export function toJsonReport(
+  result: BacktestResult,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const m = result.metrics;
+  const dd = drawdownSeries(result.equity.equity, result.startingEquity);
+  return {
+    ...extra,
+    strategy: result.strategy,
+    symbols: result.symbols,
+    start: iso(result.start),
+    end: iso(result.end),
+    startingEquity: num(result.startingEquity, 2),
+    finalEquity: num(result.finalEquity, 2),
+    metrics: Object.fromEntries(
+      Object.entries(m).map(([k, v]) => [k, TIME_METRICS.has(k) ? iso(v) : num(v)]),
+    ),
+    risk: {
+      denials: result.risk.denials,
+      trips: result.risk.trips.map((t) => ({ ...t, time: iso(t.time) })),
+      states: result.risk.states.map((s) => ({ ...s, from: iso(s.from), to: iso(s.to) })),
+      timeInState: Object.fromEntries(
+        Object.entries(result.risk.timeInState).map(([k, v]) => [
+          k,
+          { fraction: num(v.fraction), days: num(v.days, 2) },
+        ]),
+      ),
+      exitSignals: result.risk.exitSignals,
+    },
+    orders: result.orders,
+    costs: { commission: num(result.costs.commission, 2), slippage: num(result.costs.slippage, 2) },
+    trades: result.trades.map((t) => ({
+      symbol: t.symbol,
+      side: t.side,
+      qty: t.qty,
+      entryTime: iso(t.entryTime),
+      entryPrice: num(t.entryPrice),
+      exitTime: iso(t.exitTime),
+      exitPrice: num(t.exitPrice),
+      pnl: num(t.pnl, 2),
+      rMultiple: num(t.rMultiple, 3),
+      barsHeld: t.barsHeld,
+      exitReason: t.exitReason,
+    })),
+    openPositions: result.openPositions.map((p) => ({
+      ...p,
+      entryTime: iso(p.entryTime),
+      avgPrice: num(p.avgPrice),
+      lastPrice: num(p.lastPrice),
+      unrealizedPnl: num(p.unrealizedPnl, 2),
+    })),
+    equity: Array.from(result.equity.time, (t, i) => ({
+      time: iso(t),
+      equity: num(result.equity.equity[i], 2),
+      drawdownPercent: num(dd[i], 4),
+      grossExposure: num(result.equity.gross[i], 2),
+    })),
+    stats: { ...result.stats, loopMs: num(result.stats.loopMs, 1) },
+    log: result.log,
+  };
+}

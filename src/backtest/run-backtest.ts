@@ -1,0 +1,267 @@
+import { performance } from 'node:perf_hooks';
+import { ManualClock } from '../core/clock.ts';
+import { RiskEngine } from '../core/engine.ts';
+import { NO_ACTIONS, type RiskActions } from '../core/engine-types.ts';
+import { type Instrument, stock, UNKNOWN_SECTOR } from '../core/instrument.ts';
+import type { Bar } from '../core/market.ts';
+import type { BacktestOptions, BacktestResult, OpenPositionRecord, TradeRecord } from './backtest-types.ts';
+import type { IndexSeries } from './data/bar-series.ts';
+import { SpreadBook } from './execution/costs.ts';
+import { type CurrentBar, resolveExecution } from './execution/execution-config.ts';
+import { OrderFlow } from './execution/order-flow.ts';
+import { MarketView } from './market-view.ts';
+import { computeMetrics } from './metrics.ts';
+import { RiskActivityRecorder } from './risk-activity.ts';
+import { BacktestContext } from './strategy-context.ts';
+
+/** A strategy's own code threw: the run stops, naming the strategy, the call and the bar. */
+export class StrategyError extends Error {
+  readonly code = 'STRATEGY_FAILED' as const;
+
+  constructor(strategy: string, where: string, cause: unknown) {
+    super(
+      `strategy ${strategy} threw in ${where}: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
+    this.name = 'StrategyError';
+  }
+}
+
+/**
+ * Runs a strategy over market data with the risk engine on, in one shared account. Each slice of
+ * bars sharing a start time goes through, for every bar of the slice in turn: (1) the broker
+ * matches resting orders against the bar; (2) `engine.onMarket` marks, runs exit rules and
+ * breakers; (3) the strategy sees the bar and sends orders; (4) each order goes through
+ * `validateOrder`; (5) fills go back through `onFill`. Index levels and splits are delivered
+ * before the first slice at or after their time. See docs/BACKTEST.md for every fill assumption.
+ */
+export function runBacktest(options: BacktestOptions): BacktestResult {
+  const { strategy, profile } = options;
+  const exec = resolveExecution(options.execution);
+  const view = new MarketView(options.data);
+  const from = options.from ?? Number.NEGATIVE_INFINITY;
+  const to = options.to ?? Number.POSITIVE_INFINITY;
+  const sectors = { ...options.data.sectors, ...options.sectors, ...profile.sectors };
+  const instruments = new Map<string, Instrument>(
+    view.symbols.map((s) => [s, stock(s, sectors[s] ?? UNKNOWN_SECTOR)]),
+  );
+  const clock = new ManualClock(view.slices > 0 ? view.sliceTime[0]! : 0);
+  const engine = new RiskEngine({
+    profile,
+    clock,
+    instruments: (s) => instruments.get(s),
+    ...options.engine,
+  });
+  const activity = new RiskActivityRecorder(engine);
+  const trades: TradeRecord[] = [];
+  const log: string[] = [];
+  const currentBar = (symbol: string): CurrentBar | undefined => {
+    const id = view.seriesOf.get(symbol);
+    if (id === undefined || view.cursor[id]! < 0) return undefined;
+    const s = view.series[id]!;
+    const i = view.cursor[id]!;
+    return { time: s.time[i]!, close: s.close[i]!, volume: s.volume[i]! };
+  };
+  let ctx: BacktestContext<unknown> | undefined;
+  const flow = new OrderFlow(
+    engine,
+    exec,
+    strategy.name,
+    options.data.quotes.length > 0
+      ? new SpreadBook(options.data.quotes, exec.slippage.maxQuoteAgeMs)
+      : undefined,
+    {
+      onTrade: (t) => trades.push(t),
+      onFill: strategy.onFill === undefined ? () => {} : (f) => strategy.onFill!(f, ctx!),
+    },
+    currentBar,
+  );
+  ctx = new BacktestContext(engine, flow, view, strategy.initialState?.() ?? {}, log);
+
+  const indexEvents = mergeIndexes(options.data.indexes);
+  const splits = [...options.data.splits].sort((a, b) => a.time - b.time);
+  let nextIndex = 0;
+  let nextSplit = 0;
+  const pendingIndex = new Map<string, { time: number; value: number }>();
+  let started = false;
+  const eqTime = new Float64Array(view.slices);
+  const eqValue = new Float64Array(view.slices);
+  const eqGross = new Float64Array(view.slices);
+  let points = 0;
+  let bars = 0;
+  const sliceBars: Bar[] = [];
+  const handle = (actions: RiskActions) => {
+    if (actions.exits.length > 0 || actions.updates.length > 0 || actions.trips.length > 0)
+      flow.handleActions(actions);
+  };
+  const deliverIndex = (name: string, time: number, value: number) => {
+    clock.set(time);
+    handle(engine.onMarket({ kind: 'index', name, time, value }));
+  };
+
+  strategy.init?.(ctx);
+  const resetAfterDays = options.resetAfterDays;
+  if (resetAfterDays !== undefined && !(resetAfterDays >= 0))
+    throw new RangeError(`resetAfterDays must be a number of days ≥ 0, got ${resetAfterDays}`);
+  const resetAfterMs = resetAfterDays === undefined ? undefined : resetAfterDays * 86_400_000;
+  // The operator waits for the VIX to settle below the VIX breaker's re-arm level, if there is one.
+  const vixResume = profile.breakers.vix?.resumeBelow;
+  const calm = () => vixResume === undefined || !(engine.indexLevel('VIX') >= vixResume);
+  const progressEvery = Math.max(1, Math.floor(view.slices / 200));
+  // Locals for the hot loop: typed arrays and the series list, read once.
+  const { sliceTime, sliceStart, order, cursor, series } = view;
+  const t0 = performance.now();
+  let k = 0;
+  for (; k < view.slices; k++) {
+    const T = sliceTime[k]!;
+    if (T > to) break;
+    // Index readings known by now, oldest first; before `from` only the latest is kept.
+    while (nextIndex < indexEvents.length && indexEvents[nextIndex]!.time <= T) {
+      const e = indexEvents[nextIndex++]!;
+      if (e.time < from) pendingIndex.set(e.name, e);
+      else deliverIndex(e.name, e.time, e.value);
+    }
+    const live = T >= from;
+    if (live && !started) {
+      started = true;
+      for (const [name, e] of pendingIndex) deliverIndex(name, e.time, e.value);
+    }
+    clock.set(T);
+    if (resetAfterMs !== undefined && T - activity.latchedSince >= resetAfterMs && calm()) {
+      engine.reset('backtest-operator', `scheduled review ${options.resetAfterDays} day(s) after the latch`);
+    }
+    while (nextSplit < splits.length && splits[nextSplit]!.time <= T) {
+      const split = splits[nextSplit++]!;
+      const id = view.seriesOf.get(split.symbol);
+      if (id === undefined) continue;
+      engine.onMarket({ kind: 'split', symbol: split.symbol, ratio: split.ratio, time: T });
+      flow.broker.rescale(split.symbol, split.ratio);
+      view.applySplit(id, split.ratio);
+      ctx.indicators.invalidate(split.symbol);
+    }
+    const first = sliceStart[k]!;
+    const last = sliceStart[k + 1]!;
+    // (1) resting orders against each bar
+    for (let j = first; j < last; j++) {
+      const id = order[j]!;
+      const i = ++cursor[id]!;
+      if (flow.broker.size === 0) continue;
+      const s = series[id]!;
+      flow.matchBar(s.symbol, T, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
+    }
+    // (2) the engine: marks, exit rules, breakers
+    let barsInSlice = 0;
+    for (let j = first; j < last; j++) {
+      const id = order[j]!;
+      const s = series[id]!;
+      const i = cursor[id]!;
+      const bar: Bar = {
+        kind: 'bar',
+        symbol: s.symbol,
+        time: T,
+        open: s.open[i]!,
+        high: s.high[i]!,
+        low: s.low[i]!,
+        close: s.close[i]!,
+        volume: s.volume[i]!,
+      };
+      sliceBars[barsInSlice++] = bar;
+      const actions = engine.onMarket(bar);
+      if (
+        actions !== NO_ACTIONS &&
+        (actions.exits.length > 0 || actions.updates.length > 0 || actions.trips.length > 0)
+      )
+        flow.handleActions(actions);
+    }
+    bars += last - first;
+    if (!live) continue;
+    // (3)–(5) the strategy; its orders are validated and (for close fills) filled as it sends them
+    for (let j = 0; j < barsInSlice; j++) {
+      const bar = sliceBars[j]!;
+      try {
+        strategy.onBar(bar, ctx);
+      } catch (error) {
+        throw new StrategyError(
+          strategy.name,
+          `onBar(${bar.symbol} ${new Date(bar.time).toISOString()})`,
+          error,
+        );
+      }
+    }
+    eqTime[points] = T;
+    eqValue[points] = engine.equity;
+    eqGross[points] = grossExposure(engine);
+    points++;
+    if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k, view.slices);
+  }
+  const loopMs = performance.now() - t0;
+  if (options.closeAtEnd === true) {
+    for (const symbol of view.symbols) {
+      const bar = currentBar(symbol);
+      if (bar !== undefined) flow.liquidate(symbol, bar.close, 'end_of_data');
+    }
+    if (points > 0) eqValue[points - 1] = engine.equity;
+  }
+  strategy.onEnd?.(ctx);
+  options.onProgress?.(view.slices, view.slices);
+  const start = points > 0 ? eqTime[0]! : Number.NaN;
+  const end = points > 0 ? eqTime[points - 1]! : Number.NaN;
+  const equity = {
+    time: eqTime.slice(0, points),
+    equity: eqValue.slice(0, points),
+    gross: eqGross.slice(0, points),
+  };
+  return {
+    strategy: strategy.name,
+    symbols: view.symbols,
+    start,
+    end,
+    startingEquity: profile.startingEquity,
+    finalEquity: engine.equity,
+    trades,
+    openPositions: openPositions(engine),
+    equity,
+    orders: { ...flow.counts },
+    costs: { commission: flow.commissionPaid, slippage: flow.slippageCost },
+    risk: activity.finish(start, end, flow.exitSignals),
+    metrics: computeMetrics(equity.time, equity.equity, equity.gross, trades, profile.startingEquity),
+    stats: { bars, slices: k, loopMs },
+    log,
+  };
+}
+
+/** Gross value of open positions in dollars. */
+function grossExposure(engine: RiskEngine): number {
+  if (engine.book.openPositions === 0) return 0;
+  let gross = 0;
+  for (const entry of engine.book.symbols.values()) {
+    const p = entry.position;
+    if (p !== undefined && p.qty !== 0) gross += Math.abs(p.qty * entry.price * entry.instrument.multiplier);
+  }
+  return gross;
+}
+
+function openPositions(engine: RiskEngine): OpenPositionRecord[] {
+  const out: OpenPositionRecord[] = [];
+  for (const entry of engine.book.symbols.values()) {
+    const p = entry.position;
+    if (p === undefined || p.qty === 0) continue;
+    out.push({
+      symbol: p.symbol,
+      qty: p.qty,
+      avgPrice: p.avgPrice,
+      lastPrice: p.lastPrice,
+      entryTime: p.entryTime,
+      unrealizedPnl: (p.lastPrice - p.avgPrice) * p.qty,
+    });
+  }
+  return out;
+}
+
+/** All index readings in time order. */
+function mergeIndexes(indexes: readonly IndexSeries[]): { name: string; time: number; value: number }[] {
+  const events: { name: string; time: number; value: number }[] = [];
+  for (const s of indexes)
+    for (let i = 0; i < s.length; i++) events.push({ name: s.name, time: s.time[i]!, value: s.value[i]! });
+  return events.sort((a, b) => a.time - b.time);
+}

@@ -1,0 +1,193 @@
+import { parseArgs } from 'node:util';
+import { GatewayConfigError } from '../../gateway/config/gateway-config.ts';
+import { resolveGatewayConfig } from '../../gateway/config/load-gateway-config.ts';
+import { type RunningGateway, startGateway } from '../../gateway/gateway.ts';
+import { isStoreError } from '../../store/errors.ts';
+import type { Command } from '../command.ts';
+
+const HELP = `Usage: riskgate serve [options]
+
+Runs the risk gateway: an Alpaca-compatible API in front of the broker. With no options it runs
+on embedded defaults: PGlite store in ./.riskgate, the built-in simulated exchange replaying a
+seeded market, and the example paper profile.
+
+Options (environment variable in brackets; flags win over the environment, which wins over --config):
+  --config <file>              JSON or YAML file with any of the settings below in camelCase [RISKGATE_CONFIG]
+  --host <addr>                Interface to listen on (default 127.0.0.1) [RISKGATE_HOST]
+  --port <n>                   Port (default 8080; 0 picks a free one) [RISKGATE_PORT]
+  --data-dir <dir>             Embedded store directory (default ./.riskgate) [RISKGATE_DATA_DIR]
+  --database-url <url>         PostgreSQL server instead of the embedded store [DATABASE_URL]
+  --profile <file>             Risk profile (default examples/profiles/example.yaml) [RISKGATE_PROFILE]
+  --broker sim|alpaca          Broker (default sim) [RISKGATE_BROKER]
+  --alpaca-mode paper|live     Required with --broker alpaca [RISKGATE_ALPACA_MODE]
+  --alpaca-url <url>           Trading API base URL (default: Alpaca's paper or live host) [ALPACA_BASE_URL]
+  --alpaca-data-url <url>      Market-data base URL [ALPACA_DATA_URL]
+                               Keys: ALPACA_API_KEY_ID / ALPACA_API_SECRET_KEY, or alpacaKeyId /
+                               alpacaSecretKey in the config file; never on the command line
+  --live                       Allow live trading (or RISKGATE_LIVE=I_UNDERSTAND); the profile needs
+                               mode: live and liveConfirmed: true as well
+  --sim-seed <n>               Seed of the simulated market (default 1) [RISKGATE_SIM_SEED]
+  --sim-speed <x>              Simulated seconds per second (default 1) [RISKGATE_SIM_SPEED]
+  --mark-interval-ms <n>       Mark and account polling interval (default 1000) [RISKGATE_MARK_INTERVAL_MS]
+  --bar-seconds <n>            Bar length built from marks (default 60) [RISKGATE_BAR_SECONDS]
+  --reconcile-interval-ms <n>  Reconciliation interval (default 30000) [RISKGATE_RECONCILE_INTERVAL_MS]
+  --stop-grace-ms <n>          Time a position may lack a stop at the broker (default 10000) [RISKGATE_STOP_GRACE_MS]
+  --fallback-stop-percent <p>  Stop distance for positions without a stop level (default 2) [RISKGATE_FALLBACK_STOP_PERCENT]
+  --alert-webhook <url>        POST every alert as JSON here [RISKGATE_ALERT_WEBHOOK]
+  --alert-attempts <n>         Webhook attempts per alert (default 5) [RISKGATE_ALERT_ATTEMPTS]
+  --body-limit <bytes>         Largest request body (default 65536) [RISKGATE_BODY_LIMIT]
+  --cors-origins <list>        Comma-separated origins allowed by CORS (default none) [RISKGATE_CORS_ORIGINS]
+  --log-level <level>          fatal|error|warn|info|debug|trace|silent (default info) [RISKGATE_LOG_LEVEL]
+  --no-demo-keys               Do not create demo keys on a fresh embedded store
+  -h, --help                   Show this help`;
+
+const FLAG_KEYS: Record<string, string> = {
+  host: 'host',
+  port: 'port',
+  'data-dir': 'dataDir',
+  'database-url': 'databaseUrl',
+  profile: 'profile',
+  broker: 'broker',
+  'alpaca-mode': 'alpacaMode',
+  'alpaca-url': 'alpacaUrl',
+  'alpaca-data-url': 'alpacaDataUrl',
+  'sim-seed': 'simSeed',
+  'sim-speed': 'simSpeed',
+  'mark-interval-ms': 'markIntervalMs',
+  'bar-seconds': 'barSeconds',
+  'reconcile-interval-ms': 'reconcileIntervalMs',
+  'stop-grace-ms': 'stopGraceMs',
+  'fallback-stop-percent': 'fallbackStopPercent',
+  'alert-webhook': 'alertWebhook',
+  'alert-attempts': 'alertAttempts',
+  'body-limit': 'bodyLimit',
+  'cors-origins': 'corsOrigins',
+  'log-level': 'logLevel',
+};
+
+/** Parses the flags into the loader's shape; unknown flags are an error. */
+export function parseServeFlags(
+  args: readonly string[],
+): { flags: Record<string, string>; config?: string } | 'help' {
+  const { values } = parseArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ...Object.fromEntries(Object.keys(FLAG_KEYS).map((k) => [k, { type: 'string' as const }])),
+      config: { type: 'string' },
+      live: { type: 'boolean' },
+      'no-demo-keys': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) return 'help';
+  const flags: Record<string, string> = {};
+  for (const [flag, key] of Object.entries(FLAG_KEYS)) {
+    const v = (values as Record<string, unknown>)[flag];
+    if (typeof v === 'string') flags[key] = v;
+  }
+  if (values.live === true) flags.live = 'true';
+  if (values['no-demo-keys'] === true) flags.demoKeys = 'false';
+  return typeof values.config === 'string' ? { flags, config: values.config } : { flags };
+}
+
+/** What `npm start` prints once the gateway is ready. */
+export function banner(gateway: RunningGateway): string[] {
+  const lines = [`riskgate gateway ready at ${gateway.url}`];
+  if (gateway.simUrl !== undefined)
+    lines.push(`  simulated exchange:  ${gateway.simUrl} (seeded market, in process)`);
+  lines.push(
+    `  Alpaca-compatible:   ${gateway.url}/v2   trade stream: ${gateway.url.replace(/^http/, 'ws')}/stream`,
+  );
+  lines.push(`  risk state:          ${gateway.url}/v1/state   events: ${gateway.url}/v1/events`);
+  lines.push(
+    `  API docs:            ${gateway.url}/docs   OpenAPI: ${gateway.url}/openapi.json   metrics: ${gateway.url}/metrics`,
+  );
+  const keys = gateway.demoKeys;
+  if (keys !== undefined) {
+    lines.push('', 'Demo keys (shown once, stored hashed):');
+    lines.push(
+      `  trader        APCA-API-KEY-ID=${keys.trader.key.keyId}  APCA-API-SECRET-KEY=${keys.trader.secret}`,
+    );
+    lines.push(
+      `  risk officer  APCA-API-KEY-ID=${keys.riskOfficer.key.keyId}  APCA-API-SECRET-KEY=${keys.riskOfficer.secret}`,
+    );
+    lines.push('', 'Try it:');
+    lines.push(
+      `  curl -s -H 'APCA-API-KEY-ID: ${keys.trader.key.keyId}' -H 'APCA-API-SECRET-KEY: ${keys.trader.secret}' -H 'content-type: application/json' -d '{"symbol":"AAPL","qty":"10","side":"buy","type":"market","time_in_force":"day"}' ${gateway.url}/v2/orders`,
+    );
+  } else {
+    lines.push(
+      '',
+      'Use the keys created earlier, or `riskgate keys create --role trader` (with the gateway stopped).',
+    );
+  }
+  lines.push('', 'Press Ctrl-C to stop.');
+  return lines;
+}
+
+/** Runs the gateway until `signal` aborts. */
+export async function runServe(
+  args: readonly string[],
+  signal: AbortSignal,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
+  let parsed: ReturnType<typeof parseServeFlags>;
+  try {
+    parsed = parseServeFlags(args);
+  } catch (error) {
+    console.error(
+      `riskgate serve: ${(error as Error).message}\nRun \`riskgate serve --help\` for the options.`,
+    );
+    return 2;
+  }
+  if (parsed === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  let gateway: RunningGateway;
+  try {
+    const configFile = parsed.config ?? env.RISKGATE_CONFIG;
+    const config = resolveGatewayConfig({
+      flags: parsed.flags,
+      env,
+      ...(configFile !== undefined ? { configFile } : {}),
+    });
+    gateway = await startGateway({ config });
+  } catch (error) {
+    if (error instanceof GatewayConfigError) {
+      console.error(`riskgate serve: ${error.message}`);
+      return 2;
+    }
+    if (isStoreError(error)) {
+      console.error(`riskgate serve: the store refused to open (${error.code}): ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  // The banner goes to stderr so stdout stays pure JSON logs.
+  for (const line of banner(gateway)) process.stderr.write(`${line}\n`);
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  process.stderr.write('riskgate: shutting down (flushing the store, closing the broker)…\n');
+  await gateway.close();
+  return 0;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the risk gateway: an Alpaca-compatible proxy in front of the broker (npm start).',
+  run(args) {
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    return runServe(args, stop.signal).finally(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+  },
+};

@@ -1,0 +1,88 @@
+/** Which broker the gateway fronts. */
+export type BrokerConfig =
+  | {
+      /** The built-in simulated exchange, in process on its own loopback port. */
+      readonly kind: 'sim';
+      /** Seed of the replayed market. */
+      readonly seed: number;
+      /** Simulated seconds per real second. */
+      readonly speed: number;
+    }
+  | {
+      /** Alpaca (or anything that speaks its API, such as `riskgate sim-exchange`). */
+      readonly kind: 'alpaca';
+      readonly mode: 'paper' | 'live';
+      /** Trading API base URL; defaults to Alpaca's paper or live host. */
+      readonly baseUrl: string;
+      /** Market-data base URL; undefined lets the adapter choose. */
+      readonly dataUrl: string | undefined;
+      readonly keyId: string;
+      /** Never logged and never returned by any endpoint. */
+      readonly secretKey: string;
+    };
+
+/** Everything `riskgate serve` runs with, after defaults, config file, environment and flags. */
+export interface GatewayConfig {
+  readonly host: string;
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Directory of the embedded store (PGlite in `<dataDir>/data`). */
+  readonly dataDir: string;
+  /** A PostgreSQL server instead of the embedded store. */
+  readonly databaseUrl: string | undefined;
+  /** Risk profile file (YAML or JSON). */
+  readonly profilePath: string;
+  readonly broker: BrokerConfig;
+  /** True only when live trading was switched on deliberately (`--live` or `RISKGATE_LIVE=I_UNDERSTAND`). */
+  readonly liveSwitch: boolean;
+  readonly monitor: {
+    /** How often marks and the account are polled, in milliseconds. */
+    readonly markIntervalMs: number;
+    /** Length of the bars built from marks for ATR and bar-counting exits, in milliseconds. */
+    readonly barIntervalMs: number;
+    /** How often orders and positions are reconciled with the broker, in milliseconds. */
+    readonly reconcileIntervalMs: number;
+    /** How long a filled position may go without a live stop at the broker, in milliseconds. */
+    readonly stopGraceMs: number;
+    /** Stop distance used when a position has no stop level of its own, in percent of its entry price. */
+    readonly fallbackStopPercent: number;
+  };
+  readonly alerts: {
+    /** Webhook that receives every alert as a JSON POST; undefined for none. */
+    readonly webhookUrl: string | undefined;
+    /** Attempts per alert, including the first. */
+    readonly webhookAttempts: number;
+  };
+  readonly http: {
+    /** Largest accepted request body, in bytes. */
+    readonly bodyLimitBytes: number;
+    /** Origins allowed by CORS; empty means no CORS headers at all. */
+    readonly corsOrigins: readonly string[];
+  };
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  readonly logLevel: string;
+  /** Create a demo trader and risk-officer key on a fresh embedded store. */
+  readonly demoKeys: boolean;
+}
+
+/** One problem with the configuration: which setting, what was wrong, what was expected. */
+export interface ConfigIssue {
+  /** The setting as the user wrote it, e.g. `--port (RISKGATE_PORT)`. */
+  readonly setting: string;
+  readonly problem: string;
+  readonly expected: string;
+}
+
+/** The configuration could not be used; every problem is listed. */
+export class GatewayConfigError extends Error {
+  readonly code = 'GATEWAY_CONFIG_INVALID' as const;
+  readonly issues: readonly ConfigIssue[];
+
+  constructor(issues: readonly ConfigIssue[]) {
+    super(
+      `invalid configuration:\n${issues.map((i) => `  ${i.setting}: ${i.problem}; expected ${i.expected}`).join('\n')}`,
+    );
+    this.name = 'GatewayConfigError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,79 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { docsPage } from '../openapi/docs-page.ts';
+import { openApiDocument } from '../openapi/openapi-document.ts';
+import type { GatewayServices } from '../services.ts';
+import { invalidReply } from './alpaca-errors.ts';
+import { accountRoutes } from './routes-account.ts';
+import { riskRoutes } from './routes-risk.ts';
+import { tradingRoutes } from './routes-trading.ts';
+
+/** Builds the gateway's Fastify app: every route, CORS when configured, errors in the broker's envelope. */
+export function buildServer(services: GatewayServices, log: Logger): FastifyInstance {
+  const { ctx } = services;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: log as unknown as FastifyBaseLogger,
+    // Per-request logging would dominate the cost of a check; outcomes are logged where decided.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: ctx.config.http.bodyLimitBytes,
+    forceCloseConnections: true,
+  });
+  app.decorateRequest('principal', undefined);
+
+  const origins = new Set(ctx.config.http.corsOrigins);
+  if (origins.size > 0) {
+    app.addHook('onRequest', async (request, reply) => {
+      const origin = request.headers.origin;
+      if (origin === undefined || !(origins.has(origin) || origins.has('*'))) return;
+      reply.header('access-control-allow-origin', origin);
+      reply.header('vary', 'origin');
+      if (request.method === 'OPTIONS') {
+        reply.header('access-control-allow-methods', 'GET,POST,PUT,PATCH,DELETE');
+        reply.header('access-control-allow-headers', 'content-type,apca-api-key-id,apca-api-secret-key');
+        return reply.code(204).send();
+      }
+    });
+  }
+
+  app.setErrorHandler((error: { statusCode?: number; message: string; code?: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413) {
+      return reply.code(413).send({
+        code: 41310000,
+        message: `riskgate: request body larger than ${ctx.config.http.bodyLimitBytes} bytes`,
+      });
+    }
+    if (status >= 400 && status < 500) {
+      const r = invalidReply([{ field: '(body)', expected: `valid JSON (${error.message})` }]);
+      return reply.code(status === 400 ? 422 : status).send(r.body);
+    }
+    ctx.log.error({ error: error.message }, 'unhandled error in a route');
+    return reply.code(500).send({ code: 50010000, message: 'riskgate: internal error' });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ code: 40410000, message: 'endpoint not found' }),
+  );
+
+  tradingRoutes(app, services);
+  accountRoutes(app, services);
+  riskRoutes(app, services);
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    const ready = ctx.readiness.ready && ctx.store.isAvailable;
+    return reply.code(ready ? 200 : 503).send({
+      ready,
+      reason: ready ? 'reconciled with the broker' : ctx.readiness.reason,
+      store: ctx.store.isAvailable,
+    });
+  });
+  app.get('/metrics', async (_request, reply) => {
+    services.monitor.refreshGauges();
+    return reply
+      .header('content-type', ctx.metrics.registry.contentType)
+      .send(await ctx.metrics.registry.metrics());
+  });
+  app.get('/openapi.json', async (request) => openApiDocument(`${request.protocol}://${request.host}`));
+  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage()));
+  return app;
+}

@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { brokerErrorReply } from '../orders/broker-error-reply.ts';
+import { closePosition } from '../risk/position-closer.ts';
+import type { GatewayServices } from '../services.ts';
+import { renderAccount, renderAsset, renderClock, renderOrder, renderPosition } from '../wire/render.ts';
+import { denialReply, invalidReply } from './alpaca-errors.ts';
+import { guard, principalOf } from './auth-hook.ts';
+
+function fail(reply: FastifyReply, error: unknown) {
+  const r = brokerErrorReply(error);
+  return reply.code(r.status).send(r.body);
+}
+
+/** Alpaca-compatible account, position, asset and clock endpoints. */
+export function accountRoutes(app: FastifyInstance, services: GatewayServices): void {
+  const { ctx } = services;
+  const read = { preHandler: guard(ctx, 'read') };
+  const trade = { preHandler: guard(ctx, 'trade') };
+
+  /** Closing is risk-reducing; only a halted account whose profile forbids exits refuses it. */
+  const exitRefusal = () => {
+    const engine = ctx.risk.engine;
+    if (engine.tradingState === 'halted' && !engine.profile.halted.allowExits) {
+      return denialReply([
+        {
+          code: 'TRADING_HALTED',
+          ruleId: 'state-gate',
+          message: 'state=halted allowExits=false',
+          values: { state: 'halted' },
+        },
+      ]);
+    }
+    return undefined;
+  };
+
+  app.get('/v2/account', read, async (_request, reply) => {
+    try {
+      return reply.send(renderAccount(await ctx.broker.getAccount()));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.get('/v2/positions', read, async (_request, reply) => {
+    try {
+      return reply.send((await ctx.broker.listPositions()).map(renderPosition));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.get('/v2/positions/:symbol', read, async (request, reply) => {
+    const { symbol } = request.params as { symbol: string };
+    try {
+      return reply.send(renderPosition(await ctx.broker.getPosition(symbol.toUpperCase())));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.delete('/v2/positions/:symbol', trade, async (request, reply) => {
+    const refused = exitRefusal();
+    if (refused !== undefined) return reply.code(refused.status).send(refused.body);
+    const symbol = (request.params as { symbol: string }).symbol.toUpperCase();
+    const q = request.query as Record<string, string | undefined>;
+    if (q.qty !== undefined && q.percentage !== undefined) {
+      const r = invalidReply([{ field: 'qty', expected: 'either qty or percentage, not both' }]);
+      return reply.code(r.status).send(r.body);
+    }
+    try {
+      let qty: number | undefined;
+      if (q.qty !== undefined) qty = Number(q.qty);
+      if (q.percentage !== undefined) {
+        const pct = Number(q.percentage);
+        if (!(pct > 0 && pct <= 100)) {
+          const r = invalidReply([{ field: 'percentage', expected: 'a number above 0 and at most 100' }]);
+          return reply.code(r.status).send(r.body);
+        }
+        const position = await ctx.broker.getPosition(symbol);
+        qty = pct === 100 ? undefined : Math.floor((Math.abs(position.qty) * pct) / 100);
+      }
+      if (qty !== undefined && !(qty > 0)) {
+        const r = invalidReply([{ field: 'qty', expected: 'a positive number of shares' }]);
+        return reply.code(r.status).send(r.body);
+      }
+      const by = principalOf(request).keyId;
+      const order = await closePosition(ctx, symbol, {
+        ...(qty !== undefined ? { qty } : {}),
+        reason: 'MANUAL',
+        by,
+      });
+      return reply.send(renderOrder(order));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.delete('/v2/positions', trade, async (request, reply) => {
+    const refused = exitRefusal();
+    if (refused !== undefined) return reply.code(refused.status).send(refused.body);
+    const by = principalOf(request).keyId;
+    try {
+      const positions = await ctx.broker.listPositions();
+      const results = await Promise.all(
+        positions.map(async (p) => {
+          try {
+            const order = await closePosition(ctx, p.symbol, { reason: 'MANUAL', by });
+            return { symbol: p.symbol, status: 200, body: renderOrder(order) };
+          } catch (error) {
+            const r = brokerErrorReply(error);
+            return { symbol: p.symbol, status: r.status, body: r.body };
+          }
+        }),
+      );
+      return reply.code(207).send(results);
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.get('/v2/assets', read, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    try {
+      const assets = await ctx.broker.listAssets({
+        ...(q.status === 'active' || q.status === 'inactive' ? { status: q.status } : {}),
+        ...(q.asset_class !== undefined ? { assetClass: q.asset_class } : {}),
+      });
+      return reply.send(assets.map(renderAsset));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.get('/v2/assets/:symbol', read, async (request, reply) => {
+    const { symbol } = request.params as { symbol: string };
+    try {
+      return reply.send(renderAsset(await ctx.broker.getAsset(symbol.toUpperCase())));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.get('/v2/clock', read, async (_request, reply) => {
+    try {
+      return reply.send(renderClock(await ctx.broker.getClock()));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+}

@@ -1,0 +1,171 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { parseSide } from '../../core/side.ts';
+import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../store/audit-types.ts';
+import { killSwitch, resetTrading } from '../risk/risk-controls.ts';
+import { riskStateView } from '../risk/state-view.ts';
+import type { GatewayServices } from '../services.ts';
+import { invalidReply } from './alpaca-errors.ts';
+import { guard, principalOf } from './auth-hook.ts';
+
+function invalid(reply: FastifyReply, issues: { field: string; expected: string }[]) {
+  const r = invalidReply(issues);
+  return reply.code(r.status).send(r.body);
+}
+
+function body(request: { body: unknown }): Record<string, unknown> {
+  return typeof request.body === 'object' && request.body !== null
+    ? (request.body as Record<string, unknown>)
+    : {};
+}
+
+/** riskgate's native `/v1` API: dry runs, sizing, state, kill switch, reset, profile, audit. */
+export function riskRoutes(app: FastifyInstance, services: GatewayServices): void {
+  const { ctx, flow } = services;
+  const read = { preHandler: guard(ctx, 'read') };
+  const kill = { preHandler: guard(ctx, 'kill') };
+  const manage = { preHandler: guard(ctx, 'manage-risk') };
+
+  app.post('/v1/orders/check', read, async (request, reply) => {
+    const r = flow.check(request.body, undefined);
+    return reply.code(r.status).send(r.body);
+  });
+
+  app.post('/v1/size', read, async (request, reply) => {
+    const b = body(request);
+    const side = parseSide(b.side);
+    const num = (v: unknown) => (v === undefined ? undefined : Number(v));
+    const entryPrice = num(b.entry_price);
+    const stopPrice = num(b.stop_price);
+    const riskPercent = num(b.risk_percent);
+    const issues = [
+      ...(typeof b.symbol !== 'string' || b.symbol === '' ? [{ field: 'symbol', expected: 'a ticker' }] : []),
+      ...(side.ok ? [] : [{ field: 'side', expected: 'buy or sell' }]),
+      ...[
+        ['entry_price', entryPrice],
+        ['stop_price', stopPrice],
+        ['risk_percent', riskPercent],
+      ]
+        .filter(([, v]) => v !== undefined && !((v as number) > 0))
+        .map(([f]) => ({ field: f as string, expected: 'a positive number' })),
+    ];
+    if (issues.length > 0 || !side.ok) return invalid(reply, issues);
+    const suggestion = ctx.risk.engine.suggestSize({
+      symbol: (b.symbol as string).toUpperCase(),
+      side: side.value,
+      ...(entryPrice !== undefined ? { entryPrice } : {}),
+      ...(stopPrice !== undefined ? { stopPrice } : {}),
+      ...(riskPercent !== undefined ? { riskPercent } : {}),
+    });
+    return reply.send(suggestion);
+  });
+
+  app.get('/v1/state', read, async (_request, reply) => reply.send(await riskStateView(services)));
+
+  app.post('/v1/kill', kill, async (request, reply) => {
+    const b = body(request);
+    const reason = typeof b.reason === 'string' && b.reason.trim() !== '' ? b.reason : 'kill switch';
+    const report = await killSwitch(ctx, services.actor, {
+      by: principalOf(request).keyId,
+      reason,
+      flatten: b.flatten === true,
+    });
+    services.monitor.refreshGauges();
+    return reply.send(report);
+  });
+
+  app.post('/v1/reset', manage, async (request, reply) => {
+    const b = body(request);
+    if (typeof b.reason !== 'string' || b.reason.trim() === '') {
+      return invalid(reply, [{ field: 'reason', expected: 'why trading may resume (required)' }]);
+    }
+    const record = await resetTrading(ctx, { by: principalOf(request).keyId, reason: b.reason });
+    services.monitor.refreshGauges();
+    return reply.send({ tradingState: record });
+  });
+
+  app.get('/v1/profile', read, async (_request, reply) =>
+    reply.send({
+      source: services.profile.source,
+      path: ctx.config.profilePath,
+      profile: services.profile.current,
+    }),
+  );
+
+  app.put('/v1/profile', manage, async (request, reply) => {
+    const b = body(request);
+    if (typeof b.reason !== 'string' || b.reason.trim() === '') {
+      return invalid(reply, [{ field: 'reason', expected: 'why the limits change (required)' }]);
+    }
+    const result = await services.profile.change(b.profile, principalOf(request).keyId, b.reason);
+    if (!result.ok) {
+      return invalid(
+        reply,
+        result.issues.map((i) => ({ field: `profile.${i.path}`.replace(/\.$/, ''), expected: i.message })),
+      );
+    }
+    return reply.send({ applied: true, diff: result.diff, profile: services.profile.current });
+  });
+
+  app.get('/v1/audit', read, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const issues: { field: string; expected: string }[] = [];
+    const time = (field: string) => {
+      const v = q[field];
+      if (v === undefined) return undefined;
+      const ms = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+      if (Number.isNaN(ms)) issues.push({ field, expected: 'epoch ms or an RFC 3339 time' });
+      return ms;
+    };
+    if (q.kind !== undefined && !AUDIT_KINDS.includes(q.kind as AuditKind)) {
+      issues.push({ field: 'kind', expected: `one of ${AUDIT_KINDS.join(', ')}` });
+    }
+    const from = time('from');
+    const to = time('to');
+    const limit = q.limit === undefined ? undefined : Number(q.limit);
+    const beforeSeq = q.before_seq === undefined ? undefined : Number(q.before_seq);
+    if (limit !== undefined && !(limit > 0)) issues.push({ field: 'limit', expected: 'a positive integer' });
+    if (beforeSeq !== undefined && !(beforeSeq > 0))
+      issues.push({ field: 'before_seq', expected: 'a positive integer' });
+    if (issues.length > 0) return invalid(reply, issues);
+    const query: AuditQuery = {
+      ...(q.kind !== undefined ? { kind: q.kind as AuditKind } : {}),
+      ...(q.code !== undefined ? { code: q.code } : {}),
+      ...(q.outcome === 'accept' || q.outcome === 'accept-modified' || q.outcome === 'deny'
+        ? { outcome: q.outcome }
+        : {}),
+      ...(q.client_order_id !== undefined ? { clientOrderId: q.client_order_id } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(beforeSeq !== undefined ? { beforeSeq } : {}),
+      limit: limit ?? 100,
+    };
+    await ctx.store.audit.flush();
+    const events = await ctx.store.audit.query(query);
+    const last = events.at(-1);
+    return reply.send({
+      events,
+      nextBeforeSeq: events.length === query.limit && last !== undefined ? last.seq : null,
+    });
+  });
+
+  // Server-Sent Events: decisions, fills, trade updates, trips, alerts.
+  app.get('/v1/events', read, (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.write(': riskgate events\n\n');
+    const unsubscribe = ctx.hub.subscribe((event) => {
+      res.write(`event: ${event.type}\ndata: ${JSON.stringify({ at: event.at, data: event.data })}\n\n`);
+    });
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    request.raw.on('close', () => {
+      clearInterval(ping);
+      unsubscribe();
+    });
+  });
+}

@@ -1,0 +1,102 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isBrokerError } from '../../broker/errors.ts';
+import type { OrderQuery } from '../../broker/order-types.ts';
+import { brokerErrorReply } from '../orders/broker-error-reply.ts';
+import { recordFromOrder } from '../orders/order-record-view.ts';
+import type { GatewayServices } from '../services.ts';
+import { renderOrder } from '../wire/render.ts';
+import { notFoundReply, unavailableReply } from './alpaca-errors.ts';
+import { guard, principalOf } from './auth-hook.ts';
+import { replaceOrder } from './replace-order.ts';
+
+function send(reply: FastifyReply, r: { status: number; body: unknown }) {
+  return reply.code(r.status).send(r.body);
+}
+
+function strategyOf(headers: Record<string, unknown>): string | undefined {
+  const value = headers['x-riskgate-strategy'];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Alpaca-compatible order endpoints under `/v2/orders`. */
+export function tradingRoutes(app: FastifyInstance, services: GatewayServices): void {
+  const { ctx, flow } = services;
+  const read = { preHandler: guard(ctx, 'read') };
+  const trade = { preHandler: guard(ctx, 'trade') };
+  const notReady = () => unavailableReply('NOT_READY', `the gateway is starting: ${ctx.readiness.reason}`);
+
+  app.post('/v2/orders', trade, async (request, reply) => {
+    if (!ctx.readiness.ready) return send(reply, notReady());
+    return send(reply, await flow.submit(request.body, principalOf(request), strategyOf(request.headers)));
+  });
+
+  app.get('/v2/orders', read, async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const query: OrderQuery = {
+      ...(q.status === 'open' || q.status === 'closed' || q.status === 'all' ? { status: q.status } : {}),
+      ...(q.limit !== undefined && Number(q.limit) > 0 ? { limit: Math.min(500, Number(q.limit)) } : {}),
+      ...(q.after !== undefined && !Number.isNaN(Date.parse(q.after)) ? { after: Date.parse(q.after) } : {}),
+      ...(q.until !== undefined && !Number.isNaN(Date.parse(q.until)) ? { until: Date.parse(q.until) } : {}),
+      ...(q.direction === 'asc' || q.direction === 'desc' ? { direction: q.direction } : {}),
+      ...(q.nested !== undefined ? { nested: q.nested === 'true' } : {}),
+      ...(q.symbols !== undefined && q.symbols !== '' ? { symbols: q.symbols.split(',') } : {}),
+      ...(q.side === 'buy' || q.side === 'sell' ? { side: q.side } : {}),
+    };
+    try {
+      const orders = await ctx.broker.listOrders(query);
+      return reply.send(orders.map(renderOrder));
+    } catch (error) {
+      return send(reply, brokerErrorReply(error));
+    }
+  });
+
+  // `::` is a literal colon in a Fastify path.
+  app.get('/v2/orders::by_client_order_id', read, async (request, reply) => {
+    const id = (request.query as Record<string, string | undefined>).client_order_id;
+    if (id === undefined || id === '') return send(reply, notFoundReply('client_order_id is required'));
+    try {
+      return reply.send(renderOrder(await ctx.broker.getOrderByClientId(id)));
+    } catch (error) {
+      if (!isBrokerError(error, 'NOT_FOUND')) return send(reply, brokerErrorReply(error));
+      const stored = await ctx.store.orders.get(id).catch(() => null);
+      if (stored === null) return send(reply, notFoundReply('order not found'));
+      return reply.send(renderOrder(recordFromOrder(stored)));
+    }
+  });
+
+  app.get('/v2/orders/:id', read, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const nested = (request.query as Record<string, string | undefined>).nested === 'true';
+    try {
+      return reply.send(renderOrder(await ctx.broker.getOrder(id, { nested })));
+    } catch (error) {
+      return send(reply, brokerErrorReply(error));
+    }
+  });
+
+  app.patch('/v2/orders/:id', trade, async (request, reply) => {
+    if (!ctx.readiness.ready) return send(reply, notReady());
+    const { id } = request.params as { id: string };
+    return send(reply, await replaceOrder(services, id, request.body, principalOf(request)));
+  });
+
+  // Cancels are never blocked: not by limits, not by the trading state, not while starting.
+  app.delete('/v2/orders/:id', trade, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    try {
+      await ctx.metrics.timeBroker('cancelOrder', () => ctx.broker.cancelOrder(id));
+      return reply.code(204).send();
+    } catch (error) {
+      return send(reply, brokerErrorReply(error));
+    }
+  });
+
+  app.delete('/v2/orders', trade, async (_request, reply) => {
+    try {
+      const results = await ctx.metrics.timeBroker('cancelAllOrders', () => ctx.broker.cancelAllOrders());
+      return reply.code(207).send(results.map((r) => ({ id: r.orderId, status: r.status, body: null })));
+    } catch (error) {
+      return send(reply, brokerErrorReply(error));
+    }
+  });
+}

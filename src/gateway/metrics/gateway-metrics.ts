@@ -1,0 +1,100 @@
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
+const BROKER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The gateway's Prometheus metrics, on a registry of its own (several gateways can share a process). */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  /** Time of one risk check (`validateOrder`), in seconds. */
+  readonly checkLatency = new Histogram({
+    name: 'riskgate_check_duration_seconds',
+    help: 'Time of one pre-trade risk check, in seconds',
+    labelNames: ['endpoint'] as const,
+    buckets: FAST_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({
+    name: 'riskgate_decisions_total',
+    help: 'Risk decisions by outcome and code (accepts count under code "none")',
+    labelNames: ['outcome', 'code'] as const,
+    registers: [this.registry],
+  });
+  readonly tradingState = new Gauge({
+    name: 'riskgate_trading_state',
+    help: '1 for the current trading state (active, reducing, halted), 0 for the others',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly breakerTripped = new Gauge({
+    name: 'riskgate_breaker_tripped',
+    help: '1 while a breaker is tripped (latched), 0 otherwise',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly brokerLatency = new Histogram({
+    name: 'riskgate_broker_request_duration_seconds',
+    help: 'Time of broker calls made by the gateway, in seconds',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: BROKER_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly brokerCircuit = new Gauge({
+    name: 'riskgate_broker_circuit_state',
+    help: '1 for the broker circuit state (closed, open, half-open), 0 for the others',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly positionsByProtection = new Gauge({
+    name: 'riskgate_positions_by_protection',
+    help: 'Open positions by protection status',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+  readonly unprotectedPositions = new Gauge({
+    name: 'riskgate_unprotected_positions',
+    help: 'Open positions with neither a live stop at the broker nor the fallback monitor',
+    registers: [this.registry],
+  });
+  readonly alerts = new Counter({
+    name: 'riskgate_alerts_total',
+    help: 'Alerts raised, by code and severity',
+    labelNames: ['code', 'severity'] as const,
+    registers: [this.registry],
+  });
+  readonly alertLatency = new Histogram({
+    name: 'riskgate_alert_latency_seconds',
+    help: 'Time from a detected condition (e.g. a breaker trip) to its alert, in seconds',
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  readonly killSwitchAck = new Histogram({
+    name: 'riskgate_kill_switch_ack_seconds',
+    help: 'Time from a kill switch to the broker acknowledging every cancel, in seconds',
+    buckets: BROKER_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /** Sets a one-hot gauge: 1 for `current`, 0 for every other state. */
+  static oneHot<L extends string>(
+    gauge: Gauge<L>,
+    label: L,
+    states: readonly string[],
+    current: string,
+  ): void {
+    for (const state of states) gauge.set({ [label]: state } as Record<L, string>, state === current ? 1 : 0);
+  }
+
+  /** Times a broker call into {@link brokerLatency}. */
+  async timeBroker<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const end = this.brokerLatency.startTimer({ operation });
+    try {
+      const result = await call();
+      end({ outcome: 'ok' });
+      return result;
+    } catch (error) {
+      end({ outcome: 'error' });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { TradingState } from '../../core/trading-state.ts';
+import type { GatewayContext } from '../context.ts';
+import { GatewayMetrics } from '../metrics/gateway-metrics.ts';
+import type { RiskActor } from '../risk/risk-actor.ts';
+import { BarBuilder } from './bar-builder.ts';
+import type { ProtectionMonitor } from './protection-monitor.ts';
+
+const STATES: readonly TradingState[] = ['active', 'reducing', 'halted'];
+
+/**
+ * Polls the broker for marks (latest quotes) and the account at a fixed interval and feeds them
+ * to the engine: exits and breakers are evaluated on every mark, a trip is persisted, alerted
+ * and acted on by the {@link RiskActor}. Also drives the protection monitor and the gauges.
+ */
+export class AccountMonitor {
+  readonly #ctx: GatewayContext;
+  readonly #actor: RiskActor;
+  readonly #protection: ProtectionMonitor;
+  readonly #symbols: () => Iterable<string>;
+  readonly #bars: BarBuilder;
+  readonly #lastQuote = new Map<string, number>();
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  /** Epoch ms of the last completed poll, and its error if it failed. */
+  lastTickAt = 0;
+  lastError: string | null = null;
+
+  constructor(
+    ctx: GatewayContext,
+    actor: RiskActor,
+    protection: ProtectionMonitor,
+    symbols: () => Iterable<string>,
+  ) {
+    this.#ctx = ctx;
+    this.#actor = actor;
+    this.#protection = protection;
+    this.#symbols = symbols;
+    this.#bars = new BarBuilder(ctx.config.monitor.barIntervalMs);
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      this.#running ??= this.tick().finally(() => {
+        this.#running = undefined;
+      });
+    }, this.#ctx.config.monitor.markIntervalMs);
+  }
+
+  /** One poll: quotes, bars, account, protection, gauges. Never throws. */
+  async tick(): Promise<void> {
+    const ctx = this.#ctx;
+    try {
+      const symbols = new Set(this.#symbols());
+      for (const p of ctx.risk.engine.snapshot().positions) symbols.add(p.symbol);
+      for (const o of ctx.orders.live()) symbols.add(o.symbol);
+      if (symbols.size > 0) {
+        const quotes = await ctx.metrics.timeBroker('getLatestQuotes', () =>
+          ctx.broker.getLatestQuotes([...symbols]),
+        );
+        for (const q of quotes.values()) await this.#onQuote(q.symbol, q.time, q.bid, q.ask);
+      }
+      const account = await ctx.metrics.timeBroker('getAccount', () => ctx.broker.getAccount());
+      const snapshot = {
+        time: Date.now(),
+        equity: account.equity,
+        cash: account.cash,
+        buyingPower: account.buyingPower,
+      };
+      await this.#actor.handle(ctx.risk.engine.onAccount(snapshot), 'account');
+      ctx.store.equity.recordMark(snapshot).catch(() => undefined);
+      this.lastError = null;
+    } catch (error) {
+      this.lastError = (error as Error).message ?? String(error);
+      ctx.log.warn({ error: this.lastError }, 'account monitor poll failed');
+    }
+    this.#protection.check();
+    this.refreshGauges();
+    this.lastTickAt = Date.now();
+  }
+
+  async #onQuote(symbol: string, time: number, bid: number, ask: number): Promise<void> {
+    const ctx = this.#ctx;
+    // The same quote again carries no news; marking it again would only refresh its age.
+    if (this.#lastQuote.get(symbol) === time) return;
+    this.#lastQuote.set(symbol, time);
+    const engine = ctx.risk.engine;
+    await this.#actor.handle(engine.onMarket({ kind: 'quote', symbol, time, bid, ask }), 'mark');
+    const bar = this.#bars.add(symbol, (bid + ask) / 2, time);
+    if (bar !== undefined) await this.#actor.handle(engine.onMarket(bar), 'bar');
+  }
+
+  /** Sets the state and breaker gauges from the engine. */
+  refreshGauges(): void {
+    const ctx = this.#ctx;
+    const snap = ctx.risk.engine.snapshot();
+    GatewayMetrics.oneHot(ctx.metrics.tradingState, 'state', STATES, snap.tradingState.state);
+    for (const b of snap.breakers) ctx.metrics.breakerTripped.set({ code: b.code }, b.tripped ? 1 : 0);
+    ctx.metrics.breakerTripped.set(
+      { code: 'KILL_SWITCH' },
+      snap.trippedBreakers.some((t) => t.code === 'KILL_SWITCH') ? 1 : 0,
+    );
+    const circuit = ctx.broker.circuitState ?? 'closed';
+    GatewayMetrics.oneHot(ctx.metrics.brokerCircuit, 'state', ['closed', 'open', 'half-open'], circuit);
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    await this.#running;
+  }
+}

@@ -1,0 +1,171 @@
+import type { GatewayContext } from '../context.ts';
+import type { TradeUpdateHandler } from '../orders/trade-update-handler.ts';
+
+/** One difference between riskgate's view and the broker's. */
+export interface Mismatch {
+  readonly kind: 'position' | 'order';
+  readonly symbol: string;
+  readonly detail: string;
+}
+
+/**
+ * Compares riskgate's orders and positions with the broker's on a schedule. Every mismatch is
+ * alerted and written to the audit log; the broker's view wins (positions are corrected in the
+ * engine, orders that finished unseen are brought up to date).
+ */
+export class Reconciler {
+  readonly #ctx: GatewayContext;
+  readonly #trades: TradeUpdateHandler;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<readonly Mismatch[]> | undefined;
+  lastRunAt = 0;
+  lastMismatches: readonly Mismatch[] = [];
+
+  constructor(ctx: GatewayContext, trades: TradeUpdateHandler) {
+    this.#ctx = ctx;
+    this.#trades = trades;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => void this.run(), this.#ctx.config.monitor.reconcileIntervalMs);
+  }
+
+  /** Runs one reconciliation (or joins the one running). */
+  run(): Promise<readonly Mismatch[]> {
+    this.#running ??= this.#run().finally(() => {
+      this.#running = undefined;
+    });
+    return this.#running;
+  }
+
+  async #run(): Promise<readonly Mismatch[]> {
+    const ctx = this.#ctx;
+    const mismatches: Mismatch[] = [];
+    try {
+      const [positions, open] = await Promise.all([
+        ctx.broker.listPositions(),
+        ctx.broker.listOrders({ status: 'open', nested: true, limit: 500 }),
+      ]);
+      const openIds = new Set<string>();
+      for (const o of open) {
+        openIds.add(o.id);
+        for (const leg of o.legs) openIds.add(leg.id);
+      }
+      // Orders riskgate believes live that the broker no longer lists: a missed stream event.
+      for (const tracked of ctx.orders.live()) {
+        if (openIds.has(tracked.brokerOrderId) || tracked.parentId !== undefined) continue;
+        const fresh = await ctx.broker
+          .getOrder(tracked.brokerOrderId, { nested: true })
+          .catch(() => undefined);
+        if (fresh === undefined || fresh.status === tracked.status) continue;
+        mismatches.push({
+          kind: 'order',
+          symbol: tracked.symbol,
+          detail: `order ${tracked.clientOrderId} is ${fresh.status} at the broker, ${tracked.status} here`,
+        });
+        this.#trades.handle({
+          event: fresh.status === 'filled' ? 'fill' : fresh.status === 'canceled' ? 'canceled' : 'new',
+          order: fresh,
+          time: Date.now(),
+          executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
+          price: fresh.filledAvgPrice,
+          qty: fresh.filledQty - tracked.filledQty > 0 ? fresh.filledQty - tracked.filledQty : undefined,
+          positionQty: undefined,
+        });
+      }
+      for (const o of open) ctx.orders.upsert(o);
+      // A fill can land between the broker's answer and the comparison, so a difference only
+      // counts when a second read a moment later still shows it.
+      const first = this.#positionDiffs(positions);
+      if (first.size > 0) {
+        await new Promise((resolve) => setTimeout(resolve, 500).unref());
+        const again = this.#positionDiffs(await ctx.broker.listPositions());
+        for (const [symbol, diff] of again) {
+          if (!first.has(symbol)) continue;
+          mismatches.push({
+            kind: 'position',
+            symbol,
+            detail: `riskgate ${diff.mine}, broker ${diff.broker}`,
+          });
+          this.#correct(symbol, diff.broker - diff.mine, diff.price);
+        }
+      }
+    } catch (error) {
+      ctx.log.warn({ error: String(error) }, 'reconciliation could not reach the broker');
+      return this.lastMismatches;
+    }
+    for (const m of mismatches) {
+      ctx.alerts.raise({
+        code: 'RECONCILIATION_MISMATCH',
+        severity: 'warning',
+        message: `${m.kind} ${m.symbol}: ${m.detail}; the broker's view was taken`,
+        data: { ...m },
+      });
+      ctx.store.audit
+        .append({
+          at: Date.now(),
+          kind: 'order',
+          actor: 'reconciler',
+          codes: ['RECONCILIATION_MISMATCH'],
+          symbol: m.symbol,
+          message: `${m.kind}: ${m.detail}`,
+          data: m,
+        })
+        .catch(() => undefined);
+    }
+    ctx.hub.publish('reconciliation', { mismatches });
+    this.lastRunAt = Date.now();
+    this.lastMismatches = mismatches;
+    return mismatches;
+  }
+
+  #positionDiffs(
+    positions: readonly {
+      symbol: string;
+      qty: number;
+      currentPrice: number | undefined;
+      avgEntryPrice: number;
+    }[],
+  ): Map<string, { mine: number; broker: number; price: number }> {
+    const engine = this.#ctx.risk.engine;
+    const mine = new Map(engine.snapshot().positions.map((p) => [p.symbol, p.qty]));
+    const diffs = new Map<string, { mine: number; broker: number; price: number }>();
+    for (const p of positions) {
+      const qty = mine.get(p.symbol) ?? 0;
+      mine.delete(p.symbol);
+      if (Math.abs(qty - p.qty) > 1e-9)
+        diffs.set(p.symbol, { mine: qty, broker: p.qty, price: p.currentPrice ?? p.avgEntryPrice });
+    }
+    for (const [symbol, qty] of mine) {
+      if (Math.abs(qty) <= 1e-9) continue;
+      diffs.set(symbol, {
+        mine: qty,
+        broker: 0,
+        price: engine.book.symbols.get(symbol)?.price ?? Number.NaN,
+      });
+    }
+    return diffs;
+  }
+
+  /** Brings the engine's position to the broker's with a correcting fill at the current price. */
+  #correct(symbol: string, delta: number, price: number): void {
+    if (!(price > 0)) return;
+    const result = this.#ctx.risk.engine.onFill({
+      executionId: `reconcile:${symbol}:${Date.now()}`,
+      symbol,
+      side: delta > 0 ? 'buy' : 'sell',
+      qty: Math.abs(delta),
+      price,
+      time: Date.now(),
+      reason: 'reconciliation',
+    });
+    this.#ctx.hub.publish('fill', {
+      fill: { symbol, qty: delta, price, reason: 'reconciliation' },
+      position: result.position ?? null,
+    });
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+  }
+}

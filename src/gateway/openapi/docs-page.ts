@@ -1,0 +1,33 @@
+import { OPERATIONS } from './openapi-document.ts';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+}
+
+/** A self-contained HTML page (no scripts, no CDN) listing every endpoint and who may call it. */
+export function docsPage(): string {
+  const rows = OPERATIONS.map(
+    (op) =>
+      `<tr><td>${escapeHtml(op.tag)}</td><td class="m">${op.method.toUpperCase()}</td><td><code>${escapeHtml(op.path)}</code></td><td>${escapeHtml(op.role)}</td><td>${escapeHtml(op.summary)}</td></tr>`,
+  ).join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>riskgate API</title>
+<style>
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
+.m{font-weight:600}code{background:#f4f4f4;padding:0 .2rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}
+</style></head><body>
+<h1>riskgate gateway API</h1>
+<p>An Alpaca-compatible risk proxy. Send riskgate API keys in <code>APCA-API-KEY-ID</code> and
+<code>APCA-API-SECRET-KEY</code>. Denials come back as <code>403 {"code": 40310000, "message": "riskgate: CODE …", "riskgate": {"violations": […]}}</code>,
+malformed input as <code>422</code> with every field and what was expected. The machine-readable
+description is at <a href="/openapi.json">/openapi.json</a>.</p>
+<pre>curl -s -H "APCA-API-KEY-ID: $KEY" -H "APCA-API-SECRET-KEY: $SECRET" \\
+  -d '{"symbol":"AAPL","qty":"10","side":"buy","type":"market","time_in_force":"day"}' \\
+  http://127.0.0.1:8080/v1/orders/check</pre>
+<table><thead><tr><th>group</th><th>method</th><th>path</th><th>role</th><th>what</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</body></html>`;
+}

@@ -1,0 +1,283 @@
+/** One documented operation: method, path, summary, who may call it. */
+interface Operation {
+  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  readonly path: string;
+  readonly summary: string;
+  readonly role: 'none' | 'read-only' | 'trader' | 'risk-officer';
+  readonly tag: 'Alpaca-compatible' | 'riskgate' | 'operations';
+  readonly body?: Record<string, unknown>;
+}
+
+const ORDER_BODY = {
+  type: 'object',
+  required: ['symbol', 'qty', 'side'],
+  properties: {
+    symbol: { type: 'string' },
+    qty: { type: 'string', description: 'shares, decimal string' },
+    side: { enum: ['buy', 'sell'] },
+    type: { enum: ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] },
+    time_in_force: { enum: ['day', 'gtc', 'opg', 'cls', 'ioc', 'fok'] },
+    limit_price: { type: 'string' },
+    stop_price: { type: 'string' },
+    client_order_id: { type: 'string', maxLength: 128 },
+    order_class: { enum: ['simple', 'bracket', 'oto', ''] },
+    take_profit: { type: 'object', properties: { limit_price: { type: 'string' } } },
+    stop_loss: {
+      type: 'object',
+      properties: { stop_price: { type: 'string' }, limit_price: { type: 'string' } },
+    },
+  },
+};
+
+/** Every endpoint of the gateway. */
+export const OPERATIONS: readonly Operation[] = [
+  {
+    method: 'get',
+    path: '/v2/account',
+    summary: 'The broker account',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'post',
+    path: '/v2/orders',
+    summary: 'Submit an order through the risk engine (403 with the violation codes when denied)',
+    role: 'trader',
+    tag: 'Alpaca-compatible',
+    body: ORDER_BODY,
+  },
+  {
+    method: 'get',
+    path: '/v2/orders',
+    summary: 'List orders (status, limit, after, until, direction, nested, symbols, side)',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/v2/orders:by_client_order_id',
+    summary: 'An order by client order id',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/v2/orders/{id}',
+    summary: 'An order by id (nested=true for legs)',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'patch',
+    path: '/v2/orders/{id}',
+    summary: 'Replace an order (checked like a new order)',
+    role: 'trader',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'delete',
+    path: '/v2/orders/{id}',
+    summary: 'Cancel an order (never blocked)',
+    role: 'trader',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'delete',
+    path: '/v2/orders',
+    summary: 'Cancel every open order (207)',
+    role: 'trader',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/v2/positions',
+    summary: 'Open positions',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/v2/positions/{symbol}',
+    summary: 'One position',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'delete',
+    path: '/v2/positions/{symbol}',
+    summary: 'Close a position (qty or percentage)',
+    role: 'trader',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'delete',
+    path: '/v2/positions',
+    summary: 'Close every position (207)',
+    role: 'trader',
+    tag: 'Alpaca-compatible',
+  },
+  { method: 'get', path: '/v2/assets', summary: 'Assets', role: 'read-only', tag: 'Alpaca-compatible' },
+  {
+    method: 'get',
+    path: '/v2/assets/{symbol}',
+    summary: 'One asset',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/v2/clock',
+    summary: 'The market clock',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/stream',
+    summary: 'WebSocket: trade_updates with the Alpaca authenticate/listen handshake',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'post',
+    path: '/v1/orders/check',
+    summary: 'Dry-run risk check of an Alpaca order body: outcome, effect, violations, modifications',
+    role: 'read-only',
+    tag: 'riskgate',
+    body: ORDER_BODY,
+  },
+  {
+    method: 'post',
+    path: '/v1/size',
+    summary: 'Position-size suggestion {symbol, side, entry_price?, stop_price?, risk_percent?}',
+    role: 'read-only',
+    tag: 'riskgate',
+  },
+  {
+    method: 'get',
+    path: '/v1/state',
+    summary:
+      'The full risk state: latch, breakers, limits with headroom, exposures, P&L, positions and their protection, health',
+    role: 'read-only',
+    tag: 'riskgate',
+  },
+  {
+    method: 'post',
+    path: '/v1/kill',
+    summary:
+      'Kill switch {reason, flatten?}: halt, cancel every working order, optionally flatten; returns the time to the broker acknowledgement',
+    role: 'trader',
+    tag: 'riskgate',
+  },
+  {
+    method: 'post',
+    path: '/v1/reset',
+    summary: 'Reset the trading state to active {reason} (risk officers only)',
+    role: 'risk-officer',
+    tag: 'riskgate',
+  },
+  {
+    method: 'get',
+    path: '/v1/profile',
+    summary: 'The risk profile in force',
+    role: 'read-only',
+    tag: 'riskgate',
+  },
+  {
+    method: 'put',
+    path: '/v1/profile',
+    summary:
+      'Change the risk profile {profile, reason}: validated, audited with a diff, applied keeping state',
+    role: 'risk-officer',
+    tag: 'riskgate',
+  },
+  {
+    method: 'get',
+    path: '/v1/audit',
+    summary: 'Audit log (kind, code, outcome, client_order_id, from, to, limit, before_seq)',
+    role: 'read-only',
+    tag: 'riskgate',
+  },
+  {
+    method: 'get',
+    path: '/v1/events',
+    summary: 'Server-Sent Events: decision, fill, trade_update, trip, alert, protection, reconciliation',
+    role: 'read-only',
+    tag: 'riskgate',
+  },
+  { method: 'get', path: '/healthz', summary: 'Liveness', role: 'none', tag: 'operations' },
+  {
+    method: 'get',
+    path: '/readyz',
+    summary: 'Readiness: 200 only after the engine was restored and reconciled with the broker',
+    role: 'none',
+    tag: 'operations',
+  },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', role: 'none', tag: 'operations' },
+  { method: 'get', path: '/openapi.json', summary: 'This document', role: 'none', tag: 'operations' },
+  { method: 'get', path: '/docs', summary: 'Human-readable API page', role: 'none', tag: 'operations' },
+];
+
+/** The OpenAPI 3.1 document of the gateway. */
+export function openApiDocument(serverUrl: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const path = (paths[op.path] ??= {});
+    path[op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(op.role === 'none' ? { security: [] } : {}),
+      'x-riskgate-role': op.role,
+      ...(op.body !== undefined
+        ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } }
+        : {}),
+      responses: {
+        '200': { description: 'OK' },
+        ...(op.role === 'none' ? {} : { '401': { $ref: '#/components/responses/Error' } }),
+        ...(op.method === 'get' || op.role === 'none'
+          ? {}
+          : {
+              '403': { $ref: '#/components/responses/Error' },
+              '422': { $ref: '#/components/responses/Error' },
+            }),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'riskgate gateway',
+      version: '0.1.0',
+      description:
+        'An Alpaca-compatible risk proxy: point an Alpaca SDK at it and every order passes the risk engine.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ keyId: [], secretKey: [] }],
+    paths,
+    components: {
+      securitySchemes: {
+        keyId: { type: 'apiKey', in: 'header', name: 'APCA-API-KEY-ID' },
+        secretKey: { type: 'apiKey', in: 'header', name: 'APCA-API-SECRET-KEY' },
+      },
+      responses: {
+        Error: {
+          description:
+            "The broker's error envelope; denials add riskgate.violations, malformed input riskgate.issues",
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['code', 'message'],
+                properties: {
+                  code: { type: 'integer' },
+                  message: { type: 'string' },
+                  riskgate: { type: 'object' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  };
+}

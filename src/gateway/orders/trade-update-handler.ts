@@ -1,0 +1,123 @@
+import { TERMINAL_STATUSES } from '../../broker/order-types.ts';
+import type { TradeUpdate } from '../../broker/trade-update.ts';
+import type { Fill } from '../../core/market.ts';
+import type { GatewayContext } from '../context.ts';
+import { storeStatus } from '../risk/position-closer.ts';
+import type { RiskActor } from '../risk/risk-actor.ts';
+import { renderTradeUpdate } from '../wire/render.ts';
+import type { OrderFlow } from './order-flow.ts';
+
+const RELEASING = new Set(['canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
+const STOP_TYPES = new Set(['stop', 'stop_limit', 'trailing_stop']);
+
+/**
+ * Applies the broker's `trade_updates`: fills go to the engine at once (deduplicated by
+ * execution id) and to the store; order statuses to the index and the store; closed orders
+ * release their reservation; a lost stop wakes the protection monitor. Every update is also
+ * relayed to the gateway's own stream clients.
+ */
+export class TradeUpdateHandler {
+  readonly #ctx: GatewayContext;
+  readonly #flow: OrderFlow;
+  readonly #actor: RiskActor;
+  readonly #relays = new Set<(message: Record<string, unknown>) => void>();
+  /** Called when a protective order of a symbol stopped being live. */
+  onStopLost: (symbol: string) => void = () => {};
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(ctx: GatewayContext, flow: OrderFlow, actor: RiskActor) {
+    this.#ctx = ctx;
+    this.#flow = flow;
+    this.#actor = actor;
+  }
+
+  /** Adds a relay of rendered `trade_updates` messages (the WebSocket stream). */
+  relay(send: (message: Record<string, unknown>) => void): () => void {
+    this.#relays.add(send);
+    return () => this.#relays.delete(send);
+  }
+
+  /** Entry point for the broker's stream. */
+  handle(update: TradeUpdate): void {
+    const ctx = this.#ctx;
+    const tracked = ctx.orders.upsert(update.order);
+    const message = renderTradeUpdate(update);
+    for (const send of this.#relays) send(message);
+    ctx.hub.publish('trade_update', message);
+    if ((update.event === 'fill' || update.event === 'partial_fill') && update.qty !== undefined) {
+      this.#applyFill(update, tracked.parentId !== undefined);
+    }
+    if (RELEASING.has(update.event)) {
+      ctx.risk.engine.onOrderClosed(update.order.clientOrderId);
+      if (STOP_TYPES.has(update.order.type)) this.onStopLost(update.order.symbol);
+    }
+    // Store writes are serialised, after the submission's own acknowledgement is committed.
+    this.#queue = this.#queue.then(() => this.#persist(update)).catch(() => undefined);
+  }
+
+  #applyFill(update: TradeUpdate, isLeg: boolean): void {
+    const ctx = this.#ctx;
+    const order = update.order;
+    const fill: Fill = {
+      executionId: update.executionId ?? `${order.id}:${order.filledQty}`,
+      clientOrderId: order.clientOrderId,
+      symbol: order.symbol,
+      side: order.side,
+      qty: update.qty!,
+      price: update.price ?? order.filledAvgPrice ?? Number.NaN,
+      time: update.time ?? Date.now(),
+      ...(STOP_TYPES.has(order.type)
+        ? { reason: 'stop_loss' }
+        : isLeg && order.type === 'limit'
+          ? { reason: 'take_profit' }
+          : {}),
+    };
+    if (!Number.isFinite(fill.price)) {
+      ctx.log.error({ orderId: order.id }, 'fill without a price ignored');
+      return;
+    }
+    const result = ctx.risk.engine.onFill(fill);
+    if (!result.applied) return;
+    ctx.hub.publish('fill', { fill, position: result.position ?? null });
+    void this.#actor.handle(result, 'fill');
+    ctx.store.fills.record(fill).catch((error: unknown) => {
+      ctx.log.error({ executionId: fill.executionId, error: String(error) }, 'fill not recorded');
+    });
+  }
+
+  async #persist(update: TradeUpdate): Promise<void> {
+    const ctx = this.#ctx;
+    const order = update.order;
+    await this.#flow.settled(order.clientOrderId);
+    const status = storeStatus(order.status);
+    if (status === 'new' && update.event === 'new') return;
+    const result = await ctx.store.orders
+      .transition(order.clientOrderId, {
+        to: status,
+        at: update.time ?? Date.now(),
+        reason: `trade update ${update.event}`,
+        filledQty: order.filledQty,
+        ...(order.filledAvgPrice !== undefined ? { avgFillPrice: order.filledAvgPrice } : {}),
+      })
+      .catch((error: unknown) => {
+        ctx.log.error({ clientOrderId: order.clientOrderId, error: String(error) }, 'status not recorded');
+        return undefined;
+      });
+    if (
+      result !== undefined &&
+      !result.applied &&
+      result.reason === 'terminal' &&
+      !TERMINAL_STATUSES.has(order.status)
+    ) {
+      ctx.log.warn(
+        { clientOrderId: order.clientOrderId, status: order.status },
+        'update after a terminal status',
+      );
+    }
+  }
+
+  /** Resolves when every queued store write has been attempted. */
+  drain(): Promise<void> {
+    return this.#queue;
+  }
+}

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Breaker } from '../../core/breaker.ts';
+import { parseProfile, type RiskProfile } from '../../core/config/load-profile.ts';
+import { RiskEngine } from '../../core/engine.ts';
+import type { Issue } from '../../core/result.ts';
+import { changeAuditEvent } from '../../store/audit-events.ts';
+import { jsonDiff } from '../../store/json-diff.ts';
+import type { GatewayContext } from '../context.ts';
+import { hydrateEngine } from './hydrate-engine.ts';
+
+/** The store counter that keeps a profile changed through the API across restarts. */
+export const PROFILE_COUNTER = 'gateway.profile';
+
+interface StoredProfile {
+  readonly profile: RiskProfile;
+  /** SHA-256 of the profile file the change was made over; a newer file wins. */
+  readonly fileSha256: string;
+  readonly by: string;
+  readonly at: number;
+}
+
+/** Hashes a profile file's bytes (hex). */
+export async function fileSha256(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+/**
+ * The profile stored by an earlier change through the API, if it was made over the same
+ * profile file as the one in use now; otherwise null (the file was edited since and wins).
+ */
+export function storedProfileOverride(
+  counters: Readonly<Record<string, unknown>>,
+  sha: string,
+): StoredProfile | null {
+  const stored = counters[PROFILE_COUNTER] as StoredProfile | undefined;
+  return stored !== undefined && stored.fileSha256 === sha ? stored : null;
+}
+
+/**
+ * Reads and changes the risk profile. A change is validated (every problem reported), audited
+ * with a JSON diff and who made it, persisted, and applied by building a new engine from the
+ * store's risk state and the broker's positions and orders, so no state is lost.
+ */
+export class ProfileService {
+  readonly #ctx: GatewayContext;
+  readonly #breakers: readonly Breaker[];
+  readonly #fileSha: string;
+  source: 'file' | 'api';
+
+  constructor(ctx: GatewayContext, breakers: readonly Breaker[], fileSha: string, source: 'file' | 'api') {
+    this.#ctx = ctx;
+    this.#breakers = breakers;
+    this.#fileSha = fileSha;
+    this.source = source;
+  }
+
+  get current(): RiskProfile {
+    return this.#ctx.risk.engine.profile;
+  }
+
+  /** Validates and applies a new profile; the mode (paper/live) cannot be changed here. */
+  async change(
+    input: unknown,
+    by: string,
+    reason: string,
+  ): Promise<{ ok: true; diff: ReturnType<typeof jsonDiff> } | { ok: false; issues: readonly Issue[] }> {
+    const ctx = this.#ctx;
+    const before = this.current;
+    // The profile as GET returns it carries its mode; the mode itself is not changed here.
+    let body = input;
+    if (typeof input === 'object' && input !== null && 'mode' in input) {
+      const { mode, ...rest } = input as Record<string, unknown>;
+      if (mode !== before.mode) {
+        return {
+          ok: false,
+          issues: [
+            {
+              path: 'mode',
+              message: `stays ${before.mode}: switching paper/live needs the profile file and a restart`,
+            },
+          ],
+        };
+      }
+      body = rest;
+    }
+    const parsed = parseProfile(body, before.mode);
+    if (!parsed.ok) return { ok: false, issues: parsed.issues };
+    // The sector map read from the profile's CSV stays unless the new profile names sectors itself.
+    const after: RiskProfile =
+      Object.keys(parsed.value.sectors).length === 0
+        ? { ...parsed.value, sectors: before.sectors }
+        : parsed.value;
+    const diff = jsonDiff(before, after);
+    const at = Date.now();
+    const old = ctx.risk.engine;
+    await old.flush();
+    const next = await RiskEngine.create({
+      profile: after,
+      clock: ctx.clock,
+      store: ctx.store.riskState,
+      instruments: (symbol) => old.instrument(symbol),
+      breakers: this.#breakers,
+    });
+    await hydrateEngine(ctx, next);
+    ctx.risk.swap(next);
+    await ctx.store.riskState.saveCounter(
+      PROFILE_COUNTER,
+      { profile: after, fileSha256: this.#fileSha, by, at },
+      at,
+    );
+    await ctx.store.audit.append(
+      changeAuditEvent({
+        kind: 'profile-change',
+        at,
+        actor: by,
+        before,
+        after,
+        message: `${diff.length} change(s): ${reason}`,
+      }),
+    );
+    this.source = 'api';
+    ctx.alerts.raise({
+      code: 'PROFILE_CHANGED',
+      severity: 'info',
+      message: `risk profile changed by ${by} (${diff.length} change(s)): ${reason}`,
+      data: { diff },
+    });
+    return { ok: true, diff };
+  }
+}

@@ -1,0 +1,129 @@
+import type { TradingStateRecord } from '../../core/trading-state.ts';
+import type { GatewayContext } from '../context.ts';
+import { recordClose } from './position-closer.ts';
+import type { RiskActor } from './risk-actor.ts';
+
+/** What the kill switch did, with the time to the broker's acknowledgement. */
+export interface KillReport {
+  readonly state: TradingStateRecord;
+  /** Orders the broker confirmed cancelled. */
+  readonly cancelled: number;
+  readonly cancelFailures: number;
+  /** Positions a close was sent for (with `flatten`). */
+  readonly flattened: number;
+  /** Milliseconds from the kill to the broker acknowledging the cancel-all (and the closes). */
+  readonly ackMs: number | null;
+  /** False when the broker did not acknowledge in time; the halt holds regardless. */
+  readonly acknowledged: boolean;
+  readonly error: string | null;
+}
+
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * The kill switch: halt (persisted before anything else), cancel every working order and, with
+ * `flatten`, close every position; the time until the broker acknowledged is measured.
+ */
+export async function killSwitch(
+  ctx: GatewayContext,
+  actor: RiskActor,
+  options: { readonly by: string; readonly reason: string; readonly flatten: boolean },
+): Promise<KillReport> {
+  const start = performance.now();
+  const engine = ctx.risk.engine;
+  engine.kill(options.by, options.reason, { flatten: options.flatten });
+  await engine.flush();
+  const state = engine.snapshot().tradingState;
+  ctx.store.audit
+    .append({
+      at: Date.now(),
+      kind: 'kill-switch',
+      actor: options.by,
+      codes: ['KILL_SWITCH'],
+      message: `kill switch: ${options.reason}${options.flatten ? ' (flatten)' : ''}`,
+      data: { flatten: options.flatten },
+    })
+    .catch(() => undefined);
+  let cancelled = 0;
+  let cancelFailures = 0;
+  let flattened = 0;
+  let error: string | null = null;
+  let acknowledged = false;
+  try {
+    await withTimeout(
+      (async () => {
+        const results = await ctx.metrics.timeBroker('cancelAllOrders', () => ctx.broker.cancelAllOrders());
+        cancelled = results.filter((r) => r.status < 300).length;
+        cancelFailures = results.length - cancelled;
+        for (const r of results) {
+          const tracked = ctx.orders.get(r.orderId);
+          if (tracked !== undefined && r.status < 300) tracked.status = 'pending_cancel';
+        }
+        if (options.flatten) {
+          const closes = await ctx.metrics.timeBroker('closeAllPositions', () =>
+            ctx.broker.closeAllPositions({ cancelOrders: true }),
+          );
+          flattened = closes.filter((r) => r.status === 200).length;
+          for (const r of closes) {
+            if (r.orderId === undefined) continue;
+            const order = await ctx.broker.getOrder(r.orderId).catch(() => undefined);
+            if (order !== undefined) {
+              ctx.orders.upsert(order);
+              await recordClose(ctx, order, 'KILL_SWITCH');
+            }
+          }
+        }
+      })(),
+      ACK_TIMEOUT_MS,
+    );
+    acknowledged = true;
+  } catch (e) {
+    error = (e as Error).message ?? String(e);
+  }
+  const ackMs = acknowledged ? performance.now() - start : null;
+  if (ackMs !== null) ctx.metrics.killSwitchAck.observe(ackMs / 1000);
+  ctx.alerts.raise({
+    code: 'KILL_SWITCH',
+    severity: 'critical',
+    message: `kill switch by ${options.by}: ${options.reason}; ${cancelled} order(s) cancelled${options.flatten ? `, ${flattened} position(s) closing` : ''}${acknowledged ? '' : ` (broker did not acknowledge: ${error})`}`,
+    data: { ackMs, cancelled, flattened },
+  });
+  void actor;
+  return { state, cancelled, cancelFailures, flattened, ackMs, acknowledged, error };
+}
+
+/** An authorised reset (risk officers only, checked by the route): back to active, audited. */
+export async function resetTrading(
+  ctx: GatewayContext,
+  options: { readonly by: string; readonly reason: string },
+): Promise<TradingStateRecord> {
+  const engine = ctx.risk.engine;
+  const previous = engine.snapshot().tradingState;
+  const record = engine.reset(options.by, options.reason);
+  await engine.flush();
+  await ctx.store.audit
+    .append({
+      at: record.at,
+      kind: 'reset',
+      actor: options.by,
+      codes: ['RESET'],
+      message: `reset from ${previous.state} (${previous.code}): ${options.reason}`,
+      data: { previous, record },
+    })
+    .catch(() => undefined);
+  ctx.alerts.raise({
+    code: 'RESET',
+    severity: 'info',
+    message: `trading reset to active by ${options.by}: ${options.reason} (was ${previous.state}, ${previous.code})`,
+  });
+  return record;
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`no acknowledgement within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
+}

@@ -1,0 +1,20 @@
+import type { GatewayContext } from './context.ts';
+import type { AccountMonitor } from './monitors/account-monitor.ts';
+import type { ProtectionMonitor } from './monitors/protection-monitor.ts';
+import type { Reconciler } from './monitors/reconciler.ts';
+import type { OrderFlow } from './orders/order-flow.ts';
+import type { TradeUpdateHandler } from './orders/trade-update-handler.ts';
+import type { ProfileService } from './risk/profile-service.ts';
+import type { RiskActor } from './risk/risk-actor.ts';
+
+/** The running parts of a gateway that the HTTP routes call. */
+export interface GatewayServices {
+  readonly ctx: GatewayContext;
+  readonly flow: OrderFlow;
+  readonly actor: RiskActor;
+  readonly protection: ProtectionMonitor;
+  readonly reconciler: Reconciler;
+  readonly trades: TradeUpdateHandler;
+  readonly monitor: AccountMonitor;
+  readonly profile: ProfileService;
+}

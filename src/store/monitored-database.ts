@@ -1,0 +1,134 @@
+import type { Database, QueryResult, Transaction, TransactionOptions } from './database.ts';
+import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
+
+/** Whether the store can persist right now, and why not when it cannot. */
+export interface StoreHealth {
+  /** False while the database is unreachable: callers must deny new entries (`STORE_UNAVAILABLE`). */
+  readonly available: boolean;
+  readonly driver: Database['driver'];
+  /** Epoch ms when `available` last changed. */
+  readonly since: number;
+  /** The failure that made the store unavailable, or the last one seen. */
+  readonly lastError: { readonly code: string; readonly message: string; readonly at: number } | null;
+}
+
+/**
+ * Wraps a {@link Database} and keeps an availability flag: a lost connection (on a statement
+ * or reported by the pool) flips it to unavailable, and any later success flips it back.
+ * While unavailable it probes with `SELECT 1` every `probeIntervalMs` so it recovers on its
+ * own once the server is back.
+ */
+export class MonitoredDatabase implements Database {
+  readonly #inner: Database;
+  readonly #probeIntervalMs: number;
+  #available = true;
+  #since = Date.now();
+  #lastError: StoreHealth['lastError'] = null;
+  #probe: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(inner: Database, options: { probeIntervalMs?: number } = {}) {
+    this.#inner = inner;
+    this.#probeIntervalMs = options.probeIntervalMs ?? 1_000;
+    inner.onConnectionLost((error) => this.#markUnavailable(toStoreError(error, 'connection lost')));
+  }
+
+  get driver(): Database['driver'] {
+    return this.#inner.driver;
+  }
+
+  /** Synchronous view of availability for the hot path. */
+  get isAvailable(): boolean {
+    return this.#available;
+  }
+
+  /** The current health without touching the database. */
+  snapshot(): StoreHealth {
+    return {
+      available: this.#available,
+      driver: this.driver,
+      since: this.#since,
+      lastError: this.#lastError,
+    };
+  }
+
+  /** Pings the database, updates the flag and returns the resulting health. Never throws. */
+  async check(): Promise<StoreHealth> {
+    if (this.#closed) return this.snapshot();
+    try {
+      await this.query('SELECT 1');
+    } catch {
+      // Recorded by query(); health is reported, not thrown.
+    }
+    return this.snapshot();
+  }
+
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
+    return this.#watch(() => this.#inner.query<Row>(text, params));
+  }
+
+  exec(script: string): Promise<void> {
+    return this.#watch(() => this.#inner.exec(script));
+  }
+
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.#watch(() => this.#inner.transaction(fn, options));
+  }
+
+  onConnectionLost(listener: (error: unknown) => void): void {
+    this.#inner.onConnectionLost(listener);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#stopProbe();
+    await this.#inner.close();
+  }
+
+  /** Stops probing without closing the inner database (when the caller owns it). */
+  detach(): void {
+    this.#closed = true;
+    this.#stopProbe();
+  }
+
+  async #watch<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreError('STORE_CLOSED', 'the store was closed');
+    try {
+      const result = await run();
+      this.#markAvailable();
+      return result;
+    } catch (error) {
+      if (isConnectionFailure(error)) this.#markUnavailable(toStoreError(error, 'connection lost'));
+      else this.#markAvailable(); // the server answered, even if with an error
+      throw error;
+    }
+  }
+
+  #markAvailable(): void {
+    if (this.#available) return;
+    this.#available = true;
+    this.#since = Date.now();
+    this.#stopProbe();
+  }
+
+  #markUnavailable(error: StoreError): void {
+    this.#lastError = { code: error.code, message: error.message, at: Date.now() };
+    if (this.#closed) return;
+    if (this.#available) {
+      this.#available = false;
+      this.#since = Date.now();
+    }
+    if (this.#probe === undefined) {
+      this.#probe = setInterval(() => {
+        void this.check();
+      }, this.#probeIntervalMs);
+      // A probe alone must not keep the process alive.
+      this.#probe.unref();
+    }
+  }
+
+  #stopProbe(): void {
+    if (this.#probe !== undefined) clearInterval(this.#probe);
+    this.#probe = undefined;
+  }
+}

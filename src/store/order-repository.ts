@@ -1,0 +1,347 @@
+import type { OrderIntent } from '../core/order.ts';
+import { clampLimit } from './audit-log.ts';
+import type { Database, Queryable } from './database.ts';
+import {
+  CLOSE_REASONS,
+  isTerminalStatus,
+  ORDER_STATUSES,
+  type OrderAck,
+  type OrderRecord,
+  type OrderStatus,
+  type OrderStatusChange,
+  type OrderTransition,
+  type OrderUpdateResult,
+  type RecordIntentOptions,
+  TERMINAL_ORDER_STATUSES,
+} from './order-types.ts';
+import {
+  epochMs,
+  epochTime,
+  finite,
+  fromEpochMs,
+  json,
+  type Tables,
+  toNumber,
+  toNumberOrNull,
+} from './sql.ts';
+import { Where } from './where.ts';
+
+const ORDER_COLUMNS = `client_order_id, intent, symbol, side, qty, order_type, time_in_force, strategy,
+  status, status_reason, version, broker_order_id, take_profit_leg_id, stop_loss_leg_id,
+  parent_client_order_id, filled_qty, avg_fill_price, close_reason,
+  ${epochMs('created_at')} AS created_at, ${epochMs('updated_at')} AS updated_at,
+  CASE WHEN acked_at IS NULL THEN NULL ELSE ${epochMs('acked_at')} END AS acked_at`;
+
+interface OrderRow {
+  client_order_id: string;
+  intent: OrderIntent;
+  symbol: string;
+  side: OrderRecord['side'];
+  qty: string;
+  order_type: OrderRecord['type'];
+  time_in_force: OrderRecord['timeInForce'];
+  strategy: string | null;
+  status: OrderStatus;
+  status_reason: string | null;
+  version: number;
+  broker_order_id: string | null;
+  take_profit_leg_id: string | null;
+  stop_loss_leg_id: string | null;
+  parent_client_order_id: string | null;
+  filled_qty: string;
+  avg_fill_price: string | null;
+  close_reason: OrderRecord['closeReason'];
+  created_at: number;
+  updated_at: number;
+  acked_at: number | null;
+}
+
+function toOrder(row: OrderRow): OrderRecord {
+  return {
+    clientOrderId: row.client_order_id,
+    intent: row.intent,
+    symbol: row.symbol,
+    side: row.side,
+    qty: toNumber(row.qty),
+    type: row.order_type,
+    timeInForce: row.time_in_force,
+    strategy: row.strategy,
+    status: row.status,
+    statusReason: row.status_reason,
+    version: row.version,
+    brokerOrderId: row.broker_order_id,
+    legs: { takeProfit: row.take_profit_leg_id, stopLoss: row.stop_loss_leg_id },
+    parentClientOrderId: row.parent_client_order_id,
+    filledQty: toNumber(row.filled_qty),
+    avgFillPrice: toNumberOrNull(row.avg_fill_price),
+    closeReason: row.close_reason,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ackedAt: row.acked_at,
+  };
+}
+
+const TERMINAL_SQL = TERMINAL_ORDER_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/** Reads every order that can still fill, oldest first; run inside a transaction for a consistent view. */
+export async function loadWorkingOrders(q: Queryable, t: Tables): Promise<OrderRecord[]> {
+  const { rows } = await q.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM ${t.orders} WHERE status NOT IN (${TERMINAL_SQL}) ORDER BY created_at, id`,
+  );
+  return rows.map(toOrder);
+}
+
+/**
+ * Orders: the intent is recorded (status `pending_submit`) and committed before the broker
+ * is called, so a crash between the two leaves a record to reconcile instead of an unknown
+ * order. Client order ids are unique: recording the same intent again returns the stored one.
+ * Every status change is kept in a history table; changes can carry optimistic checks.
+ */
+export class OrderRepository {
+  readonly #db: Database;
+  readonly #t: Tables;
+
+  constructor(db: Database, tables: Tables) {
+    this.#db = db;
+    this.#t = tables;
+  }
+
+  /**
+   * Records an intent before the broker call. Resolves once committed with the stored order
+   * and whether it was created now; `created: false` means the client order id was already
+   * used, and `order` is the earlier one (compare its intent before sending anything).
+   */
+  async recordIntent(
+    intent: OrderIntent,
+    options: RecordIntentOptions,
+  ): Promise<{ readonly order: OrderRecord; readonly created: boolean }> {
+    if (intent.clientOrderId === '') throw new RangeError('clientOrderId must not be empty');
+    if (!(intent.qty > 0) || !Number.isFinite(intent.qty))
+      throw new RangeError(`qty must be > 0, got ${intent.qty}`);
+    if (options.closeReason !== undefined && !CLOSE_REASONS.includes(options.closeReason)) {
+      throw new RangeError(`unknown close reason ${options.closeReason}`);
+    }
+    epochTime(options.at, 'intent time');
+    const t = this.#t;
+    return this.#db.transaction(async (tx) => {
+      const { rows } = await tx.query<OrderRow>(
+        `INSERT INTO ${t.orders} (client_order_id, symbol, side, qty, order_type, time_in_force, limit_price,
+           stop_price, strategy, intent, status, parent_client_order_id, close_reason, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, 'pending_submit', $11, $12,
+           ${fromEpochMs('$13')}, ${fromEpochMs('$13')})
+         ON CONFLICT (client_order_id) DO NOTHING
+         RETURNING ${ORDER_COLUMNS}`,
+        [
+          intent.clientOrderId,
+          intent.symbol,
+          intent.side,
+          intent.qty,
+          intent.type,
+          intent.timeInForce,
+          intent.limitPrice ?? null,
+          intent.stopPrice ?? null,
+          intent.strategy ?? null,
+          json(intent, 'order intent'),
+          options.parentClientOrderId ?? null,
+          options.closeReason ?? null,
+          options.at,
+        ],
+      );
+      const created = rows[0];
+      if (created === undefined) {
+        const existing = await selectOrder(tx, t, intent.clientOrderId, false);
+        return { order: existing!, created: false };
+      }
+      await insertHistory(
+        tx,
+        t,
+        intent.clientOrderId,
+        null,
+        'pending_submit',
+        'intent recorded',
+        0,
+        options.at,
+      );
+      return { order: toOrder(created), created: true };
+    });
+  }
+
+  /**
+   * Records the broker's acknowledgement: its order id, bracket leg ids and status. Repeating
+   * an acknowledgement with the same broker id is a no-op; a different broker id is a conflict.
+   */
+  async recordAck(clientOrderId: string, ack: OrderAck): Promise<OrderUpdateResult> {
+    epochTime(ack.at, 'ack time');
+    const status = ack.status ?? 'new';
+    assertStatus(status);
+    const t = this.#t;
+    return this.#db.transaction(async (tx) => {
+      const row = await selectOrder(tx, t, clientOrderId, true);
+      if (row === null) return { applied: false, reason: 'not-found', current: null };
+      if (row.brokerOrderId !== null) {
+        if (row.brokerOrderId === ack.brokerOrderId) return { applied: true, order: row };
+        return { applied: false, reason: 'conflict', current: row };
+      }
+      // The broker's word wins over a submit we believed failed: the order exists after all.
+      if (isTerminalStatus(row.status) && row.status !== 'submit_failed') {
+        return { applied: false, reason: 'terminal', current: row };
+      }
+      const { rows } = await tx.query<OrderRow>(
+        `UPDATE ${t.orders} SET broker_order_id = $2, status = $3,
+           take_profit_leg_id = coalesce($4, take_profit_leg_id), stop_loss_leg_id = coalesce($5, stop_loss_leg_id),
+           acked_at = ${fromEpochMs('$6')}, updated_at = ${fromEpochMs('$6')}, version = version + 1
+         WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
+        [
+          clientOrderId,
+          ack.brokerOrderId,
+          status,
+          ack.legs?.takeProfit ?? null,
+          ack.legs?.stopLoss ?? null,
+          ack.at,
+        ],
+      );
+      await insertHistory(tx, t, clientOrderId, row.status, status, 'acknowledged', row.filledQty, ack.at);
+      return { applied: true, order: toOrder(rows[0]!) };
+    });
+  }
+
+  /**
+   * Moves an order to a new status (and fill figures), recording the change in its history.
+   * With `expectedStatus` or `expectedVersion` it applies only if nobody changed the order
+   * since it was read; concurrent updates are serialised by a row lock, so exactly one wins.
+   */
+  async transition(clientOrderId: string, change: OrderTransition): Promise<OrderUpdateResult> {
+    assertStatus(change.to);
+    epochTime(change.at, 'transition time');
+    if (change.filledQty !== undefined) finite(change.filledQty, 'filledQty');
+    if (change.avgFillPrice !== undefined) finite(change.avgFillPrice, 'avgFillPrice');
+    if (change.closeReason !== undefined && !CLOSE_REASONS.includes(change.closeReason)) {
+      throw new RangeError(`unknown close reason ${change.closeReason}`);
+    }
+    const t = this.#t;
+    return this.#db.transaction(async (tx) => {
+      const row = await selectOrder(tx, t, clientOrderId, true);
+      if (row === null) return { applied: false, reason: 'not-found', current: null };
+      if (isTerminalStatus(row.status)) return { applied: false, reason: 'terminal', current: row };
+      if (
+        (change.expectedStatus !== undefined && change.expectedStatus !== row.status) ||
+        (change.expectedVersion !== undefined && change.expectedVersion !== row.version)
+      ) {
+        return { applied: false, reason: 'stale', current: row };
+      }
+      const { rows } = await tx.query<OrderRow>(
+        `UPDATE ${t.orders} SET status = $2, status_reason = $3, filled_qty = coalesce($4, filled_qty),
+           avg_fill_price = coalesce($5, avg_fill_price), close_reason = coalesce($6, close_reason),
+           updated_at = ${fromEpochMs('$7')}, version = version + 1
+         WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
+        [
+          clientOrderId,
+          change.to,
+          change.reason ?? null,
+          change.filledQty ?? null,
+          change.avgFillPrice ?? null,
+          change.closeReason ?? null,
+          change.at,
+        ],
+      );
+      const order = toOrder(rows[0]!);
+      await insertHistory(
+        tx,
+        t,
+        clientOrderId,
+        row.status,
+        change.to,
+        change.reason ?? null,
+        order.filledQty,
+        change.at,
+      );
+      return { applied: true, order };
+    });
+  }
+
+  /** The order with this client order id, or null. */
+  get(clientOrderId: string): Promise<OrderRecord | null> {
+    return selectOrder(this.#db, this.#t, clientOrderId, false);
+  }
+
+  /** The order the broker knows by this id, or null. */
+  async getByBrokerId(brokerOrderId: string): Promise<OrderRecord | null> {
+    const { rows } = await this.#db.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM ${this.#t.orders} WHERE broker_order_id = $1`,
+      [brokerOrderId],
+    );
+    return rows[0] === undefined ? null : toOrder(rows[0]);
+  }
+
+  /** Orders that can still fill (including intents not yet acknowledged), oldest first. */
+  listWorking(): Promise<OrderRecord[]> {
+    return loadWorkingOrders(this.#db, this.#t);
+  }
+
+  /** Orders filtered by status and symbol, newest first. */
+  async list(
+    filter: { readonly status?: OrderStatus; readonly symbol?: string; readonly limit?: number } = {},
+  ) {
+    const where = new Where();
+    if (filter.status !== undefined) where.add('status = ?', filter.status);
+    if (filter.symbol !== undefined) where.add('symbol = ?', filter.symbol);
+    const { rows } = await this.#db.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM ${this.#t.orders} ${where.sql()}
+       ORDER BY created_at DESC, id DESC LIMIT ${clampLimit(filter.limit)}`,
+      where.params,
+    );
+    return rows.map(toOrder);
+  }
+
+  /** Every status change of an order, oldest first. */
+  async history(clientOrderId: string): Promise<OrderStatusChange[]> {
+    const { rows } = await this.#db.query<{
+      from_status: OrderStatus | null;
+      to_status: OrderStatus;
+      reason: string | null;
+      filled_qty: string;
+      at: number;
+    }>(
+      `SELECT from_status, to_status, reason, filled_qty, ${epochMs('at')} AS at
+       FROM ${this.#t.order_status_history} WHERE client_order_id = $1 ORDER BY id`,
+      [clientOrderId],
+    );
+    return rows.map((r) => ({
+      from: r.from_status,
+      to: r.to_status,
+      reason: r.reason,
+      filledQty: toNumber(r.filled_qty),
+      at: r.at,
+    }));
+  }
+}
+
+function assertStatus(status: OrderStatus): void {
+  if (!ORDER_STATUSES.includes(status))
+    throw new RangeError(`unknown order status ${JSON.stringify(status)}`);
+}
+
+async function selectOrder(q: Queryable, t: Tables, clientOrderId: string, lock: boolean) {
+  const { rows } = await q.query<OrderRow>(
+    `SELECT ${ORDER_COLUMNS} FROM ${t.orders} WHERE client_order_id = $1${lock ? ' FOR UPDATE' : ''}`,
+    [clientOrderId],
+  );
+  return rows[0] === undefined ? null : toOrder(rows[0]);
+}
+
+async function insertHistory(
+  q: Queryable,
+  t: Tables,
+  clientOrderId: string,
+  from: OrderStatus | null,
+  to: OrderStatus,
+  reason: string | null,
+  filledQty: number,
+  at: number,
+): Promise<void> {
+  await q.query(
+    `INSERT INTO ${t.order_status_history} (client_order_id, from_status, to_status, reason, filled_qty, at)
+     VALUES ($1, $2, $3, $4, $5, ${fromEpochMs('$6')})`,
+    [clientOrderId, from, to, reason, filledQty, at],
+  );
+}

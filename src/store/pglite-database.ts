@@ -1,0 +1,113 @@
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import {
+  type Database,
+  type QueryResult,
+  type Transaction,
+  type TransactionOptions,
+  transactionCharacteristics,
+} from './database.ts';
+import { StoreError, toStoreError } from './errors.ts';
+
+/** OID of `int8`: parsed to a JS number, as the `pg` driver is told to do, so both drivers agree. */
+const INT8_OID = 20;
+
+/** Where an embedded database lives: a directory on disk, or memory only (tests). */
+export type PgliteLocation = { readonly dataDir: string } | { readonly memory: true };
+
+/**
+ * Opens PGlite (in-process Postgres compiled to WASM) in a data directory or in memory.
+ * A failure to start is returned as-is for the caller to classify (a damaged directory
+ * fails here).
+ */
+export async function openPgliteDatabase(location: PgliteLocation): Promise<Database> {
+  const pglite = await PGlite.create({
+    ...('dataDir' in location ? { dataDir: location.dataDir } : {}),
+    parsers: { [INT8_OID]: (value: string) => Number(value) },
+    // Each commit waits for its writes to reach the file system before it resolves.
+    relaxedDurability: false,
+  });
+  return new PgliteDatabase(pglite);
+}
+
+class PgliteDatabase implements Database {
+  readonly driver = 'pglite' as const;
+  readonly #pglite: PGlite;
+  #closed = false;
+  readonly #lostListeners: Array<(error: unknown) => void> = [];
+
+  constructor(pglite: PGlite) {
+    this.#pglite = pglite;
+  }
+
+  async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    this.#assertOpen();
+    try {
+      return toResult<Row>(await this.#pglite.query<Row>(text, [...params]));
+    } catch (error) {
+      throw this.#translate(error, 'query failed');
+    }
+  }
+
+  async exec(script: string): Promise<void> {
+    this.#assertOpen();
+    try {
+      await this.#pglite.exec(script);
+    } catch (error) {
+      throw this.#translate(error, 'script failed');
+    }
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    this.#assertOpen();
+    const characteristics = transactionCharacteristics(options);
+    try {
+      return await this.#pglite.transaction(async (tx) => {
+        if (characteristics !== null) await tx.query(characteristics);
+        return fn(wrapTransaction(tx));
+      });
+    } catch (error) {
+      throw this.#translate(error, 'transaction failed');
+    }
+  }
+
+  onConnectionLost(listener: (error: unknown) => void): void {
+    this.#lostListeners.push(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pglite.close();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreError('STORE_CLOSED', 'the embedded database was closed');
+  }
+
+  #translate(error: unknown, what: string): StoreError {
+    // A WASM abort kills the embedded engine for good: nothing more can be persisted.
+    if ((error instanceof Error && error.name === 'RuntimeError') || this.#pglite.closed) {
+      const lost = new StoreError('STORE_UNAVAILABLE', `embedded database stopped: ${String(error)}`, {
+        cause: error,
+      });
+      for (const listener of this.#lostListeners) listener(lost);
+      return lost;
+    }
+    return toStoreError(error, what);
+  }
+}
+
+function wrapTransaction(tx: PgliteTransaction): Transaction {
+  return {
+    async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+      return toResult<Row>(await tx.query<Row>(text, [...params]));
+    },
+    async exec(script: string): Promise<void> {
+      await tx.exec(script);
+    },
+  };
+}
+
+function toResult<Row>(result: { rows: Row[]; affectedRows?: number }): QueryResult<Row> {
+  return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+}

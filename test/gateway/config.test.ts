@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { GatewayConfigError } from '../../src/gateway/config/gateway-config.ts';
+import { resolveGatewayConfig } from '../../src/gateway/config/load-gateway-config.ts';
+
+function issuesOf(flags: Record<string, string>, env: Record<string, string> = {}) {
+  try {
+    resolveGatewayConfig({ flags, env });
+  } catch (error) {
+    if (error instanceof GatewayConfigError) return error.issues;
+    throw error;
+  }
+  return [];
+}
+
+describe('gateway configuration', () => {
+  it('runs on embedded defaults with nothing set', () => {
+    const config = resolveGatewayConfig({ flags: {}, env: {} });
+    expect(config.broker).toEqual({ kind: 'sim', seed: 1, speed: 1 });
+    expect(config.port).toBe(8080);
+    expect(config.monitor.markIntervalMs).toBeLessThanOrEqual(1000);
+    expect(config.http.corsOrigins).toEqual([]);
+  });
+
+  it('reports every bad setting with what was expected', () => {
+    const issues = issuesOf({ port: 'eighty', markIntervalMs: '-1', logLevel: 'loud' });
+    expect(issues.map((i) => i.setting)).toEqual([
+      '--port (RISKGATE_PORT)',
+      '--mark-interval-ms (RISKGATE_MARK_INTERVAL_MS)',
+      '--log-level (RISKGATE_LOG_LEVEL)',
+    ]);
+    expect(issues[0]).toMatchObject({ problem: 'got "eighty"', expected: 'an integer 0-65535' });
+  });
+
+  it('needs an explicit paper/live choice and keys for Alpaca, and never echoes a secret', () => {
+    const issues = issuesOf({ broker: 'alpaca' });
+    expect(issues.map((i) => i.setting)).toContain('--alpaca-mode (RISKGATE_ALPACA_MODE)');
+    expect(issues.map((i) => i.setting)).toContain('(config file alpacaKeyId) (ALPACA_API_KEY_ID)');
+    const withSecret = issuesOf({ broker: 'alpaca', port: 'x' }, { ALPACA_API_SECRET_KEY: 's3cr3t-value' });
+    expect(JSON.stringify(withSecret)).not.toContain('s3cr3t-value');
+  });
+
+  it('refuses live Alpaca without the deliberate switch', () => {
+    const env = { ALPACA_API_KEY_ID: 'k', ALPACA_API_SECRET_KEY: 's' };
+    expect(issuesOf({ broker: 'alpaca', alpacaMode: 'live' }, env).map((i) => i.setting)).toContain(
+      '--live (RISKGATE_LIVE)',
+    );
+    const live = resolveGatewayConfig({
+      flags: { broker: 'alpaca', alpacaMode: 'live' },
+      env: { ...env, RISKGATE_LIVE: 'I_UNDERSTAND' },
+    });
+    expect(live.liveSwitch).toBe(true);
+    expect(live.broker).toMatchObject({
+      kind: 'alpaca',
+      mode: 'live',
+      baseUrl: 'https://api.alpaca.markets',
+    });
+  });
+});

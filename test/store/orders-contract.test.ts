@@ -1,0 +1,4 @@
+import { forEachBackend } from './harness.ts';
+import { ordersContract } from './orders.contract.ts';
+
+forEachBackend(ordersContract);
