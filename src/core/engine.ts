@@ -315,8 +315,9 @@ export class RiskEngine implements RiskContext {
     if (this.book.working.has(order.clientOrderId) || !(remaining > 0)) return;
     const restored = remaining === order.qty ? order : { ...order, qty: remaining };
     const entry = this.#prepare(restored);
-    if (entry !== undefined)
-      this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
+    if (entry === undefined) return;
+    this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
   }
 
   /**
@@ -351,6 +352,7 @@ export class RiskEngine implements RiskContext {
       time: position.time,
     };
     applyFill(this.book, entry, fill, 'restore');
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
     // Equity is whatever the broker said; restoring a position only splits it into cash and holdings.
     if (Number.isFinite(equity)) this.#cash = equity - this.book.marketValue;
     const restored = entry.position;

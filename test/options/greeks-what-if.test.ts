@@ -122,3 +122,18 @@ describe('risk-reducing orders pass', () => {
     );
   });
 });
+
+describe('after a restart', () => {
+  it('restored positions and working orders count in the Greeks like filled and accepted ones', () => {
+    const { engine } = optionsEngine({ limits: { netDelta: { shares: 1_000 } } });
+    engine.restorePosition({ symbol: 'AAPL', qty: 600, avgPrice: 95, time: T0 });
+    engine.restorePosition({ symbol: AAPL_JUN_C100.symbol, qty: -2, avgPrice: 5, time: T0 });
+    const calls = expectedGreeks('AAPL', 100, [[AAPL_JUN_C100, -2]]).sharesDelta;
+    expect(engine.snapshot().greeks?.byUnderlying.AAPL?.sharesDelta).toBeCloseTo(600 + calls, 9);
+    engine.restoreWorkingOrder(order('AAPL', 'buy', 300));
+    expect(messages(engine.validateOrder(order('AAPL', 'buy', 200), dry))).toEqual(['accept:increase']);
+    expect(messages(engine.validateOrder(order('AAPL', 'buy', 400), dry))).toEqual([
+      `NET_DELTA_EXCEEDED: underlying=AAPL netDeltaShares=${money(1_300 + calls)} limit=1000.00 before=${money(900 + calls)} workingOrders=filled`,
+    ]);
+  });
+});
