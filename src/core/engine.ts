@@ -271,8 +271,8 @@ export class RiskEngine implements RiskContext {
       return undefined;
     }
     const mark = Number.isFinite(price) ? price : valuation;
-    const buys = entry.workingBuy + Math.max(signed, 0);
-    const sells = entry.workingSell + (signed < 0 ? -signed : 0);
+    const buys = entry.workingBuy + entry.workingExitBuy + Math.max(signed, 0);
+    const sells = entry.workingSell + entry.workingExitSell + (signed < 0 ? -signed : 0);
     const after = Math.max(Math.abs((q + buys) * mark * mult), Math.abs((q - sells) * mark * mult));
     input.symbolExposureAfter = after;
     input.exposureIncrease = Math.max(0, after - entry.exposure);
