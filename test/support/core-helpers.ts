@@ -21,7 +21,17 @@ export function expectAccepted(decision: Decision): Decision {
 export function expectOnlyViolation(decision: Decision): Violation {
   if (decision.kind !== 'deny') expect.fail(`expected a deny, got ${decision.kind}`);
   expect(decision.violations.map((v) => v.code)).toHaveLength(1);
-  return decision.violations[0]!;
+  return plain(decision.violations[0]!);
+}
+
+/** A violation as a plain object (its message may be a lazily formatted getter). */
+function plain(v: Violation): Violation {
+  return {
+    code: v.code,
+    ruleId: v.ruleId,
+    message: v.message,
+    ...(v.values !== undefined ? { values: v.values } : {}),
+  };
 }
 
 /** Asserts a deny with a violation of `code` among its violations and returns that violation. */
@@ -30,7 +40,7 @@ export function expectViolation(decision: Decision, code: string): Violation {
   const found = decision.violations.find((v) => v.code === code);
   if (found === undefined)
     expect.fail(`expected ${code}, got ${decision.violations.map((v) => v.code).join(', ')}`);
-  return found;
+  return plain(found);
 }
 
 /** Marks a symbol at a price at the engine's current time (or `time`). */
