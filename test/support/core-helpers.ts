@@ -78,3 +78,30 @@ export function openPosition(
 export function positionQty(engine: RiskEngine, symbol: string): number {
   return engine.book.symbols.get(symbol)?.position?.qty ?? 0;
 }
+
+/** A breaker that trips on the next evaluation after `arm()`: for driving the latch in tests. */
+export function switchBreaker(
+  action: 'reducing' | 'halted',
+  options: { flatten?: boolean; id?: string } = {},
+) {
+  let armed = false;
+  const breaker = {
+    id: options.id ?? `test-${action}`,
+    code: `TEST_${action.toUpperCase()}`,
+    action,
+    flatten: options.flatten ?? false,
+    evaluate() {
+      if (!armed) return null;
+      armed = false;
+      return { message: `TEST_${action.toUpperCase()}: tripped by the test`, values: {} };
+    },
+  };
+  return {
+    breaker,
+    /** Arms the breaker and lets the engine evaluate it through an index reading. */
+    trip(engine: RiskEngine): RiskActions {
+      armed = true;
+      return engine.onMarket({ kind: 'index', name: 'TEST', time: engine.now(), value: 1 });
+    },
+  };
+}
