@@ -700,6 +700,7 @@ export class RiskEngine implements RiskContext {
     const record: TradingStateRecord = { state: 'halted', code: 'KILL_SWITCH', reason, by, at: time };
     this.#state = record;
     this.#persistState(record, trip);
+    this.#saveCounters();
     if (this.#listeners.length > 0) {
       this.#emit({ type: 'trip', trip });
       this.#emit({ type: 'state', record, previous });
