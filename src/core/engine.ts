@@ -253,7 +253,10 @@ export class RiskEngine implements RiskContext {
     input.book = entry;
     const q = entry?.position?.qty ?? 0;
     const signed = order.side === 'buy' ? order.qty : -order.qty;
-    input.effect = classifyEffect(q, signed, entry?.workingExit ?? 0);
+    // Working orders on the closing side, exits and entries alike, take the position toward flat first.
+    const closing =
+      entry === undefined ? 0 : entry.workingExit + (q > 0 ? entry.workingSell : entry.workingBuy);
+    input.effect = classifyEffect(q, signed, closing);
     const price = entry?.price ?? Number.NaN;
     input.referencePrice = price;
     input.referenceAgeMs =
@@ -884,7 +887,7 @@ export function classifyEffect(
 ): OrderEffect {
   if (positionQty === 0) return 'open';
   if (Math.sign(signedOrderQty) === Math.sign(positionQty)) return 'increase';
-  // Other exits already working would close part of the position first.
+  // Orders already working toward flat (`workingExitQty`) would close part of the position first.
   const available = Math.abs(positionQty) - workingExitQty;
   const qty = Math.abs(signedOrderQty);
   if (qty < available - 1e-9) return 'reduce';

@@ -52,6 +52,36 @@ describe('working exits count in the worst case of later orders', () => {
     expect(engine.book.symbols.get('AAPL')?.exposure).toBe(16_000);
   });
 
+  it('an order sent while a flip is working counts the flip first: it is checked as a flip, not let through as an exit', () => {
+    const { engine } = engineWith({ exposure: { symbol: { usd: 12_000 } } });
+    openPosition(engine, 'AAPL', 'buy', 100, 100);
+    const flip = order('AAPL', 'sell', 150);
+    expect(expectAccepted(engine.validateOrder(flip)).effect).toBe('flip');
+    // If both fill: 100 − 150 − 100 = −150 shares, $15,000.
+    const d = engine.validateOrder(order('AAPL', 'sell', 100));
+    expect(d.effect).toBe('flip');
+    expect(expectOnlyViolation(d).message).toBe('symbol=AAPL exposure=15000.00 limit=12000.00');
+    engine.onOrderClosed(flip.clientOrderId);
+    expect(expectAccepted(engine.validateOrder(order('AAPL', 'sell', 100))).effect).toBe('close');
+  });
+
+  it('in reducing, an exit is denied while a working entry on the other side could take the position past flat', () => {
+    const { engine } = engineWith({ breakers: { equityFloor: { usd: 99_500, action: 'reducing' } } });
+    // Two entries sent while flat, a long one and a short one; the long one fills.
+    const long = order('AAPL', 'buy', 100);
+    const stale = order('AAPL', 'sell', 100);
+    expect(expectAccepted(engine.validateOrder(long)).effect).toBe('open');
+    expect(expectAccepted(engine.validateOrder(stale)).effect).toBe('open');
+    fill(engine, long, 100);
+    engine.onMarket({ kind: 'mark', symbol: 'AAPL', time: engine.now(), price: 95 });
+    expect(engine.tradingState).toBe('reducing');
+    expect(expectOnlyViolation(engine.validateOrder(order('AAPL', 'sell', 100))).code).toBe(
+      'TRADING_REDUCING',
+    );
+    engine.onOrderClosed(stale.clientOrderId);
+    expect(expectAccepted(engine.validateOrder(order('AAPL', 'sell', 100))).effect).toBe('close');
+  });
+
   it('a lone exit still leaves the exposure of the position unchanged', () => {
     const { engine } = engineWith();
     openPosition(engine, 'AAPL', 'buy', 100, 100);
