@@ -364,8 +364,10 @@ export class RiskEngine implements RiskContext {
       };
     }
     this.#seenExecutions.add(fill.executionId);
+    // A fill in a symbol outside the universe is booked, but as not tradable: it can be exited, never added to.
     const instrument =
-      this.instrument(fill.symbol) ?? stock(fill.symbol, this.profile.sectors[fill.symbol] ?? UNKNOWN_SECTOR);
+      this.instrument(fill.symbol) ??
+      stock(fill.symbol, this.profile.sectors[fill.symbol] ?? UNKNOWN_SECTOR, { tradable: false });
     const entry = this.book.entry(instrument);
     const working = fill.clientOrderId === undefined ? undefined : this.book.working.get(fill.clientOrderId);
     if (working !== undefined) this.book.reduceWorking(working.clientOrderId, fill.qty, entry);

@@ -42,6 +42,26 @@ describe('instrument rule', () => {
     expect(expectAccepted(engine.validateOrder(order('AAPL', 'buy', 1))).effect).toBe('open');
   });
 
+  it('keeps denying entries in an unknown symbol after a fill in it arrives, while letting that position be exited', () => {
+    const { engine } = engineWith();
+    // E.g. a position found at the broker in a symbol outside the universe.
+    engine.onFill({
+      executionId: 'outside-1',
+      symbol: 'ZZZZ',
+      side: 'buy',
+      qty: 10,
+      price: 20,
+      time: engine.now(),
+    });
+    const v = expectOnlyViolation(engine.validateOrder(order('ZZZZ', 'buy', 10)));
+    expect(v).toMatchObject({
+      code: 'INSTRUMENT_NOT_TRADABLE',
+      ruleId: 'instrument',
+      message: 'symbol=ZZZZ',
+    });
+    expect(expectAccepted(engine.validateOrder(order('ZZZZ', 'sell', 10))).effect).toBe('close');
+  });
+
   it('looks instruments up through a function for open universes', () => {
     const { engine } = engineWith(
       {},
