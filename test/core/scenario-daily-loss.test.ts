@@ -1,5 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/core/clock.ts';
 import type { Decision } from '../../src/core/decision.ts';
@@ -8,6 +7,7 @@ import { stock } from '../../src/core/instrument.ts';
 import { newYorkToEpoch, sessionDate } from '../../src/core/session.ts';
 import type { BreakerTrip } from '../../src/core/state-store.ts';
 import { profile } from '../support/engine-fixtures.ts';
+import { describeWithShared } from '../support/shared-data.ts';
 
 interface MinuteBar {
   readonly symbol: string;
@@ -168,22 +168,11 @@ function expectTheDay(result: DayResult, plan: DayPlan) {
   expect(result.probes[0]!.exit).toMatchObject({ kind: 'accept', effect: 'close' });
 }
 
-const SHARED_MINUTES = fileURLToPath(
-  new URL(
-    '../../../shared/data/lean_minute_trade_SPY_IBM_BAC_AIG_2013-10-04_2013-10-11.csv',
-    import.meta.url,
-  ),
-);
-const sharedPresent = existsSync(SHARED_MINUTES);
-const inCi = process.env.CI === 'true';
-if (!sharedPresent && !inCi)
-  console.log(
-    `skipping the real-data daily-loss scenario: ${SHARED_MINUTES} not found (is ../shared checked out?)`,
-  );
+const MINUTES_FILE = 'data/lean_minute_trade_SPY_IBM_BAC_AIG_2013-10-04_2013-10-11.csv';
 
-function loadSession(date: string): MinuteBar[] {
+function loadSession(path: string, date: string): MinuteBar[] {
   const order = ['SPY', 'IBM', 'BAC', 'AIG'];
-  const lines = readFileSync(SHARED_MINUTES, 'utf8').trim().split('\n').slice(1);
+  const lines = readFileSync(path, 'utf8').trim().split('\n').slice(1);
   return lines
     .map((line) => line.split(','))
     .map(([symbol, start, , open, high, low, close]) => ({
@@ -198,11 +187,11 @@ function loadSession(date: string): MinuteBar[] {
     .sort((a, b) => a.time - b.time || order.indexOf(a.symbol) - order.indexOf(b.symbol));
 }
 
-describe('a day that breaches the daily loss limit', () => {
-  it.skipIf(!sharedPresent && !inCi)(
-    'real minute bars of 2013-10-08: positions opened at 09:45 and 10:00, the breaker halts at the 12:31 BAC bar with a $1,002 loss, the halt holds for the rest of the day, entries are denied and exits pass',
-    () => {
-      if (!sharedPresent) throw new Error(`CI needs the shared data set: ${SHARED_MINUTES} is missing`);
+describeWithShared(
+  'a day of real minute bars that breaches the daily loss limit',
+  [MINUTES_FILE],
+  ([path]) => {
+    it('real minute bars of 2013-10-08: positions opened at 09:45 and 10:00, the breaker halts at the 12:31 BAC bar with a $1,002 loss, the halt holds for the rest of the day, entries are denied and exits pass', () => {
       const at = (time: string) => newYorkToEpoch('2013-10-08', time);
       const plan: DayPlan = {
         startingEquity: 100_000,
@@ -215,7 +204,7 @@ describe('a day that breaches the daily loss limit', () => {
         ],
         probes: [at('13:00'), at('15:00'), at('15:59')],
       };
-      const bars = loadSession('2013-10-08');
+      const bars = loadSession(path!, '2013-10-08');
       expect(bars.length).toBeGreaterThan(2_000);
       const result = replayDay(bars, plan);
       expectTheDay(result, plan);
@@ -224,9 +213,11 @@ describe('a day that breaches the daily loss limit', () => {
         'DAILY_LOSS_LIMIT: loss=1002.00 limit=1000.00 dayStartEquity=100000.00 equity=98998.00',
       );
       expect(result.engine.snapshot().dayStart).toEqual({ sessionDate: '2013-10-08', equity: 100_000 });
-    },
-  );
+    });
+  },
+);
 
+describe('a synthetic day that breaches the daily loss limit', () => {
   it('synthetic minute bars: the loss reaches the limit exactly at 11:25, one bar after it was $10 short, and the halt holds into the next day', () => {
     const day = '2024-03-15';
     const open = newYorkToEpoch(day, '09:30');

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   expectAccepted,
@@ -7,6 +7,7 @@ import {
   openPosition,
 } from '../../../test/support/core-helpers.ts';
 import { engineWith, fill, INSTRUMENTS, order, T0 } from '../../../test/support/engine-fixtures.ts';
+import { describeWithShared } from '../../../test/support/shared-data.ts';
 import { parseSectorCsv } from '../config/load-profile.ts';
 import { stock } from '../instrument.ts';
 
@@ -269,18 +270,11 @@ describe('sector exposure', () => {
     sectorLimitFromCsv(SECTORS_CSV);
   });
 
-  // Like the other tests on ../shared data: skipped where it is absent, except in CI, which must have it.
-  const sharedCsv = new URL('../../../../shared/data/sectors.csv', import.meta.url);
-  const sharedPresent = existsSync(sharedCsv);
-  if (!sharedPresent && process.env.CI !== 'true')
-    console.log(`skipping the shared sectors.csv test: ${sharedCsv.pathname} not found`);
-  it.skipIf(!sharedPresent && process.env.CI !== 'true')(
-    'takes sectors from the shared sectors.csv itself',
-    () => {
-      if (!sharedPresent) throw new Error(`CI needs the shared data set: ${sharedCsv.pathname} is missing`);
-      sectorLimitFromCsv(readFileSync(sharedCsv, 'utf8'));
-    },
-  );
+  describeWithShared('with the shared sectors.csv', ['data/sectors.csv'], ([path]) => {
+    it('takes sectors from the shared sectors.csv itself', () => {
+      sectorLimitFromCsv(readFileSync(path!, 'utf8'));
+    });
+  });
 
   it('reports a sector CSV without the needed columns, and every incomplete line', () => {
     const noHeader = parseSectorCsv('ticker,industry\nAAPL,Tech\n');
