@@ -11,6 +11,7 @@ import {
   symbolExposureRule,
 } from './exposure.ts';
 import { instrumentRule, restrictedSymbolsRule, shortSaleRule } from './instrument.ts';
+import { tighterLimit } from './limits.ts';
 import { orderNotionalRule, orderQuantityRule } from './order-size.ts';
 import { priceCollarRule, tickRule } from './price-checks.ts';
 import { protectiveStopRule } from './protective-stop.ts';
@@ -44,7 +45,7 @@ export function buildPreTradeRules(profile: RiskProfile): PreTradeRule[] {
   const e = profile.exposure;
   if (e.symbol) rules.push(symbolExposureRule(e.symbol));
   if (e.sector || e.unknownSector || e.symbol)
-    rules.push(sectorExposureRule(e.sector, e.unknownSector ?? e.symbol));
+    rules.push(sectorExposureRule(e.sector, e.unknownSector ?? tighterLimit(e.sector, e.symbol)));
   if (e.gross) rules.push(grossExposureRule(e.gross));
   if (e.net) rules.push(netExposureRule(e.net));
   const rl = profile.orders.rateLimit;
