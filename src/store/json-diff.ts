@@ -78,7 +78,15 @@ export function applyJsonDiff(before: unknown, changes: readonly JsonChange[]): 
     if (change.op === 'remove') {
       if (Array.isArray(node)) node.length = Math.min(node.length, Number(last));
       else delete node[last];
-    } else node[last] = structuredClone(change.after);
+    } else {
+      // defineProperty, not assignment, so a key named __proto__ stays an ordinary key.
+      Object.defineProperty(node, last, {
+        value: structuredClone(change.after),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return result;
 }

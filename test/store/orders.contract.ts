@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TERMINAL_ORDER_STATUSES } from '../../src/store/order-types.ts';
+import { AUDIT_KINDS } from '../../src/store/audit-types.ts';
+import { CLOSE_REASONS, ORDER_STATUSES, TERMINAL_ORDER_STATUSES } from '../../src/store/order-types.ts';
 import type { Store } from '../../src/store/store.ts';
 import { fill, intent, T0 } from './fixtures/samples.ts';
 import type { TestBackend } from './harness.ts';
@@ -185,5 +186,22 @@ export function ordersContract(backend: TestBackend): void {
         { symbol: 'MSFT', qty: -5, avgEntryPrice: 400 },
         { symbol: 'NVDA', qty: 3, avgEntryPrice: 900.5 },
       ]);
+    }));
+
+  it('accepts every status, close reason and audit kind the types list (schema and code agree)', () =>
+    withStore(async (store) => {
+      for (const [i, status] of ORDER_STATUSES.entries()) {
+        await store.orders.recordIntent(intent(`s-${i}`), { at: T0 });
+        const result = await store.orders.transition(`s-${i}`, {
+          to: status,
+          closeReason: CLOSE_REASONS[i % CLOSE_REASONS.length]!,
+          at: T0 + 1,
+        });
+        expect(result.applied).toBe(true);
+      }
+      for (const kind of AUDIT_KINDS) await store.audit.append({ at: T0, kind, actor: 'test' });
+      expect(await store.audit.query({})).toHaveLength(AUDIT_KINDS.length);
+      const working = await store.orders.listWorking();
+      expect(working).toHaveLength(ORDER_STATUSES.length - TERMINAL_ORDER_STATUSES.length);
     }));
 }
