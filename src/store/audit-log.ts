@@ -146,10 +146,9 @@ export class AuditLog {
   constructor(db: Database, tables: Tables, groupCommit: GroupCommitOptions = {}) {
     this.#db = db;
     this.#tables = tables;
-    this.#writer = new GroupCommitWriter(
-      (events) => db.transaction((tx) => insertAuditEvents(tx, tables, events)),
-      groupCommit,
-    );
+    // One INSERT per batch: a single statement is its own transaction, so the batch commits
+    // atomically without the extra BEGIN and COMMIT round trips.
+    this.#writer = new GroupCommitWriter((events) => insertAuditEvents(db, tables, events), groupCommit);
   }
 
   /** Appends one event; resolves once it is committed (or was already stored under its id). */
