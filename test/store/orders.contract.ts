@@ -172,8 +172,8 @@ export function ordersContract(backend: TestBackend): void {
       const fromFills = await store.positions.current();
       expect(fromFills.snapshot).toBeNull();
       expect(fromFills.positions).toEqual([
-        { symbol: 'AAPL', qty: 20, avgEntryPrice: 105 },
-        { symbol: 'MSFT', qty: -5, avgEntryPrice: 400 },
+        { symbol: 'AAPL', qty: 20, avgPrice: 105 },
+        { symbol: 'MSFT', qty: -5, avgPrice: 400 },
       ]);
       const snap = await store.positions.saveSnapshot(fromFills.positions, { at: T0, source: 'engine' });
       expect(snap.throughFillSeq).toBe(fromFills.throughFillSeq);
@@ -183,8 +183,8 @@ export function ordersContract(backend: TestBackend): void {
       expect(rebuilt.snapshot?.id).toBe(snap.id);
       expect(rebuilt.fillsReplayed).toBe(2);
       expect(rebuilt.positions).toEqual([
-        { symbol: 'MSFT', qty: -5, avgEntryPrice: 400 },
-        { symbol: 'NVDA', qty: 3, avgEntryPrice: 900.5 },
+        { symbol: 'MSFT', qty: -5, avgPrice: 400 },
+        { symbol: 'NVDA', qty: 3, avgPrice: 900.5 },
       ]);
     }));
 

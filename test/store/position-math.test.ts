@@ -13,9 +13,9 @@ describe('position math', () => {
   it('averages the entry price when adding and keeps it when reducing', () => {
     const long = applyFill(null, { symbol: 'AAPL', side: 'buy', qty: 10, price: 100 });
     const added = applyFill(long, { symbol: 'AAPL', side: 'buy', qty: 30, price: 120 });
-    expect(added).toEqual({ symbol: 'AAPL', qty: 40, avgEntryPrice: 115 });
+    expect(added).toEqual({ symbol: 'AAPL', qty: 40, avgPrice: 115 });
     const reduced = applyFill(added, { symbol: 'AAPL', side: 'sell', qty: 15, price: 130 });
-    expect(reduced).toEqual({ symbol: 'AAPL', qty: 25, avgEntryPrice: 115 });
+    expect(reduced).toEqual({ symbol: 'AAPL', qty: 25, avgPrice: 115 });
     expect(applyFill(reduced, { symbol: 'AAPL', side: 'sell', qty: 25, price: 90 })).toBeNull();
   });
 
@@ -24,7 +24,7 @@ describe('position math', () => {
     expect(applyFill(long, { symbol: 'AAPL', side: 'sell', qty: 25, price: 90 })).toEqual({
       symbol: 'AAPL',
       qty: -15,
-      avgEntryPrice: 90,
+      avgPrice: 90,
     });
   });
 
@@ -38,7 +38,7 @@ describe('position math', () => {
             .reduce((sum, f) => sum + (f.side === 'buy' ? f.qty : -f.qty), 0);
           expect(positions.find((p) => p.symbol === symbol)?.qty ?? 0).toBe(net);
         }
-        expect(positions.every((p) => p.qty !== 0 && p.avgEntryPrice > 0)).toBe(true);
+        expect(positions.every((p) => p.qty !== 0 && p.avgPrice > 0)).toBe(true);
       }),
     );
   });
@@ -61,7 +61,7 @@ describe('position math', () => {
         const halves = replayFills([], split);
         expect(halves.map((p) => [p.symbol, p.qty])).toEqual(whole.map((p) => [p.symbol, p.qty]));
         halves.forEach((p, i) => {
-          expect(p.avgEntryPrice).toBeCloseTo(whole[i]?.avgEntryPrice ?? Number.NaN, 6);
+          expect(p.avgPrice).toBeCloseTo(whole[i]?.avgPrice ?? Number.NaN, 6);
         });
       }),
     );
