@@ -30,10 +30,16 @@ export interface SymbolBook {
   workingSell: number;
   /** Working quantity of risk-reducing orders (exits) not yet filled. */
   workingExit: number;
+  /**
+   * The same exits by side. They count in the worst case too: an exit that fills after another
+   * order already took the position past flat grows the new side.
+   */
+  workingExitBuy: number;
+  workingExitSell: number;
   /** Latest price in dollars and its time (epoch ms). */
   price: number;
   priceTime: number;
-  /** Exposure in dollars counting working orders: max(|q + buys|, |q − sells|) × price × multiplier. */
+  /** Exposure in dollars counting working orders (exits included): max(|q + buys|, |q − sells|) × price × multiplier. */
   exposure: number;
   /** Signed worst-case net contributions: (q + buys) and (q − sells), in dollars. */
   netUp: number;
@@ -78,6 +84,8 @@ export class ExposureBook {
         workingBuy: 0,
         workingSell: 0,
         workingExit: 0,
+        workingExitBuy: 0,
+        workingExitSell: 0,
         price: Number.NaN,
         priceTime: Number.NEGATIVE_INFINITY,
         exposure: 0,
@@ -96,8 +104,8 @@ export class ExposureBook {
     const q = book.position?.qty ?? 0;
     const price = Number.isFinite(book.price) ? book.price : 0;
     const mult = book.instrument.multiplier;
-    const up = (q + book.workingBuy) * price * mult;
-    const down = (q - book.workingSell) * price * mult;
+    const up = (q + book.workingBuy + book.workingExitBuy) * price * mult;
+    const down = (q - book.workingSell - book.workingExitSell) * price * mult;
     const exposure = Math.max(Math.abs(up), Math.abs(down));
     const dExposure = exposure - book.exposure;
     if (dExposure !== 0) {
@@ -150,8 +158,11 @@ export class ExposureBook {
   }
 
   private applyWorking(book: SymbolBook, w: WorkingOrder, sign: 1 | -1): void {
-    if (!w.increasesRisk) book.workingExit += sign * w.remaining;
-    else {
+    if (!w.increasesRisk) {
+      book.workingExit += sign * w.remaining;
+      if (w.side === 'buy') book.workingExitBuy += sign * w.remaining;
+      else book.workingExitSell += sign * w.remaining;
+    } else {
       if (w.side === 'buy') book.workingBuy += sign * w.remaining;
       else book.workingSell += sign * w.remaining;
       this.reserved += sign * w.remaining * w.valuationPrice * book.instrument.multiplier;

@@ -274,7 +274,10 @@ export class RiskEngine implements RiskContext {
     input.book = entry;
     const q = entry?.position?.qty ?? 0;
     const signed = order.side === 'buy' ? order.qty : -order.qty;
-    input.effect = classifyEffect(q, signed, entry?.workingExit ?? 0);
+    // Working orders on the closing side, exits and entries alike, take the position toward flat first.
+    const closing =
+      entry === undefined ? 0 : entry.workingExit + (q > 0 ? entry.workingSell : entry.workingBuy);
+    input.effect = classifyEffect(q, signed, closing);
     const price = entry?.price ?? Number.NaN;
     input.referencePrice = price;
     input.referenceAgeMs =
@@ -292,8 +295,8 @@ export class RiskEngine implements RiskContext {
       return undefined;
     }
     const mark = Number.isFinite(price) ? price : valuation;
-    const buys = entry.workingBuy + Math.max(signed, 0);
-    const sells = entry.workingSell + (signed < 0 ? -signed : 0);
+    const buys = entry.workingBuy + entry.workingExitBuy + Math.max(signed, 0);
+    const sells = entry.workingSell + entry.workingExitSell + (signed < 0 ? -signed : 0);
     const after = Math.max(Math.abs((q + buys) * mark * mult), Math.abs((q - sells) * mark * mult));
     input.symbolExposureAfter = after;
     input.exposureIncrease = Math.max(0, after - entry.exposure);
@@ -386,8 +389,10 @@ export class RiskEngine implements RiskContext {
       };
     }
     this.#seenExecutions.add(fill.executionId);
+    // A fill in a symbol outside the universe is booked, but as not tradable: it can be exited, never added to.
     const instrument =
-      this.instrument(fill.symbol) ?? stock(fill.symbol, this.profile.sectors[fill.symbol] ?? UNKNOWN_SECTOR);
+      this.instrument(fill.symbol) ??
+      stock(fill.symbol, this.profile.sectors[fill.symbol] ?? UNKNOWN_SECTOR, { tradable: false });
     const entry = this.book.entry(instrument);
     const working = fill.clientOrderId === undefined ? undefined : this.book.working.get(fill.clientOrderId);
     if (working !== undefined) this.book.reduceWorking(working.clientOrderId, fill.qty, entry);
@@ -761,6 +766,7 @@ export class RiskEngine implements RiskContext {
     const record: TradingStateRecord = { state: 'halted', code: 'KILL_SWITCH', reason, by, at: time };
     this.#state = record;
     this.#persistState(record, trip);
+    this.#saveCounters();
     if (this.#listeners.length > 0) {
       this.#emit({ type: 'trip', trip });
       this.#emit({ type: 'state', record, previous });
@@ -947,7 +953,7 @@ export function classifyEffect(
 ): OrderEffect {
   if (positionQty === 0) return 'open';
   if (Math.sign(signedOrderQty) === Math.sign(positionQty)) return 'increase';
-  // Other exits already working would close part of the position first.
+  // Orders already working toward flat (`workingExitQty`) would close part of the position first.
   const available = Math.abs(positionQty) - workingExitQty;
   const qty = Math.abs(signedOrderQty);
   if (qty < available - 1e-9) return 'reduce';

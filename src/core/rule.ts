@@ -64,7 +64,7 @@ export interface CheckInput {
   symbolExposureAfter: number;
   /** How much the order adds to the symbol's exposure (≥ 0 for entries), in dollars. */
   exposureIncrease: number;
-  /** Signed quantity of the position after the order and the symbol's working orders on its side. */
+  /** Signed quantity of the position after the order and the symbol's working orders on its side, exits included. */
   positionQtyAfter: number;
 }
 

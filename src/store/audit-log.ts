@@ -39,7 +39,17 @@ export function prepareAuditEvent(event: AuditEventInput): PreparedEvent {
   epochTime(event.at, 'audit event time');
   if (!AUDIT_KINDS.includes(event.kind))
     throw new RangeError(`unknown audit kind ${JSON.stringify(event.kind)}`);
-  if (event.actor === '') throw new RangeError('audit event actor must not be empty');
+  if (typeof event.actor !== 'string' || event.actor === '') {
+    throw new RangeError('audit event actor must be a non-empty string');
+  }
+  for (const field of ['eventId', 'clientOrderId', 'symbol', 'strategy', 'message'] as const) {
+    const value = event[field];
+    if (value !== undefined && typeof value !== 'string')
+      throw new TypeError(`audit event ${field} must be a string`);
+  }
+  if (event.codes !== undefined && !event.codes.every((code) => typeof code === 'string' && code !== '')) {
+    throw new TypeError('audit event codes must be non-empty strings');
+  }
   if (event.outcome !== undefined && !OUTCOMES.includes(event.outcome)) {
     throw new RangeError(`unknown decision outcome ${JSON.stringify(event.outcome)}`);
   }
@@ -146,10 +156,9 @@ export class AuditLog {
   constructor(db: Database, tables: Tables, groupCommit: GroupCommitOptions = {}) {
     this.#db = db;
     this.#tables = tables;
-    this.#writer = new GroupCommitWriter(
-      (events) => db.transaction((tx) => insertAuditEvents(tx, tables, events)),
-      groupCommit,
-    );
+    // One INSERT per batch: a single statement is its own transaction, so the batch commits
+    // atomically without the extra BEGIN and COMMIT round trips.
+    this.#writer = new GroupCommitWriter((events) => insertAuditEvents(db, tables, events), groupCommit);
   }
 
   /** Appends one event; resolves once it is committed (or was already stored under its id). */

@@ -2,6 +2,7 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
+  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -143,6 +144,12 @@ function isAlive(pid: number): boolean {
  */
 export function acquireDataDirLock(dataDir: string): DataDirLock {
   const path = lockPathFor(dataDir);
+  // The parent (e.g. ./.riskgate) may not exist yet on a first start.
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+  } catch (error) {
+    throw new StoreError('STORE_UNAVAILABLE', `cannot create directory ${dirname(path)}`, { cause: error });
+  }
   const content = JSON.stringify({ pid: process.pid, host: hostname(), at: new Date().toISOString() });
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -12,6 +12,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** An own property, never an inherited one (`valueOf`, `constructor`… are ordinary keys in JSON). */
+function own(object: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
+
 function childPath(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   const safe = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
@@ -27,7 +32,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a).filter((k) => a[k] !== undefined);
     const otherKeys = Object.keys(b).filter((k) => b[k] !== undefined);
-    return keys.length === otherKeys.length && keys.every((k) => k in b && jsonEqual(a[k], b[k]));
+    return (
+      keys.length === otherKeys.length && keys.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -41,8 +48,8 @@ export function jsonDiff(before: unknown, after: unknown, path = ''): JsonChange
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((key) => {
-      const b = before[key];
-      const a = after[key];
+      const b = own(before, key);
+      const a = own(after, key);
       const p = childPath(path, key);
       if (b === undefined && a === undefined) return [];
       if (b === undefined) return [{ path: p, op: 'add' as const, after: a }];
@@ -78,7 +85,15 @@ export function applyJsonDiff(before: unknown, changes: readonly JsonChange[]): 
     if (change.op === 'remove') {
       if (Array.isArray(node)) node.length = Math.min(node.length, Number(last));
       else delete node[last];
-    } else node[last] = structuredClone(change.after);
+    } else {
+      // defineProperty, not assignment, so a key named __proto__ stays an ordinary key.
+      Object.defineProperty(node, last, {
+        value: structuredClone(change.after),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
   return result;
 }

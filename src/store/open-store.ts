@@ -41,6 +41,8 @@ export interface OpenStoreOptions extends StoreOptions {
   readonly markerPath?: string;
   /** Most pool connections for a server; default 10. */
   readonly maxConnections?: number;
+  /** `application_name` of server connections (shown in `pg_stat_activity`); default `riskgate`. */
+  readonly applicationName?: string;
   /** Environment to read `DATABASE_URL` from; default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -83,6 +85,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const db = await openPgDatabase({
       connectionString: backend.url,
       ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
+      ...(options.applicationName !== undefined ? { applicationName: options.applicationName } : {}),
     });
     return finish(db, options, schema, marker, markerPath, moved);
   }

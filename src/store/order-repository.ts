@@ -1,6 +1,14 @@
 import type { OrderIntent } from '../core/order.ts';
 import { clampLimit } from './audit-log.ts';
-import type { Database, Queryable } from './database.ts';
+import type { Database } from './database.ts';
+import {
+  insertHistory,
+  loadWorkingOrders,
+  ORDER_COLUMNS,
+  type OrderRow,
+  selectOrder,
+  toOrder,
+} from './order-rows.ts';
 import {
   CLOSE_REASONS,
   isTerminalStatus,
@@ -12,84 +20,9 @@ import {
   type OrderTransition,
   type OrderUpdateResult,
   type RecordIntentOptions,
-  TERMINAL_ORDER_STATUSES,
 } from './order-types.ts';
-import {
-  epochMs,
-  epochTime,
-  finite,
-  fromEpochMs,
-  json,
-  type Tables,
-  toNumber,
-  toNumberOrNull,
-} from './sql.ts';
+import { epochMs, epochTime, finite, fromEpochMs, json, type Tables, toNumber } from './sql.ts';
 import { Where } from './where.ts';
-
-const ORDER_COLUMNS = `client_order_id, intent, symbol, side, qty, order_type, time_in_force, strategy,
-  status, status_reason, version, broker_order_id, take_profit_leg_id, stop_loss_leg_id,
-  parent_client_order_id, filled_qty, avg_fill_price, close_reason,
-  ${epochMs('created_at')} AS created_at, ${epochMs('updated_at')} AS updated_at,
-  CASE WHEN acked_at IS NULL THEN NULL ELSE ${epochMs('acked_at')} END AS acked_at`;
-
-interface OrderRow {
-  client_order_id: string;
-  intent: OrderIntent;
-  symbol: string;
-  side: OrderRecord['side'];
-  qty: string;
-  order_type: OrderRecord['type'];
-  time_in_force: OrderRecord['timeInForce'];
-  strategy: string | null;
-  status: OrderStatus;
-  status_reason: string | null;
-  version: number;
-  broker_order_id: string | null;
-  take_profit_leg_id: string | null;
-  stop_loss_leg_id: string | null;
-  parent_client_order_id: string | null;
-  filled_qty: string;
-  avg_fill_price: string | null;
-  close_reason: OrderRecord['closeReason'];
-  created_at: number;
-  updated_at: number;
-  acked_at: number | null;
-}
-
-function toOrder(row: OrderRow): OrderRecord {
-  return {
-    clientOrderId: row.client_order_id,
-    intent: row.intent,
-    symbol: row.symbol,
-    side: row.side,
-    qty: toNumber(row.qty),
-    type: row.order_type,
-    timeInForce: row.time_in_force,
-    strategy: row.strategy,
-    status: row.status,
-    statusReason: row.status_reason,
-    version: row.version,
-    brokerOrderId: row.broker_order_id,
-    legs: { takeProfit: row.take_profit_leg_id, stopLoss: row.stop_loss_leg_id },
-    parentClientOrderId: row.parent_client_order_id,
-    filledQty: toNumber(row.filled_qty),
-    avgFillPrice: toNumberOrNull(row.avg_fill_price),
-    closeReason: row.close_reason,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    ackedAt: row.acked_at,
-  };
-}
-
-const TERMINAL_SQL = TERMINAL_ORDER_STATUSES.map((s) => `'${s}'`).join(', ');
-
-/** Reads every order that can still fill, oldest first; run inside a transaction for a consistent view. */
-export async function loadWorkingOrders(q: Queryable, t: Tables): Promise<OrderRecord[]> {
-  const { rows } = await q.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM ${t.orders} WHERE status NOT IN (${TERMINAL_SQL}) ORDER BY created_at, id`,
-  );
-  return rows.map(toOrder);
-}
 
 /**
  * Orders: the intent is recorded (status `pending_submit`) and committed before the broker
@@ -319,29 +252,4 @@ export class OrderRepository {
 function assertStatus(status: OrderStatus): void {
   if (!ORDER_STATUSES.includes(status))
     throw new RangeError(`unknown order status ${JSON.stringify(status)}`);
-}
-
-async function selectOrder(q: Queryable, t: Tables, clientOrderId: string, lock: boolean) {
-  const { rows } = await q.query<OrderRow>(
-    `SELECT ${ORDER_COLUMNS} FROM ${t.orders} WHERE client_order_id = $1${lock ? ' FOR UPDATE' : ''}`,
-    [clientOrderId],
-  );
-  return rows[0] === undefined ? null : toOrder(rows[0]);
-}
-
-async function insertHistory(
-  q: Queryable,
-  t: Tables,
-  clientOrderId: string,
-  from: OrderStatus | null,
-  to: OrderStatus,
-  reason: string | null,
-  filledQty: number,
-  at: number,
-): Promise<void> {
-  await q.query(
-    `INSERT INTO ${t.order_status_history} (client_order_id, from_status, to_status, reason, filled_qty, at)
-     VALUES ($1, $2, $3, $4, $5, ${fromEpochMs('$6')})`,
-    [clientOrderId, from, to, reason, filledQty, at],
-  );
 }

@@ -6,7 +6,7 @@ export interface StoredPosition {
   /** Signed quantity: positive long, negative short. Never zero in a list of open positions. */
   readonly qty: number;
   /** Average entry price in dollars of the open quantity. */
-  readonly avgEntryPrice: number;
+  readonly avgPrice: number;
 }
 
 /** The part of a fill that moves a position. */
@@ -33,14 +33,14 @@ export function applyFill(position: StoredPosition | null, fill: PositionFill): 
   const next = qty + signed;
   if (Math.abs(next) <= FLAT_EPSILON) return null;
   if (position === null || qty === 0) {
-    return { symbol: fill.symbol, qty: next, avgEntryPrice: fill.price };
+    return { symbol: fill.symbol, qty: next, avgPrice: fill.price };
   }
   if (Math.sign(signed) === Math.sign(qty)) {
-    const avg = (Math.abs(qty) * position.avgEntryPrice + fill.qty * fill.price) / Math.abs(next);
-    return { symbol: fill.symbol, qty: next, avgEntryPrice: avg };
+    const avg = (Math.abs(qty) * position.avgPrice + fill.qty * fill.price) / Math.abs(next);
+    return { symbol: fill.symbol, qty: next, avgPrice: avg };
   }
   if (Math.sign(next) === Math.sign(qty)) return { ...position, qty: next };
-  return { symbol: fill.symbol, qty: next, avgEntryPrice: fill.price };
+  return { symbol: fill.symbol, qty: next, avgPrice: fill.price };
 }
 
 /** Folds fills, in the order given, onto starting positions; returns the open positions sorted by symbol. */

@@ -42,7 +42,7 @@ export async function rebuildPositions(q: Queryable, t: Tables): Promise<Rebuilt
     start = entries.rows.map((e) => ({
       symbol: e.symbol,
       qty: toNumber(e.qty),
-      avgEntryPrice: toNumber(e.avg_entry_price),
+      avgPrice: toNumber(e.avg_entry_price),
     }));
   }
   const after = head?.through_fill_seq ?? 0;
@@ -82,7 +82,7 @@ export class PositionRepository {
     const symbols = new Set<string>();
     for (const p of positions) {
       finite(p.qty, `qty of ${p.symbol}`);
-      finite(p.avgEntryPrice, `avgEntryPrice of ${p.symbol}`);
+      finite(p.avgPrice, `avgPrice of ${p.symbol}`);
       if (symbols.has(p.symbol)) throw new RangeError(`snapshot lists ${p.symbol} twice`);
       symbols.add(p.symbol);
     }
@@ -111,9 +111,7 @@ export class PositionRepository {
            FROM jsonb_to_recordset($2::jsonb) AS x(symbol text, qty numeric, avg_entry_price numeric)`,
           [
             id,
-            JSON.stringify(
-              open.map((p) => ({ symbol: p.symbol, qty: p.qty, avg_entry_price: p.avgEntryPrice })),
-            ),
+            JSON.stringify(open.map((p) => ({ symbol: p.symbol, qty: p.qty, avg_entry_price: p.avgPrice }))),
           ],
         );
       }

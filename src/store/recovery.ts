@@ -1,7 +1,7 @@
 import type { PersistedRiskState } from '../core/state-store.ts';
 import type { Database } from './database.ts';
 import { type EquityMark, loadLastEquityMark } from './equity-history.ts';
-import { loadWorkingOrders } from './order-repository.ts';
+import { loadWorkingOrders } from './order-rows.ts';
 import type { OrderRecord } from './order-types.ts';
 import { type RebuiltPositions, rebuildPositions } from './position-repository.ts';
 import { loadRiskState } from './risk-state-repository.ts';

@@ -86,12 +86,3 @@ export function json(value: unknown, what: string): string {
   if (text === undefined) throw new TypeError(`${what} must be a JSON value, got undefined`);
   return text;
 }
-
-/** Keeps only the defined entries of an object literal (for `exactOptionalPropertyTypes`). */
-export function defined<T extends Record<string, unknown>>(
-  value: T,
-): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]: Exclude<T[K], undefined>;
-  };
-}

@@ -100,6 +100,11 @@ export class Store {
     return this.#monitor.isAvailable;
   }
 
+  /** Availability as last observed, without touching the database. */
+  get currentHealth(): StoreHealth {
+    return this.#monitor.snapshot();
+  }
+
   /** Pings the database and reports availability (never throws). */
   health(): Promise<StoreHealth> {
     return this.#monitor.check();

@@ -216,6 +216,10 @@ export function auditContract(backend: TestBackend): void {
       await expect(store.audit.append({ at: T0, kind: 'nope' as 'order', actor: 'ops' })).rejects.toThrow(
         RangeError,
       );
+      const badCodes = [42] as unknown as string[];
+      await expect(
+        store.audit.append({ at: T0, kind: 'order', actor: 'ops', codes: badCodes }),
+      ).rejects.toThrow(TypeError);
       expect((await good).inserted).toBe(true);
     }));
 }

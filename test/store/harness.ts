@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe } from 'vitest';
+import { describe, vi } from 'vitest';
 import type { Database } from '../../src/store/database.ts';
 import { openPgDatabase } from '../../src/store/pg-database.ts';
 import { openPgliteDatabase } from '../../src/store/pglite-database.ts';
@@ -23,6 +23,15 @@ export function serverUrl(): string | undefined {
     return undefined;
   }
   return url;
+}
+
+/**
+ * Raises this file's timeouts: starting PGlite runs initdb (several seconds), and on a busy
+ * two-core machine with other test files in parallel that can take far longer. Nothing here
+ * asserts on time; the limits only stop a hung test.
+ */
+export function useGenerousTimeouts(): void {
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 }
 
 /** A schema name no other test run uses. */
@@ -95,6 +104,7 @@ export function postgresBackend(url: string): TestBackend {
  * (and always in CI, where a missing server fails the run).
  */
 export function forEachBackend(suite: (backend: TestBackend) => void): void {
+  useGenerousTimeouts();
   const url = serverUrl();
   describe('on PGlite', () => suite(pgliteBackend()));
   if (url !== undefined) describe('on the PostgreSQL server', () => suite(postgresBackend(url)));

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TERMINAL_ORDER_STATUSES } from '../../src/store/order-types.ts';
+import { AUDIT_KINDS } from '../../src/store/audit-types.ts';
+import { CLOSE_REASONS, ORDER_STATUSES, TERMINAL_ORDER_STATUSES } from '../../src/store/order-types.ts';
 import type { Store } from '../../src/store/store.ts';
 import { fill, intent, T0 } from './fixtures/samples.ts';
 import type { TestBackend } from './harness.ts';
@@ -171,8 +172,8 @@ export function ordersContract(backend: TestBackend): void {
       const fromFills = await store.positions.current();
       expect(fromFills.snapshot).toBeNull();
       expect(fromFills.positions).toEqual([
-        { symbol: 'AAPL', qty: 20, avgEntryPrice: 105 },
-        { symbol: 'MSFT', qty: -5, avgEntryPrice: 400 },
+        { symbol: 'AAPL', qty: 20, avgPrice: 105 },
+        { symbol: 'MSFT', qty: -5, avgPrice: 400 },
       ]);
       const snap = await store.positions.saveSnapshot(fromFills.positions, { at: T0, source: 'engine' });
       expect(snap.throughFillSeq).toBe(fromFills.throughFillSeq);
@@ -182,8 +183,25 @@ export function ordersContract(backend: TestBackend): void {
       expect(rebuilt.snapshot?.id).toBe(snap.id);
       expect(rebuilt.fillsReplayed).toBe(2);
       expect(rebuilt.positions).toEqual([
-        { symbol: 'MSFT', qty: -5, avgEntryPrice: 400 },
-        { symbol: 'NVDA', qty: 3, avgEntryPrice: 900.5 },
+        { symbol: 'MSFT', qty: -5, avgPrice: 400 },
+        { symbol: 'NVDA', qty: 3, avgPrice: 900.5 },
       ]);
+    }));
+
+  it('accepts every status, close reason and audit kind the types list (schema and code agree)', () =>
+    withStore(async (store) => {
+      for (const [i, status] of ORDER_STATUSES.entries()) {
+        await store.orders.recordIntent(intent(`s-${i}`), { at: T0 });
+        const result = await store.orders.transition(`s-${i}`, {
+          to: status,
+          closeReason: CLOSE_REASONS[i % CLOSE_REASONS.length]!,
+          at: T0 + 1,
+        });
+        expect(result.applied).toBe(true);
+      }
+      for (const kind of AUDIT_KINDS) await store.audit.append({ at: T0, kind, actor: 'test' });
+      expect(await store.audit.query({})).toHaveLength(AUDIT_KINDS.length);
+      const working = await store.orders.listWorking();
+      expect(working).toHaveLength(ORDER_STATUSES.length - TERMINAL_ORDER_STATUSES.length);
     }));
 }

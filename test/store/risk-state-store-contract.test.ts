@@ -1,16 +1,23 @@
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { openStore } from '../../src/store/open-store.ts';
 import type { Store } from '../../src/store/store.ts';
 import { riskStateStoreContract } from '../contracts/risk-state-store.contract.ts';
-import { dropSchema, freshSchemaName, serverUrl, tempDir } from './harness.ts';
+import { dropSchema, freshSchemaName, serverUrl, tempDir, useGenerousTimeouts } from './harness.ts';
+
+useGenerousTimeouts();
 
 // The core's own contract for its RiskStateStore port, with a real reopen: on PGlite the
 // embedded database is closed and started again from its data directory.
 const dir = tempDir();
+const dataDir = `${dir.path}/data`;
+// Initialise the data directory once (initdb is slow); each test then uses a schema of its own.
+beforeAll(async () => {
+  const warm = await openStore({ dataDir, schema: 'warm_up' });
+  await warm.close();
+});
 afterAll(() => dir.cleanup());
 
 riskStateStoreContract('PGlite data directory', async () => {
-  const dataDir = `${dir.path}/data`;
   const schema = freshSchemaName();
   let current: Store = await openStore({ dataDir, schema });
   return {

@@ -148,7 +148,7 @@ export function stateContract(backend: TestBackend): void {
         dayStart: { sessionDate: '2024-03-15', equity: 110_000 },
         counters: { 'loss-streak': { streak: 2 } },
       });
-      expect(recovered.positions.positions).toEqual([{ symbol: 'AAPL', qty: 5, avgEntryPrice: 100 }]);
+      expect(recovered.positions.positions).toEqual([{ symbol: 'AAPL', qty: 5, avgPrice: 100 }]);
       expect(recovered.workingOrders.map((o) => o.clientOrderId)).toEqual(['r-1', 'r-2']);
       expect(recovered.unacknowledgedOrders.map((o) => o.clientOrderId)).toEqual(['r-1']);
       expect(recovered.lastEquityMark).toMatchObject({ equity: 109_000, time: T0 });

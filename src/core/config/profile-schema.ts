@@ -149,7 +149,7 @@ export const ProfileConfig = z.strictObject({
     .strictObject({
       symbol: Limit.optional(),
       sector: Limit.optional(),
-      /** Limit for symbols whose sector is unknown; defaults to the symbol limit. */
+      /** Limit for symbols whose sector is unknown; defaults to the tighter of the sector and symbol limits. */
       unknownSector: Limit.optional(),
       gross: Limit.optional(),
       net: Limit.optional(),

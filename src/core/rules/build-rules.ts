@@ -12,6 +12,7 @@ import {
 } from './exposure.ts';
 import { greeksLimitRules } from './greeks-limits.ts';
 import { instrumentRule, restrictedSymbolsRule, shortSaleRule } from './instrument.ts';
+import { tighterLimit } from './limits.ts';
 import { orderNotionalRule, orderQuantityRule } from './order-size.ts';
 import { priceCollarRule, tickRule } from './price-checks.ts';
 import { protectiveStopRule } from './protective-stop.ts';
@@ -45,7 +46,7 @@ export function buildPreTradeRules(profile: RiskProfile): PreTradeRule[] {
   const e = profile.exposure;
   if (e.symbol) rules.push(symbolExposureRule(e.symbol));
   if (e.sector || e.unknownSector || e.symbol)
-    rules.push(sectorExposureRule(e.sector, e.unknownSector ?? e.symbol));
+    rules.push(sectorExposureRule(e.sector, e.unknownSector ?? tighterLimit(e.sector, e.symbol)));
   if (e.gross) rules.push(grossExposureRule(e.gross));
   if (e.net) rules.push(netExposureRule(e.net));
   if (profile.options) rules.push(...greeksLimitRules(profile.options));

@@ -2,9 +2,9 @@ import type { PreTradeRule } from '../rule.ts';
 import { violation } from './limits.ts';
 
 /**
- * Denies a client order id already accepted within the window, so a retried request can
- * never create a second order. Applies to every order, exits included: a duplicate exit
- * is still a duplicate.
+ * Denies a client order id already accepted within the window, or still working whatever its
+ * age, so a retried request can never create a second order. Applies to every order, exits
+ * included: a duplicate exit is still a duplicate.
  */
 export function duplicateOrderRule(windowMs: number): PreTradeRule {
   const seen = new Map<string, number>();
@@ -12,9 +12,10 @@ export function duplicateOrderRule(windowMs: number): PreTradeRule {
   return {
     id: 'duplicate-order',
     scope: 'all',
-    check(input, _ctx) {
+    check(input, ctx) {
       const at = seen.get(input.order.clientOrderId);
-      if (at !== undefined && input.now - at < windowMs) {
+      const working = ctx.book.working.has(input.order.clientOrderId);
+      if (working || (at !== undefined && input.now - at < windowMs)) {
         return violation('DUPLICATE_CLIENT_ORDER_ID', this.id, { clientOrderId: input.order.clientOrderId });
       }
       return null;

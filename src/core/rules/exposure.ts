@@ -66,7 +66,11 @@ export function netExposureRule(limit: Limit): PreTradeRule {
     check(input, ctx) {
       const max = resolveLimit(limit, input.basis);
       const book = ctx.book;
-      const delta = input.notional * (input.order.side === 'buy' ? 1 : -1);
+      // Value the order at the price the book marks it at (as the symbol and gross checks do),
+      // not at its limit: a buy limited below the market would otherwise be undercounted.
+      const price = Number.isFinite(input.referencePrice) ? input.referencePrice : input.valuationPrice;
+      const value = input.order.qty * price * (input.instrument?.multiplier ?? 1);
+      const delta = input.order.side === 'buy' ? value : -value;
       const after = Math.max(
         Math.abs(book.netUp + Math.max(delta, 0)),
         Math.abs(book.netDown + Math.min(delta, 0)),

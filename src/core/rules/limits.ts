@@ -9,6 +9,19 @@ export function resolveLimit(limit: Limit, basis: number): number {
   return Math.min(fromPercent, fromUsd);
 }
 
+/** The tighter of two limits: whichever is lower for any basis (percent and dollars each the lower). */
+export function tighterLimit(a: Limit | undefined, b: Limit | undefined): Limit | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const percent = lower(a.percent, b.percent);
+  const usd = lower(a.usd, b.usd);
+  return { ...(percent !== undefined ? { percent } : {}), ...(usd !== undefined ? { usd } : {}) };
+}
+
+function lower(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+}
+
 /** Tolerance so a value equal to a limit up to float noise is treated as at the limit. */
 export const EPSILON = 1e-7;
 

@@ -40,7 +40,7 @@ export function protectiveStopRule(config: Config): PreTradeRule {
           to: stopLoss,
           reason:
             config.method === 'atr'
-              ? `protective stop attached at ${config.atrMultiple} x ATR below entry ${entry}`
+              ? `protective stop attached at ${config.atrMultiple} x ATR ${order.side === 'buy' ? 'below' : 'above'} entry ${entry}`
               : `protective stop attached ${config.percent}% from entry ${entry}`,
         },
       ];

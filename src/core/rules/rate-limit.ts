@@ -1,3 +1,4 @@
+import { isRiskReducing } from '../decision.ts';
 import type { PreTradeRule } from '../rule.ts';
 import { violation } from './limits.ts';
 
@@ -50,7 +51,9 @@ export function rateLimitRule(perSecond: number | undefined, perMinute: number |
       }
       return null;
     },
-    onAccepted(_input, ctx) {
+    onAccepted(input, ctx) {
+      // Exits are never throttled, so they must not use up the entries' budget either.
+      if (isRiskReducing(input.effect)) return;
       const now = ctx.now();
       second?.take(now);
       minute?.take(now);
