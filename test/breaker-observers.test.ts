@@ -22,6 +22,25 @@ describe('breakers that observe market events', () => {
     expect(seen).toEqual(['index', 'mark', 'split', 'bar']);
   });
 
+  it('are called only for the event kinds they list in observes', () => {
+    const seen: string[] = [];
+    const bars: Breaker = {
+      id: 'bars',
+      code: 'BARS',
+      action: 'reducing',
+      flatten: false,
+      observes: ['bar', 'split'],
+      onMarket: (event: MarketEvent) => seen.push(event.kind),
+      evaluate: () => null,
+    };
+    const { engine } = engineWith({}, { breakers: [bars] }, {});
+    engine.onMarket({ kind: 'mark', symbol: 'AAPL', time: T0, price: 100 });
+    engine.onMarket({ kind: 'index', name: 'VIX', time: T0, value: 20 });
+    engine.onMarket({ kind: 'bar', symbol: 'AAPL', time: T0, open: 1, high: 1, low: 1, close: 1, volume: 1 });
+    engine.onMarket({ kind: 'split', symbol: 'AAPL', time: T0, ratio: 2 });
+    expect(seen).toEqual(['bar', 'split']);
+  });
+
   it('trip (fail closed) when their onMarket throws', () => {
     const faulty: Breaker = {
       id: 'faulty',

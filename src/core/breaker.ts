@@ -28,6 +28,8 @@ export interface Breaker {
    * hysteresis can follow the market during a latch). An exception trips the breaker.
    */
   onMarket?(event: MarketEvent, ctx: RiskContext): void;
+  /** The event kinds `onMarket` needs (default: every kind); the engine calls it for those only. */
+  readonly observes?: readonly MarketEvent['kind'][];
   /** Observes closed round trips (loss streaks). */
   onTradeClosed?(trade: ClosedTrade): void;
   persistState?(): unknown;

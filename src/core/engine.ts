@@ -70,8 +70,8 @@ export class RiskEngine implements RiskContext {
   readonly #entriesOnly: Uint8Array;
   readonly #exitRules: ExitRule[];
   readonly #breakers: Breaker[];
-  /** Breakers that observe market events (`onMarket`), and the errors they threw there. */
-  readonly #marketObservers: Breaker[];
+  /** Breakers that observe market events (`onMarket`), by event kind, and the errors they threw there. */
+  readonly #marketObservers: Readonly<Record<MarketEvent['kind'], Breaker[]>>;
   readonly #observerErrors = new Map<string, unknown>();
   /** Portfolio Greeks; only with an `options` section in the profile. */
   readonly #greeks: GreeksBook | undefined;
@@ -112,7 +112,7 @@ export class RiskEngine implements RiskContext {
       ...(optionsConfig?.monitor ? [greeksMonitorBreaker(optionsConfig, optionsConfig.monitor)] : []),
       ...(options.breakers ?? []),
     ];
-    this.#marketObservers = this.#breakers.filter((b) => b.onMarket !== undefined);
+    this.#marketObservers = observersByKind(this.#breakers);
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
     this.#adjusters = this.#rules.filter((r) => r.adjust !== undefined);
     this.#checks = this.#rules.map((r) => r.check.bind(r));
@@ -485,7 +485,8 @@ export class RiskEngine implements RiskContext {
 
   /** Handles a price, index level or split: marks, indicators, exit rules and breakers. */
   onMarket(event: MarketEvent): RiskActions {
-    if (this.#marketObservers.length > 0) this.#observe(event);
+    const observers = this.#marketObservers[event.kind];
+    if (observers.length > 0) this.#observe(observers, event);
     if (event.kind === 'index') {
       this.#indexLevels.set(event.name, event.value);
       return this.#evaluateBreakers(event.time);
@@ -536,8 +537,8 @@ export class RiskEngine implements RiskContext {
   }
 
   /** Hands a market event to the breakers that observe them; an exception trips the breaker. */
-  #observe(event: MarketEvent): void {
-    for (const breaker of this.#marketObservers) {
+  #observe(observers: readonly Breaker[], event: MarketEvent): void {
+    for (const breaker of observers) {
       try {
         breaker.onMarket!(event, this);
       } catch (error) {
@@ -651,15 +652,11 @@ export class RiskEngine implements RiskContext {
       }
     }
     let actions: { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } | undefined;
+    if (this.#observerErrors.size > 0) actions = this.#tripFailedObservers(time);
     for (const breaker of this.#breakers) {
       if (this.#tripped.has(breaker.id)) continue;
       let finding: BreakerFinding | null;
       try {
-        if (this.#observerErrors.size > 0 && this.#observerErrors.has(breaker.id)) {
-          const error = this.#observerErrors.get(breaker.id);
-          this.#observerErrors.delete(breaker.id);
-          throw error;
-        }
         finding = breaker.evaluate(this);
       } catch (error) {
         finding = {
@@ -674,6 +671,27 @@ export class RiskEngine implements RiskContext {
       if (breaker.flatten) actions.exits.push(...this.flattenSignals('breaker_flatten', time));
     }
     return actions === undefined ? NO_ACTIONS : { exits: actions.exits, updates: [], trips: actions.trips };
+  }
+
+  /**
+   * Trips the breakers whose `onMarket` threw (fail closed). Kept out of the evaluation loop,
+   * which stays as small as it was: the hot path pays one size check.
+   */
+  #tripFailedObservers(time: number): { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } {
+    const actions: { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } = { exits: [], trips: [] };
+    for (const breaker of this.#breakers) {
+      const error = this.#observerErrors.get(breaker.id);
+      if (error === undefined && !this.#observerErrors.has(breaker.id)) continue;
+      this.#observerErrors.delete(breaker.id);
+      if (this.#tripped.has(breaker.id)) continue;
+      const finding = {
+        message: `${breaker.code}: breaker threw (${describe(error)}); tripping to fail closed`,
+        values: {},
+      };
+      actions.trips.push(this.#trip(breaker, finding, time));
+      if (breaker.flatten) actions.exits.push(...this.flattenSignals('breaker_flatten', time));
+    }
+    return actions;
   }
 
   #trip(breaker: Breaker, finding: BreakerFinding, time: number): BreakerTrip {
@@ -959,6 +977,25 @@ export function classifyEffect(
   if (qty < available - 1e-9) return 'reduce';
   if (Math.abs(qty - available) <= 1e-9) return 'close';
   return 'flip';
+}
+
+const MARKET_EVENT_KINDS: readonly MarketEvent['kind'][] = ['bar', 'quote', 'mark', 'index', 'split', 'iv'];
+
+/** The breakers with `onMarket`, listed under each event kind they observe. */
+function observersByKind(breakers: readonly Breaker[]): Record<MarketEvent['kind'], Breaker[]> {
+  const byKind: Record<MarketEvent['kind'], Breaker[]> = {
+    bar: [],
+    quote: [],
+    mark: [],
+    index: [],
+    split: [],
+    iv: [],
+  };
+  for (const breaker of breakers) {
+    if (breaker.onMarket === undefined) continue;
+    for (const kind of breaker.observes ?? MARKET_EVENT_KINDS) byKind[kind].push(breaker);
+  }
+  return byKind;
 }
 
 function ruleError(ruleId: string, error: unknown): Violation {

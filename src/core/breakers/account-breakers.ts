@@ -113,6 +113,7 @@ export function vixBreaker(config: NonNullable<Config['vix']>): Breaker {
     code: 'VIX_LEVEL',
     action: config.action,
     flatten: config.flatten,
+    observes: ['index'],
     onMarket(event) {
       if (!armed && event.kind === 'index' && event.name === 'VIX' && event.value < config.resumeBelow)
         armed = true;

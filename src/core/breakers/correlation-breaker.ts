@@ -31,6 +31,7 @@ export function correlationBreaker(config: CorrelationBreakerConfig): Breaker {
     code: 'CORRELATION',
     action: config.action,
     flatten: config.flatten,
+    observes: ['bar', 'split'],
     onMarket(event) {
       if (event.kind === 'split') tracker.onSplit(event.symbol, event.ratio);
       if (event.kind !== 'bar' || !tracker.onClose(event.symbol, event.time, event.close)) return;
