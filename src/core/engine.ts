@@ -320,8 +320,10 @@ export class RiskEngine implements RiskContext {
   }): void {
     const { symbol, qty } = position;
     if (!(Math.abs(qty) > 0) || this.book.symbols.get(symbol)?.position !== undefined) return;
+    // As for fills: a position outside the universe can be exited, never added to.
     const instrument =
-      this.instrument(symbol) ?? stock(symbol, this.profile.sectors[symbol] ?? UNKNOWN_SECTOR);
+      this.instrument(symbol) ??
+      stock(symbol, this.profile.sectors[symbol] ?? UNKNOWN_SECTOR, { tradable: false });
     const entry = this.book.entry(instrument);
     const equity = this.equity;
     const fill: Fill = {
