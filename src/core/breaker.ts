@@ -22,6 +22,8 @@ export interface Breaker {
   readonly action: BreakerAction;
   readonly flatten: boolean;
   evaluate(ctx: RiskContext): BreakerFinding | null;
+  /** Sees every evaluation while the breaker is tripped (e.g. to re-arm hysteresis). */
+  observe?(ctx: RiskContext): void;
   /** Observes closed round trips (loss streaks). */
   onTradeClosed?(trade: ClosedTrade): void;
   persistState?(): unknown;

@@ -143,8 +143,12 @@ export class RiskEngine implements RiskContext {
   get dayStartEquity(): number {
     return this.#dayStart?.equity ?? Number.NaN;
   }
+  /**
+   * Buying power in dollars: the broker's figure when known, else equity less the gross value
+   * of positions (a cash account: short-sale proceeds are collateral, not spending money).
+   */
   get buyingPower(): number {
-    return this.#accountBuyingPower ?? Math.max(0, this.#cash);
+    return this.#accountBuyingPower ?? Math.max(0, this.equity - this.book.positionsGross);
   }
   get pause() {
     return this.#pause;
@@ -357,6 +361,24 @@ export class RiskEngine implements RiskContext {
 
   /** Applies an execution: position, P&L, exposures, entry levels, counters and breakers. */
   onFill(fill: Fill): FillResult {
+    // An execution the adapter could not parse is a broken invariant: refuse it before it
+    // touches cash or positions. A price of 0 is real (an option expiring worthless).
+    if (
+      !(fill.qty > 0) ||
+      !Number.isFinite(fill.qty) ||
+      !(fill.price >= 0) ||
+      !Number.isFinite(fill.price) ||
+      !Number.isFinite(fill.time)
+    ) {
+      throw new RangeError(
+        `onFill: fill ${fill.executionId} for ${fill.symbol} needs a positive finite qty, a finite price ≥ 0 (an option can expire at 0) and a finite time, got qty=${fill.qty} price=${fill.price} time=${fill.time}`,
+      );
+    }
+    if (fill.commission !== undefined && !Number.isFinite(fill.commission)) {
+      throw new RangeError(
+        `onFill: fill ${fill.executionId} has a commission that is not a finite number: ${fill.commission}`,
+      );
+    }
     if (this.#seenExecutions.has(fill.executionId)) {
       return {
         applied: false,
@@ -598,7 +620,11 @@ export class RiskEngine implements RiskContext {
     }
     let actions: { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } | undefined;
     for (const breaker of this.#breakers) {
-      if (this.#tripped.has(breaker.id)) continue;
+      if (this.#tripped.has(breaker.id)) {
+        // A latched breaker still watches its input, e.g. so hysteresis can re-arm.
+        breaker.observe?.(this);
+        continue;
+      }
       let finding: BreakerFinding | null;
       try {
         finding = breaker.evaluate(this);
