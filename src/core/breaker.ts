@@ -1,3 +1,4 @@
+import type { MarketEvent } from './market.ts';
 import type { ClosedTrade } from './position.ts';
 import type { RiskContext } from './rule.ts';
 
@@ -24,6 +25,11 @@ export interface Breaker {
   evaluate(ctx: RiskContext): BreakerFinding | null;
   /** Sees every evaluation while the breaker is tripped (e.g. to re-arm hysteresis). */
   observe?(ctx: RiskContext): void;
+  /**
+   * Observes every market event before the breakers are evaluated, also while tripped (so
+   * hysteresis can follow the market during a latch). An exception trips the breaker.
+   */
+  onMarket?(event: MarketEvent, ctx: RiskContext): void;
   /** Observes closed round trips (loss streaks). */
   onTradeClosed?(trade: ClosedTrade): void;
   persistState?(): unknown;

@@ -33,7 +33,16 @@ export const DENIAL_CODES = {
   REPEATED_EXECUTION_LIMIT: 'Too many fills for this strategy and symbol within the window.',
   RULE_ERROR: 'A rule threw an exception; the order is denied rather than let through unchecked.',
   STORE_UNAVAILABLE: 'Risk state cannot be persisted, so new entries are denied.',
-  GREEKS_LIMIT_EXCEEDED: 'The portfolio Greeks would exceed a limit.',
+  GREEKS_LIMIT_EXCEEDED:
+    'The portfolio Greeks would exceed a limit (generic; the greeks-limits rule reports the specific codes below).',
+  NET_DELTA_EXCEEDED:
+    'Net delta (shares or dollars) of an underlying or the portfolio would exceed its limit.',
+  GAMMA_EXCEEDED: 'Dollar gamma per 1% move of an underlying or the portfolio would exceed its limit.',
+  VEGA_EXCEEDED: 'Dollar vega per vol point of an underlying or the portfolio would exceed its limit.',
+  THETA_EXCEEDED: 'Time decay in dollars per day of an underlying or the portfolio would exceed its limit.',
+  CONTRACTS_EXCEEDED: 'Option contracts on an underlying, or in one of its expiries, would exceed the limit.',
+  NO_GREEKS_INPUT:
+    'The Greeks cannot be computed (no or stale underlying price, no implied volatility), so the order is denied.',
 } as const;
 
 export type DenialCode = keyof typeof DENIAL_CODES;
@@ -45,6 +54,7 @@ export const BREAKER_CODES = {
   LOSS_STREAK: 'Too many consecutive losing trades.',
   VIX_LEVEL: 'The VIX rose above its threshold.',
   CORRELATION: 'Average pairwise correlation of holdings rose above its threshold.',
+  GREEKS_LIMIT: 'A market move pushed the portfolio Greeks beyond a limit.',
   KILL_SWITCH: 'An operator pulled the kill switch.',
   UNPROTECTED_POSITION: 'A position stayed without a protective stop beyond the grace period.',
 } as const;

@@ -5,6 +5,7 @@ import type { Decision } from './decision.ts';
 import type { ExitReason, ExitRule } from './exit-rule.ts';
 import type { Instrument } from './instrument.ts';
 import type { Fill } from './market.ts';
+import type { GreeksSnapshot } from './options/greeks-book.ts';
 import type { ClosedTrade, Position } from './position.ts';
 import type { PreTradeRule } from './rule.ts';
 import type { BreakerTrip, RiskStateStore } from './state-store.ts';
@@ -119,10 +120,19 @@ export interface RiskSnapshot {
     increasesRisk: boolean;
   }[];
   readonly trippedBreakers: readonly BreakerTrip[];
-  readonly breakers: readonly { id: string; code: string; action: string; tripped: boolean }[];
+  readonly breakers: readonly {
+    id: string;
+    code: string;
+    action: string;
+    tripped: boolean;
+    /** What the breaker persists (e.g. the VIX hysteresis: `{ armed }`), if anything. */
+    state?: unknown;
+  }[];
   readonly disabledStrategies: readonly string[];
   readonly pause: { readonly until: number; readonly code: string; readonly reason: string } | null;
   readonly storeAvailable: boolean;
+  /** Portfolio Greeks of the positions held, when the profile has an `options` section. */
+  readonly greeks?: GreeksSnapshot;
 }
 
 export const NO_ACTIONS: RiskActions = Object.freeze({ exits: [], updates: [], trips: [] });

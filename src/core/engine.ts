@@ -1,6 +1,7 @@
 import { ExposureBook, type SymbolBook, type WorkingOrder } from './book.ts';
 import type { Breaker, BreakerFinding } from './breaker.ts';
 import { buildBreakers } from './breakers/account-breakers.ts';
+import { greeksMonitorBreaker } from './breakers/greeks-monitor.ts';
 import type { Clock } from './clock.ts';
 import type { RiskProfile } from './config/load-profile.ts';
 import type { Decision, Modification, OrderEffect, Violation } from './decision.ts';
@@ -19,7 +20,8 @@ import { evaluateExits, makeTick } from './exits/evaluate-exits.ts';
 import { Atr } from './indicators/atr.ts';
 import { RealizedVolatility } from './indicators/realized-volatility.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from './instrument.ts';
-import type { AccountSnapshot, Fill, MarketEvent } from './market.ts';
+import type { AccountSnapshot, Bar, Fill, Mark, MarketEvent, Quote } from './market.ts';
+import { GreeksBook } from './options/greeks-book.ts';
 import type { OrderIntent } from './order.ts';
 import { applyFill } from './portfolio.ts';
 import type { ClosedTrade } from './position.ts';
@@ -68,6 +70,11 @@ export class RiskEngine implements RiskContext {
   readonly #entriesOnly: Uint8Array;
   readonly #exitRules: ExitRule[];
   readonly #breakers: Breaker[];
+  /** Breakers that observe market events (`onMarket`), and the errors they threw there. */
+  readonly #marketObservers: Breaker[];
+  readonly #observerErrors = new Map<string, unknown>();
+  /** Portfolio Greeks; only with an `options` section in the profile. */
+  readonly #greeks: GreeksBook | undefined;
   readonly #instrumentLookup: (symbol: string) => Instrument | undefined;
   readonly #listeners: RiskEventListener[] = [];
   readonly #input: CheckInput;
@@ -97,7 +104,15 @@ export class RiskEngine implements RiskContext {
     ];
     this.#exitRules = [...buildExitRules(options.profile.exits), ...(options.exitRules ?? [])];
     if (options.profile.regime) this.#exitRules.push(buildRegimeRule(options.profile.regime));
-    this.#breakers = [...buildBreakers(options.profile.breakers), ...(options.breakers ?? [])];
+    const optionsConfig = options.profile.options;
+    this.#greeks =
+      optionsConfig === undefined ? undefined : new GreeksBook(optionsConfig, options.clock.now());
+    this.#breakers = [
+      ...buildBreakers(options.profile.breakers),
+      ...(optionsConfig?.monitor ? [greeksMonitorBreaker(optionsConfig, optionsConfig.monitor)] : []),
+      ...(options.breakers ?? []),
+    ];
+    this.#marketObservers = this.#breakers.filter((b) => b.onMarket !== undefined);
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
     this.#adjusters = this.#rules.filter((r) => r.adjust !== undefined);
     this.#checks = this.#rules.map((r) => r.check.bind(r));
@@ -166,6 +181,9 @@ export class RiskEngine implements RiskContext {
   indexLevel(name: string): number {
     return this.#indexLevels.get(name) ?? Number.NaN;
   }
+  get greeks(): GreeksBook | undefined {
+    return this.#greeks;
+  }
   isStrategyDisabled(strategy: string | undefined): boolean {
     return this.#disabledStrategies.size > 0 && this.#disabledStrategies.has(strategy ?? '(none)');
   }
@@ -224,7 +242,10 @@ export class RiskEngine implements RiskContext {
     const dryRun = options?.dryRun === true;
     if (violations !== undefined) return this.#deny(current, input.effect, violations, dryRun);
     if (!dryRun) {
-      if (entry !== undefined) this.book.addWorking(current, input.effect, input.valuationPrice, entry);
+      if (entry !== undefined) {
+        this.book.addWorking(current, input.effect, input.valuationPrice, entry);
+        if (this.#greeks !== undefined) this.#greeks.sync(entry, input.now);
+      }
       for (const rule of this.#rules) rule.onAccepted?.(input, this);
     }
     const decision: Decision =
@@ -301,8 +322,9 @@ export class RiskEngine implements RiskContext {
     if (this.book.working.has(order.clientOrderId) || !(remaining > 0)) return;
     const restored = remaining === order.qty ? order : { ...order, qty: remaining };
     const entry = this.#prepare(restored);
-    if (entry !== undefined)
-      this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
+    if (entry === undefined) return;
+    this.book.addWorking(restored, this.#input.effect, this.#input.valuationPrice, entry);
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
   }
 
   /**
@@ -339,6 +361,7 @@ export class RiskEngine implements RiskContext {
       time: position.time,
     };
     applyFill(this.book, entry, fill, 'restore');
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
     // Equity is whatever the broker said; restoring a position only splits it into cash and holdings.
     if (Number.isFinite(equity)) this.#cash = equity - this.book.marketValue;
     const restored = entry.position;
@@ -354,7 +377,9 @@ export class RiskEngine implements RiskContext {
     const working = this.book.working.get(clientOrderId);
     if (working === undefined) return;
     const entry = this.book.symbols.get(working.symbol);
-    if (entry !== undefined) this.book.reduceWorking(clientOrderId, working.remaining, entry);
+    if (entry === undefined) return;
+    this.book.reduceWorking(clientOrderId, working.remaining, entry);
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
   }
 
   // ---- fills -------------------------------------------------------------------------------
@@ -397,6 +422,7 @@ export class RiskEngine implements RiskContext {
     if (working !== undefined) this.book.reduceWorking(working.clientOrderId, fill.qty, entry);
     const { outcome, cashDelta } = applyFill(this.book, entry, fill, 'manual');
     this.#cash += cashDelta;
+    if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
     const updates: RiskActions['updates'][number][] = [];
     const position = outcome.position;
     if (outcome.opened && position !== undefined) {
@@ -483,6 +509,7 @@ export class RiskEngine implements RiskContext {
 
   /** Handles a price, index level or split: marks, indicators, exit rules and breakers. */
   onMarket(event: MarketEvent): RiskActions {
+    if (this.#marketObservers.length > 0) this.#observe(event);
     if (event.kind === 'index') {
       this.#indexLevels.set(event.name, event.value);
       return this.#evaluateBreakers(event.time);
@@ -491,8 +518,12 @@ export class RiskEngine implements RiskContext {
       this.#onSplit(event.symbol, event.ratio);
       return NO_ACTIONS;
     }
+    if (event.kind === 'iv') {
+      this.#greeks?.onImpliedVol(event.symbol, event.value, this.now());
+      return this.#evaluateBreakers(event.time);
+    }
     const instrument = this.instrument(event.symbol);
-    if (instrument === undefined) return NO_ACTIONS;
+    if (instrument === undefined) return this.#greeks === undefined ? NO_ACTIONS : this.#onGreeksOnly(event);
     const entry = this.book.entry(instrument);
     const tick = makeTick(event);
     if (!(tick.close > 0) || !Number.isFinite(tick.close)) return NO_ACTIONS; // bad data never marks
@@ -506,6 +537,8 @@ export class RiskEngine implements RiskContext {
     entry.priceTime = tick.time;
     this.book.refresh(entry);
     if (tick.isBar) this.#updateIndicators(event.symbol, tick.high, tick.low, tick.close);
+    if (this.#greeks !== undefined)
+      this.#greeks.onPrice(event.symbol, instrument, tick.close, tick.time, this.now());
     let exits: RiskActions['exits'] | undefined;
     let updates: RiskActions['updates'] | undefined;
     if (position !== undefined) {
@@ -524,6 +557,25 @@ export class RiskEngine implements RiskContext {
       updates: updates ?? [],
       trips: breakerActions.trips,
     };
+  }
+
+  /** Hands a market event to the breakers that observe them; an exception trips the breaker. */
+  #observe(event: MarketEvent): void {
+    for (const breaker of this.#marketObservers) {
+      try {
+        breaker.onMarket!(event, this);
+      } catch (error) {
+        this.#observerErrors.set(breaker.id, error);
+      }
+    }
+  }
+
+  /** A price of a symbol the engine does not trade: still the underlying of options it may hold. */
+  #onGreeksOnly(event: Bar | Quote | Mark): RiskActions {
+    const tick = makeTick(event);
+    if (!(tick.close > 0) || !Number.isFinite(tick.close)) return NO_ACTIONS;
+    this.#greeks!.onPrice(event.symbol, undefined, tick.close, tick.time, this.now());
+    return this.#evaluateBreakers(tick.time);
   }
 
   #updateIndicators(symbol: string, high: number, low: number, close: number): void {
@@ -565,6 +617,10 @@ export class RiskEngine implements RiskContext {
     // Market value is unchanged by a split: qty × ratio at price ÷ ratio.
     if (Number.isFinite(entry.price)) entry.price /= ratio;
     this.book.refresh(entry);
+    if (this.#greeks !== undefined) {
+      this.#greeks.sync(entry, this.now());
+      this.#greeks.onPrice(symbol, entry.instrument, entry.price, entry.priceTime, this.now());
+    }
   }
 
   /** Starts a new trading day at the first event of a new New York session date. */
@@ -627,6 +683,11 @@ export class RiskEngine implements RiskContext {
       }
       let finding: BreakerFinding | null;
       try {
+        if (this.#observerErrors.size > 0 && this.#observerErrors.has(breaker.id)) {
+          const error = this.#observerErrors.get(breaker.id);
+          this.#observerErrors.delete(breaker.id);
+          throw error;
+        }
         finding = breaker.evaluate(this);
       } catch (error) {
         finding = {
@@ -756,6 +817,7 @@ export class RiskEngine implements RiskContext {
     const record: TradingStateRecord = { state: 'active', code: 'RESET', reason, by, at: this.now() };
     this.#state = record;
     this.#tripped.clear();
+    this.#observerErrors.clear();
     this.#disabledStrategies.clear();
     this.#pause = { until: 0, code: '', reason: '' };
     for (const breaker of this.#breakers) breaker.reset?.();
@@ -901,10 +963,12 @@ export class RiskEngine implements RiskContext {
         code: b.code,
         action: b.action,
         tripped: this.#tripped.has(b.id),
+        ...(b.persistState === undefined ? {} : { state: b.persistState() }),
       })),
       disabledStrategies: [...this.#disabledStrategies.keys()],
       pause: this.#pause.until > this.now() ? { ...this.#pause } : null,
       storeAvailable: this.storeAvailable,
+      ...(this.#greeks === undefined ? {} : { greeks: this.#greeks.snapshot() }),
     };
   }
 }

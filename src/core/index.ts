@@ -10,11 +10,15 @@ export {
   maxDrawdownBreaker,
   vixBreaker,
 } from './breakers/account-breakers.ts';
+export { correlationBreaker } from './breakers/correlation-breaker.ts';
+export { greeksMonitorBreaker } from './breakers/greeks-monitor.ts';
 export type { Clock } from './clock.ts';
 export { ManualClock } from './clock.ts';
 export { BREAKER_CODES, type BreakerCode, DENIAL_CODES, type DenialCode } from './codes.ts';
+export { CorrelationBreakerConfig } from './config/correlation-schema.ts';
 export type { RiskProfile } from './config/load-profile.ts';
 export { parseProfile, parseRiskProfileFile, parseSectorCsv, splitCsvLine } from './config/load-profile.ts';
+export { GreeksLimitsConfig, OptionsConfig } from './config/options-schema.ts';
 export type { ProfileInput } from './config/profile-schema.ts';
 export { ProfileConfig, RiskProfileFile } from './config/profile-schema.ts';
 export type { Decision, Modification, OrderEffect, Violation } from './decision.ts';
@@ -44,18 +48,103 @@ export {
 export { type RegimeBand, regimeExit } from './exits/regime-exit.ts';
 export { timeExit } from './exits/time-exit.ts';
 export { Atr, type AtrMethod } from './indicators/atr.ts';
+export { NamesCorrelation, type NamesCorrelationOptions } from './indicators/names-correlation.ts';
 export { RealizedVolatility } from './indicators/realized-volatility.ts';
+export {
+  type AverageCorrelation,
+  type PushResult,
+  RollingCorrelation,
+  type RollingCorrelationOptions,
+} from './indicators/rolling-correlation.ts';
 export { Sma } from './indicators/sma.ts';
 export type { AssetClass, Instrument, OptionRight, OptionTerms } from './instrument.ts';
 export { stock, UNKNOWN_SECTOR } from './instrument.ts';
-export type { AccountSnapshot, Bar, Fill, IndexLevel, Mark, MarketEvent, Quote, Split } from './market.ts';
+export type {
+  AccountSnapshot,
+  Bar,
+  Fill,
+  ImpliedVolatilityReading,
+  IndexLevel,
+  Mark,
+  MarketEvent,
+  Quote,
+  Split,
+} from './market.ts';
 export { MemoryRiskStateStore } from './memory-state-store.ts';
+export {
+  accumulatePositionGreeks,
+  bsmGreeks,
+  bsmGreeksInto,
+  bsmPrice,
+  type CalendarDate,
+  type ContractCount,
+  copyPositionGreeks,
+  createGreeksBatch,
+  DAYS_PER_YEAR,
+  dollarDelta,
+  dollarGamma,
+  dollarRhoPerPercent,
+  dollarThetaPerDay,
+  dollarVega,
+  type ExposureFigures,
+  emptyGreeks,
+  erf,
+  erfc,
+  expiryEpochMs,
+  formatOccSymbol,
+  type Greeks,
+  type GreeksBatch,
+  GreeksBook,
+  type GreeksBreach,
+  type GreeksLimitCode,
+  type GreeksMeasure,
+  type GreeksMeasures,
+  type GreeksSnapshot,
+  greeksMeasures,
+  type ImpliedVolatilityErrorCode,
+  type ImpliedVolatilityInput,
+  type ImpliedVolatilityResult,
+  impliedVolatility,
+  isOptionInstrument,
+  MS_PER_DAY,
+  MS_PER_YEAR,
+  normCdf,
+  normPdf,
+  type OccSymbolStyle,
+  OPTION_MULTIPLIER,
+  type OptionParameters,
+  optionInstrument,
+  type PortfolioErrorCode,
+  PortfolioGreeks,
+  type PortfolioGreeksOptions,
+  type PortfolioRefusal,
+  type PortfolioTotals,
+  type PortfolioUpdate,
+  type PositionGreeks,
+  parseIsoDate,
+  parseOccSymbol,
+  positionGreeksInto,
+  revalueBatch,
+  rhoPerPercent,
+  sharesDelta,
+  stockPositionGreeksInto,
+  type TotalFigures,
+  thetaPerDay,
+  totalBreaches,
+  type UnderlyingGreeks,
+  underlyingBreaches,
+  valueOptionAt,
+  vegaPerVolPoint,
+  yearFraction,
+  zeroPositionGreeks,
+} from './options/index.ts';
 export type { OrderInput, OrderIntent, OrderType, Protection, TimeInForce } from './order.ts';
 export { parseOrderIntent } from './order.ts';
 export type { ClosedTrade, Position } from './position.ts';
 export { formatIssues, type Issue, type Parsed, ValidationError } from './result.ts';
 export type { Adjustment, CheckInput, PreTradeRule, RiskContext, RuleFillEffect } from './rule.ts';
 export { buildPreTradeRules } from './rules/build-rules.ts';
+export { greeksLimitRules } from './rules/greeks-limits.ts';
 export { resolveLimit, violation } from './rules/limits.ts';
 export { isRegularHours, newYorkToEpoch, sessionDate } from './session.ts';
 export { parseSide, type Side } from './side.ts';

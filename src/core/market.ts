@@ -45,7 +45,17 @@ export interface Split {
   readonly ratio: number;
 }
 
-export type MarketEvent = Bar | Quote | Mark | IndexLevel | Split;
+/** An implied volatility for one option symbol, e.g. from a vendor's surface. */
+export interface ImpliedVolatilityReading {
+  readonly kind: 'iv';
+  /** The option's symbol (compact OCC, as its instrument). */
+  readonly symbol: string;
+  readonly time: number;
+  /** Implied volatility, fraction per √year (0.2 = 20 vol). */
+  readonly value: number;
+}
+
+export type MarketEvent = Bar | Quote | Mark | IndexLevel | Split | ImpliedVolatilityReading;
 
 /** An execution reported by the broker or the simulator. */
 export interface Fill {

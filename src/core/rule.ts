@@ -3,6 +3,7 @@ import type { RiskProfile } from './config/load-profile.ts';
 import type { Modification, OrderEffect, Violation } from './decision.ts';
 import type { Instrument } from './instrument.ts';
 import type { Fill } from './market.ts';
+import type { GreeksBook } from './options/greeks-book.ts';
 import type { OrderIntent } from './order.ts';
 import type { TradingState } from './trading-state.ts';
 
@@ -33,6 +34,8 @@ export interface RiskContext {
   isStrategyDisabled(strategy: string | undefined): boolean;
   /** Epoch ms until which entries are paused (0 if not paused), with the reason. */
   readonly pause: { readonly until: number; readonly code: string; readonly reason: string };
+  /** Portfolio Greeks, kept only when the profile has an `options` section. */
+  readonly greeks?: GreeksBook | undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Breaker } from '../breaker.ts';
 import type { BreakersConfig } from '../config/profile-schema.ts';
 import { money } from '../decision.ts';
 import { exceeds } from '../rules/limits.ts';
+import { correlationBreaker } from './correlation-breaker.ts';
 
 type Config = ReturnType<typeof BreakersConfig.parse>;
 
@@ -102,7 +103,8 @@ export function lossStreakBreaker(config: NonNullable<Config['lossStreak']>): Br
 
 /**
  * VIX level with hysteresis: trips at or above `above`, and re-arms only after the VIX falls
- * below `resumeBelow`, so a reset while the VIX stays high does not trip again at once.
+ * below `resumeBelow`, so a reset while the VIX stays high does not trip again at once. Every
+ * reading counts for the re-arm, also those that arrive while the account is latched.
  */
 export function vixBreaker(config: NonNullable<Config['vix']>): Breaker {
   let armed = true;
@@ -111,6 +113,10 @@ export function vixBreaker(config: NonNullable<Config['vix']>): Breaker {
     code: 'VIX_LEVEL',
     action: config.action,
     flatten: config.flatten,
+    onMarket(event) {
+      if (!armed && event.kind === 'index' && event.name === 'VIX' && event.value < config.resumeBelow)
+        armed = true;
+    },
     evaluate(ctx) {
       const vix = ctx.indexLevel('VIX');
       if (!Number.isFinite(vix)) return null;
@@ -145,5 +151,6 @@ export function buildBreakers(config: Config): Breaker[] {
   if (config.maxDrawdown) breakers.push(maxDrawdownBreaker(config.maxDrawdown));
   if (config.lossStreak) breakers.push(lossStreakBreaker(config.lossStreak));
   if (config.vix) breakers.push(vixBreaker(config.vix));
+  if (config.correlation) breakers.push(correlationBreaker(config.correlation));
   return breakers;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CorrelationBreakerConfig } from './correlation-schema.ts';
+import { OptionsConfig } from './options-schema.ts';
 
 /**
  * The risk profile schema. Every limit that the seeds state both ways accepts a percent (of
@@ -64,6 +66,7 @@ export const BreakersConfig = z.strictObject({
       path: ['resumeBelow'],
     })
     .optional(),
+  correlation: CorrelationBreakerConfig.optional(),
 });
 
 export const ProtectiveStopConfig = z.strictObject({
@@ -165,6 +168,8 @@ export const ProfileConfig = z.strictObject({
   breakers: BreakersConfig.prefault({}),
   exits: ExitsConfig.prefault({}),
   regime: RegimeConfig.optional(),
+  /** Portfolio Greeks: valuation inputs, limits and monitoring. Without it nothing options-related runs. */
+  options: OptionsConfig.optional(),
   sizing: z
     .strictObject({
       riskPercent: percent.default(1).describe('percent of equity risked per trade'),

@@ -1,6 +1,7 @@
 /**
  * Options: Black-Scholes-Merton pricing and Greeks, implied volatility, unit conversions,
- * OCC symbols, expiry time, and incrementally maintained portfolio Greeks.
+ * OCC symbols, expiry time, incrementally maintained portfolio Greeks, the engine's Greeks book
+ * and the Greeks limit measures.
  */
 export {
   bsmGreeks,
@@ -38,6 +39,18 @@ export {
   zeroPositionGreeks,
 } from './greek-units.ts';
 export { createGreeksBatch, type GreeksBatch, revalueBatch, valueOptionAt } from './greeks-batch.ts';
+export { GreeksBook, type GreeksSnapshot, isOptionInstrument } from './greeks-book.ts';
+export {
+  type ExposureFigures,
+  type GreeksBreach,
+  type GreeksLimitCode,
+  type GreeksMeasure,
+  type GreeksMeasures,
+  greeksMeasures,
+  type TotalFigures,
+  totalBreaches,
+  underlyingBreaches,
+} from './greeks-limits.ts';
 export {
   type ImpliedVolatilityErrorCode,
   type ImpliedVolatilityInput,

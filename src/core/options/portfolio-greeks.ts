@@ -167,6 +167,21 @@ export class PortfolioGreeks {
     return this.#groupSnapshot(group, group.sums, group.unpriced, group.entries.size, group.contracts);
   }
 
+  /**
+   * Copies the summed exposure of one underlying (or, without one, of the whole portfolio) into
+   * `out` without allocating, in `PositionGreeks` units; returns how many of its positions are
+   * unpriced. An underlying never seen reads as all zero.
+   */
+  exposureInto(out: PositionGreeks, underlying?: string): number {
+    if (underlying === undefined) {
+      copyPositionGreeks(out, this.#totals);
+      return this.#unpriced;
+    }
+    const group = this.#groups.get(underlying);
+    copyPositionGreeks(out, group?.sums ?? ZERO);
+    return group?.unpriced ?? 0;
+  }
+
   /** Underlyings with at least one position. */
   underlyings(): string[] {
     return [...this.#groups.values()].filter((g) => g.entries.size > 0).map((g) => g.underlying);

@@ -10,6 +10,7 @@ import {
   sectorExposureRule,
   symbolExposureRule,
 } from './exposure.ts';
+import { greeksLimitRules } from './greeks-limits.ts';
 import { instrumentRule, restrictedSymbolsRule, shortSaleRule } from './instrument.ts';
 import { tighterLimit } from './limits.ts';
 import { orderNotionalRule, orderQuantityRule } from './order-size.ts';
@@ -48,6 +49,7 @@ export function buildPreTradeRules(profile: RiskProfile): PreTradeRule[] {
     rules.push(sectorExposureRule(e.sector, e.unknownSector ?? tighterLimit(e.sector, e.symbol)));
   if (e.gross) rules.push(grossExposureRule(e.gross));
   if (e.net) rules.push(netExposureRule(e.net));
+  if (profile.options) rules.push(...greeksLimitRules(profile.options));
   const rl = profile.orders.rateLimit;
   if (rl && (rl.perSecond !== undefined || rl.perMinute !== undefined))
     rules.push(rateLimitRule(rl.perSecond, rl.perMinute));

@@ -42,6 +42,11 @@ const PLAIN_KEYS = new Set([
   'losses',
   'fills',
   'maxFills',
+  'contracts',
+  'maxContracts',
+  'contractsBefore',
+  'unpriced',
+  'refused',
 ]);
 
 /**
