@@ -88,6 +88,11 @@ function forkPeer<Ready>(file: string): Promise<Peer<Ready>> {
   });
 }
 
+/** A load run and the CPU time this (server) process spent during it, per request. */
+interface Measured extends LoadResult {
+  readonly serverCpuUsPerRequest: number;
+}
+
 /** Sends jobs to the client process and resolves with its answers. */
 class Client {
   readonly #child: ChildProcess;
@@ -97,6 +102,17 @@ class Client {
   constructor(child: ChildProcess) {
     this.#child = child;
     child.on('message', (answer: ClientAnswer) => this.#waiting.get(answer.id)?.(answer));
+  }
+
+  /** Runs a load job; also reports the CPU time the servers of this process spent on each request. */
+  async load(job: Omit<LoadJob, 'type'>): Promise<Measured> {
+    const before = process.cpuUsage();
+    const result = await this.run(job);
+    const used = process.cpuUsage(before);
+    const serverCpuUsPerRequest = Number(
+      ((used.user + used.system) / Math.max(1, result.requests)).toFixed(1),
+    );
+    return { ...result, serverCpuUsPerRequest };
   }
 
   run(job: Omit<LoadJob, 'type'>): Promise<LoadResult>;
@@ -243,21 +259,22 @@ async function main(): Promise<void> {
     log(`warming up; then ${ROUNDS} rounds of ${SECONDS}s per route, ${CONNECTIONS} connections…`);
     await client.run({ ...bareJob, seconds: 2, connections: CONNECTIONS });
     await client.run({ ...checkJob, seconds: 2, connections: CONNECTIONS });
-    const bareRuns: LoadResult[] = [];
-    const checkRuns: LoadResult[] = [];
+    const bareRuns: Measured[] = [];
+    const checkRuns: Measured[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which route goes first, so neither always runs on a warmer or quieter machine.
-      const check = () => profiled(round === 0, () => client.run({ ...checkJob, ...flat }));
+      const check = () => profiled(round === 0, () => client.load({ ...checkJob, ...flat }));
       if (round % 2 === 0) {
-        bareRuns.push(await client.run({ ...bareJob, ...flat }));
+        bareRuns.push(await client.load({ ...bareJob, ...flat }));
         checkRuns.push(await check());
       } else {
         checkRuns.push(await check());
-        bareRuns.push(await client.run({ ...bareJob, ...flat }));
+        bareRuns.push(await client.load({ ...bareJob, ...flat }));
       }
       const [b, c] = [bareRuns.at(-1)!, checkRuns.at(-1)!];
       log(
-        `round ${round + 1}: check ${c.reqPerSec} req/s p99 ${c.p99Ms} ms; bare ${b.reqPerSec} req/s p99 ${b.p99Ms} ms`,
+        `round ${round + 1}: check ${c.reqPerSec} req/s p99 ${c.p99Ms} ms ${c.serverCpuUsPerRequest} µs CPU/req; ` +
+          `bare ${b.reqPerSec} req/s p99 ${b.p99Ms} ms ${b.serverCpuUsPerRequest} µs CPU/req`,
       );
     }
     log(`latency at a fixed ${RATE} req/s…`);
@@ -293,8 +310,10 @@ async function main(): Promise<void> {
       bareP50Ms: median(bareRuns.map((r) => r.p50Ms)),
       bareP99Ms: median(bareRuns.map((r) => r.p99Ms)),
       checkErrors: checkRuns.reduce((n, r) => n + r.errors, 0),
-      checkRounds: checkRuns.map((r) => [r.reqPerSec, r.p99Ms]),
-      bareRounds: bareRuns.map((r) => [r.reqPerSec, r.p99Ms]),
+      checkCpuUsPerRequest: median(checkRuns.map((r) => r.serverCpuUsPerRequest)),
+      bareCpuUsPerRequest: median(bareRuns.map((r) => r.serverCpuUsPerRequest)),
+      checkRounds: checkRuns.map((r) => [r.reqPerSec, r.p99Ms, r.serverCpuUsPerRequest]),
+      bareRounds: bareRuns.map((r) => [r.reqPerSec, r.p99Ms, r.serverCpuUsPerRequest]),
       fixedRate: RATE,
       checkP99AtRateMs: checkAtRate.p99Ms,
       bareP99AtRateMs: bareAtRate.p99Ms,
