@@ -236,7 +236,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       log.info({ state: event.state, attempt: event.attempt }, 'trade stream state'),
     );
 
-    const app = buildServer(services, log);
+    const app = buildServer(services);
     const tradeStream = new TradeStreamServer(ctx.auth, trades);
     app.server.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://x').pathname === '/stream')

@@ -20,6 +20,9 @@ export type Reply = ErrorReply | { readonly status: number; readonly body: unkno
 /** How long an exit queued behind an open broker circuit holds the request before answering. */
 const QUEUED_EXIT_WAIT_MS = 2_000;
 
+/** The client order id a dry run without one is checked under (no order is created). */
+export const DRY_RUN_ID = 'rg-dry-run';
+
 /**
  * The order path: schema → idempotency on the client order id → the engine's synchronous check
  * (which reserves the order, so concurrent requests cannot together pass a limit) → the intent
@@ -87,14 +90,18 @@ export class OrderFlow {
     return work;
   }
 
-  /** A dry run: the engine's decision without reserving anything. */
+  /**
+   * A dry run: the engine's decision without reserving anything. Dry runs are counted in the
+   * metrics, not audited one by one; an order without a client order id is checked under a
+   * placeholder, since no order is created.
+   */
   check(body: unknown, strategy: string | undefined): Reply {
-    const parsed = parseOrderRequest(body, strategy);
+    const parsed = parseOrderRequest(body, strategy, DRY_RUN_ID);
     if (!parsed.ok) return invalidReply(parsed.issues);
     this.watched.add(parsed.intent.symbol);
     const start = performance.now();
     const decision = this.#ctx.risk.engine.validateOrder(parsed.intent, { dryRun: true });
-    this.#ctx.metrics.checkLatency.observe({ endpoint: 'check' }, (performance.now() - start) / 1000);
+    this.#ctx.metrics.observeCheck('check', (performance.now() - start) / 1000, decision.kind);
     return { status: 200, body: describeDecision(decision, parsed.intent) };
   }
 
@@ -113,7 +120,7 @@ export class OrderFlow {
     const engine = ctx.risk.engine;
     const start = performance.now();
     const decision = engine.validateOrder(intent);
-    ctx.metrics.checkLatency.observe({ endpoint: 'order' }, (performance.now() - start) / 1000);
+    ctx.metrics.observeCheck('order', (performance.now() - start) / 1000);
     this.#recordDecision(decision, intent, principal);
     if (decision.kind === 'deny') return denialReply(decision.violations, { effect: decision.effect });
 
