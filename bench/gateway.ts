@@ -9,8 +9,9 @@
  *  - the latency the gateway adds to an order submission, against sending it straight to the
  *    exchange;
  *  - the time from a price move that breaches the daily-loss limit to the alert.
- * `npm run bench:gateway -- --json` prints one JSON object; `--cpu-prof <file>` also writes a
- * CPU profile of this (server) process during the first check round.
+ * `npm run bench:gateway -- --json` prints one JSON object; `--cpu-prof <file>` also writes
+ * CPU profiles of this (server) process during the first round of each route (`<file>` for the
+ * check, `<file>.bare.cpuprofile` for the bare route).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -149,8 +150,14 @@ async function startBareRoute(bodyLimit: number): Promise<{ url: string; close: 
   return { url: `http://127.0.0.1:${port}`, close: () => bare.close() };
 }
 
-async function profiled<T>(enabled: boolean, run: () => Promise<T>): Promise<T> {
-  if (!enabled || cpuProfPath === undefined) return run();
+/** Where the CPU profile of the first round of a route goes, if one was asked for. */
+function profileFile(route: 'check' | 'bare', round: number): string | undefined {
+  if (cpuProfPath === undefined || round !== 0) return undefined;
+  return route === 'check' ? cpuProfPath : cpuProfPath.replace(/(\.cpuprofile)?$/, '.bare.cpuprofile');
+}
+
+async function profiled<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
+  if (file === undefined) return run();
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
@@ -159,9 +166,9 @@ async function profiled<T>(enabled: boolean, run: () => Promise<T>): Promise<T> 
     return await run();
   } finally {
     const { profile } = await session.post('Profiler.stop');
-    writeFileSync(cpuProfPath, JSON.stringify(profile));
+    writeFileSync(file, JSON.stringify(profile));
     session.disconnect();
-    log(`CPU profile of the server during a check round written to ${cpuProfPath}`);
+    log(`CPU profile of the server during a round written to ${file}`);
   }
 }
 
@@ -263,13 +270,14 @@ async function main(): Promise<void> {
     const checkRuns: Measured[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternate which route goes first, so neither always runs on a warmer or quieter machine.
-      const check = () => profiled(round === 0, () => client.load({ ...checkJob, ...flat }));
+      const check = () => profiled(profileFile('check', round), () => client.load({ ...checkJob, ...flat }));
+      const bareRun = () => profiled(profileFile('bare', round), () => client.load({ ...bareJob, ...flat }));
       if (round % 2 === 0) {
-        bareRuns.push(await client.load({ ...bareJob, ...flat }));
+        bareRuns.push(await bareRun());
         checkRuns.push(await check());
       } else {
         checkRuns.push(await check());
-        bareRuns.push(await client.load({ ...bareJob, ...flat }));
+        bareRuns.push(await bareRun());
       }
       const [b, c] = [bareRuns.at(-1)!, checkRuns.at(-1)!];
       log(
@@ -278,8 +286,8 @@ async function main(): Promise<void> {
       );
     }
     log(`latency at a fixed ${RATE} req/s…`);
-    const bareAtRate = await client.run({ ...bareJob, ...flat, rate: RATE });
-    const checkAtRate = await client.run({ ...checkJob, ...flat, rate: RATE });
+    const bareAtRate = await client.load({ ...bareJob, ...flat, rate: RATE });
+    const checkAtRate = await client.load({ ...checkJob, ...flat, rate: RATE });
 
     log(`timing ${SUBMITS} sequential submissions each way…`);
     const exchangeAuth = { 'APCA-API-KEY-ID': keyId, 'APCA-API-SECRET-KEY': secretKey };
@@ -319,6 +327,8 @@ async function main(): Promise<void> {
       bareP99AtRateMs: bareAtRate.p99Ms,
       checkP50AtRateMs: checkAtRate.p50Ms,
       bareP50AtRateMs: bareAtRate.p50Ms,
+      checkCpuUsPerRequestAtRate: checkAtRate.serverCpuUsPerRequest,
+      bareCpuUsPerRequestAtRate: bareAtRate.serverCpuUsPerRequest,
       submitDirectP50Ms: ms(percentile(direct, 50)),
       submitGatewayP50Ms: ms(percentile(viaGateway, 50)),
       submitAddedP50Ms: ms(percentile(viaGateway, 50) - percentile(direct, 50)),
