@@ -120,6 +120,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const cleanup: (() => Promise<void>)[] = [() => store.close()];
   try {
+    const fileSha = await fileSha256(config.profilePath);
+    const persisted = await store.riskState.load();
+    const override = storedProfileOverride(persisted.counters, fileSha);
+    if (override !== null) {
+      profile = override.profile;
+      log.warn(
+        { by: override.by, at: override.at },
+        'using the risk profile changed through the API (the file is unchanged since)',
+      );
+    }
     let sim: EmbeddedSim | undefined;
     let brokerOptions: AlpacaBrokerOptions;
     if (config.broker.kind === 'sim') {
@@ -127,6 +137,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         seed: config.broker.seed,
         speed: config.broker.speed,
         barIntervalMs: config.monitor.barIntervalMs,
+        // The account the percent limits are written for, so the exchange and the engine agree.
+        startingCash: profile.startingEquity,
       });
       const exchange = sim.exchange;
       cleanup.unshift(() => exchange.close());
@@ -157,16 +169,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           tradable: a.tradable,
           shortable: a.shortable,
         }),
-      );
-    }
-    const fileSha = await fileSha256(config.profilePath);
-    const persisted = await store.riskState.load();
-    const override = storedProfileOverride(persisted.counters, fileSha);
-    if (override !== null) {
-      profile = override.profile;
-      log.warn(
-        { by: override.by, at: override.at },
-        'using the risk profile changed through the API (the file is unchanged since)',
       );
     }
     const breaker = new UnprotectedPositionBreaker();
