@@ -46,6 +46,8 @@ export interface SymbolBook {
   netDown: number;
   /** Flat with risk-increasing work: it would become a new position. */
   pendingOpen: boolean;
+  /** |qty| × price × multiplier of the position, in dollars. */
+  absValue: number;
   /** The running exposure total of this symbol's sector (shared by the sector's symbols). */
   readonly sectorTotal: { exposure: number };
 }
@@ -63,6 +65,8 @@ export class ExposureBook {
   netDown = 0;
   /** Market value of positions in dollars (signed sum of qty × price × multiplier). */
   marketValue = 0;
+  /** Gross market value of positions in dollars (sum of |qty| × price × multiplier). */
+  positionsGross = 0;
   openPositions = 0;
   /** Symbols that are flat with risk-increasing working orders: would-be new positions. */
   pendingOpens = 0;
@@ -92,6 +96,7 @@ export class ExposureBook {
         netUp: 0,
         netDown: 0,
         pendingOpen: false,
+        absValue: 0,
         sectorTotal,
       };
       this.symbols.set(instrument.symbol, book);
@@ -114,6 +119,9 @@ export class ExposureBook {
     }
     this.netUp += up - book.netUp;
     this.netDown += down - book.netDown;
+    const absValue = Math.abs(q) * price * mult;
+    this.positionsGross += absValue - book.absValue;
+    book.absValue = absValue;
     book.exposure = exposure;
     book.netUp = up;
     book.netDown = down;

@@ -23,6 +23,8 @@ export interface Breaker {
   readonly action: BreakerAction;
   readonly flatten: boolean;
   evaluate(ctx: RiskContext): BreakerFinding | null;
+  /** Sees every evaluation while the breaker is tripped (e.g. to re-arm hysteresis). */
+  observe?(ctx: RiskContext): void;
   /**
    * Observes every market event before the breakers are evaluated, also while tripped (so
    * hysteresis can follow the market during a latch). An exception trips the breaker.

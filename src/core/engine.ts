@@ -158,8 +158,12 @@ export class RiskEngine implements RiskContext {
   get dayStartEquity(): number {
     return this.#dayStart?.equity ?? Number.NaN;
   }
+  /**
+   * Buying power in dollars: the broker's figure when known, else equity less the gross value
+   * of positions (a cash account: short-sale proceeds are collateral, not spending money).
+   */
   get buyingPower(): number {
-    return this.#accountBuyingPower ?? Math.max(0, this.#cash);
+    return this.#accountBuyingPower ?? Math.max(0, this.equity - this.book.positionsGross);
   }
   get pause() {
     return this.#pause;
@@ -342,8 +346,10 @@ export class RiskEngine implements RiskContext {
   }): void {
     const { symbol, qty } = position;
     if (!(Math.abs(qty) > 0) || this.book.symbols.get(symbol)?.position !== undefined) return;
+    // As for fills: a position outside the universe can be exited, never added to.
     const instrument =
-      this.instrument(symbol) ?? stock(symbol, this.profile.sectors[symbol] ?? UNKNOWN_SECTOR);
+      this.instrument(symbol) ??
+      stock(symbol, this.profile.sectors[symbol] ?? UNKNOWN_SECTOR, { tradable: false });
     const entry = this.book.entry(instrument);
     const equity = this.equity;
     const fill: Fill = {
@@ -380,6 +386,24 @@ export class RiskEngine implements RiskContext {
 
   /** Applies an execution: position, P&L, exposures, entry levels, counters and breakers. */
   onFill(fill: Fill): FillResult {
+    // An execution the adapter could not parse is a broken invariant: refuse it before it
+    // touches cash or positions. A price of 0 is real (an option expiring worthless).
+    if (
+      !(fill.qty > 0) ||
+      !Number.isFinite(fill.qty) ||
+      !(fill.price >= 0) ||
+      !Number.isFinite(fill.price) ||
+      !Number.isFinite(fill.time)
+    ) {
+      throw new RangeError(
+        `onFill: fill ${fill.executionId} for ${fill.symbol} needs a positive finite qty, a finite price ≥ 0 (an option can expire at 0) and a finite time, got qty=${fill.qty} price=${fill.price} time=${fill.time}`,
+      );
+    }
+    if (fill.commission !== undefined && !Number.isFinite(fill.commission)) {
+      throw new RangeError(
+        `onFill: fill ${fill.executionId} has a commission that is not a finite number: ${fill.commission}`,
+      );
+    }
     if (this.#seenExecutions.has(fill.executionId)) {
       return {
         applied: false,
@@ -654,7 +678,11 @@ export class RiskEngine implements RiskContext {
     let actions: { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } | undefined;
     if (this.#observerErrors.size > 0) actions = this.#tripFailedObservers(time);
     for (const breaker of this.#breakers) {
-      if (this.#tripped.has(breaker.id)) continue;
+      if (this.#tripped.has(breaker.id)) {
+        // A latched breaker still watches its input, e.g. so hysteresis can re-arm.
+        breaker.observe?.(this);
+        continue;
+      }
       let finding: BreakerFinding | null;
       try {
         finding = breaker.evaluate(this);

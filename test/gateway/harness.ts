@@ -30,6 +30,8 @@ export interface Rig {
   readonly officer: CreatedApiKey;
   readonly dir: string;
   readonly logs: string[];
+  /** Stops the gateway and starts a new one on the same store and exchange (keys stay valid). */
+  restart(): Promise<RunningGateway>;
   /** SDK configuration pointed at the gateway with a key. */
   sdk(key?: CreatedApiKey): trading.Configuration;
   /** Raw HTTP to the gateway with a key; the body is parsed JSON, loosely typed for assertions. */
@@ -76,23 +78,25 @@ export async function startRig(
     },
     env: { ALPACA_API_KEY_ID: sim.keyId, ALPACA_API_SECRET_KEY: sim.secretKey },
   });
-  const gateway = await startGateway({
-    config,
-    logDestination: new Writable({
-      write(chunk, _encoding, callback) {
-        logs.push(String(chunk));
-        callback();
+  const start = () =>
+    startGateway({
+      config,
+      logDestination: new Writable({
+        write(chunk, _encoding, callback) {
+          logs.push(String(chunk));
+          callback();
+        },
+      }),
+      brokerOverrides: {
+        requestsPerMinute: 1_000_000,
+        maxConcurrent: 16,
+        readRetry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 },
+        circuit: options.circuit ?? { failureThreshold: 3, halfOpenAfterMs: 60_000 },
+        stream: { initialBackoffMs: 20, maxBackoffMs: 200, pingIntervalMs: 0 },
+        timeoutMs: 3_000,
       },
-    }),
-    brokerOverrides: {
-      requestsPerMinute: 1_000_000,
-      maxConcurrent: 16,
-      readRetry: { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 20 },
-      circuit: options.circuit ?? { failureThreshold: 3, halfOpenAfterMs: 60_000 },
-      stream: { initialBackoffMs: 20, maxBackoffMs: 200, pingIntervalMs: 0 },
-      timeoutMs: 3_000,
-    },
-  });
+    });
+  let gateway = await start();
   const at = Date.now();
   const trader = await gateway.store.apiKeys.create({ role: 'trader', label: 'test trader', by: 'test', at });
   const officer = await gateway.store.apiKeys.create({
@@ -103,11 +107,18 @@ export async function startRig(
   });
   const rig: Rig = {
     sim,
-    gateway,
+    get gateway() {
+      return gateway;
+    },
     trader,
     officer,
     dir,
     logs,
+    async restart() {
+      await gateway.close();
+      gateway = await start();
+      return gateway;
+    },
     sdk(key = trader) {
       return new trading.Configuration({
         basePath: gateway.url,

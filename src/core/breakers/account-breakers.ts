@@ -132,6 +132,10 @@ export function vixBreaker(config: NonNullable<Config['vix']>): Breaker {
         values: { vix, above: config.above, resumeBelow: config.resumeBelow },
       };
     },
+    observe(ctx) {
+      const vix = ctx.indexLevel('VIX');
+      if (!armed && Number.isFinite(vix) && vix < config.resumeBelow) armed = true;
+    },
     persistState: () => ({ armed }),
     restore(state) {
       const s = state as { armed?: unknown } | null;

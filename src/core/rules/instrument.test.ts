@@ -62,6 +62,15 @@ describe('instrument rule', () => {
     expect(expectAccepted(engine.validateOrder(order('ZZZZ', 'sell', 10))).effect).toBe('close');
   });
 
+  it('treats a position restored from the broker in an unknown symbol the same way', () => {
+    const { engine } = engineWith();
+    engine.restorePosition({ symbol: 'ZZZZ', qty: -10, avgPrice: 20, time: engine.now() });
+    expect(expectOnlyViolation(engine.validateOrder(order('ZZZZ', 'sell', 1))).code).toBe(
+      'INSTRUMENT_NOT_TRADABLE',
+    );
+    expect(expectAccepted(engine.validateOrder(order('ZZZZ', 'buy', 10))).effect).toBe('close');
+  });
+
   it('looks instruments up through a function for open universes', () => {
     const { engine } = engineWith(
       {},

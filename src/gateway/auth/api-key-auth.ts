@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { ApiKeyRecord, ApiKeyRole } from '../../store/api-keys.ts';
 import type { Store } from '../../store/store.ts';
 
@@ -25,15 +25,21 @@ export function allows(role: ApiKeyRole, permission: Permission): boolean {
 }
 
 interface Cached {
+  /** The secret that was verified against the stored hash, as UTF-8 bytes. */
+  readonly secret: Buffer;
   readonly principal: Principal;
   readonly expiresAt: number;
 }
 
+/** Most key ids cached at once; beyond it the cache starts over. */
+const MAX_CACHED = 10_000;
+
 /**
  * Verifies riskgate API keys sent in the headers Alpaca clients already send. Keys are checked
- * against the store (only hashes are stored); a verified key is cached for `ttlMs` so the
- * order path does not hit the database on every request, which bounds how long a revoked key
- * keeps working on this gateway.
+ * against the store (only hashes are stored); a verified key id and secret pair is cached for
+ * `ttlMs`, so a request with a known key costs one constant-time comparison instead of a
+ * database read and a SHA-256. The cache bounds how long a revoked key keeps working on this
+ * gateway; a revocation through this gateway's API forgets it at once.
  */
 export class ApiKeyAuth {
   readonly #store: Store;
@@ -45,31 +51,45 @@ export class ApiKeyAuth {
     this.#ttlMs = ttlMs;
   }
 
+  /**
+   * The principal of a pair verified within the last `ttlMs`, or undefined when the pair must
+   * be checked against the store ({@link verify}). Synchronous, for the request path.
+   */
+  cached(keyId: string | undefined, secret: string | undefined): Principal | undefined {
+    if (typeof keyId !== 'string' || typeof secret !== 'string') return undefined;
+    const hit = this.#cache.get(keyId);
+    if (hit === undefined || hit.expiresAt <= Date.now()) return undefined;
+    const presented = Buffer.from(secret, 'utf8');
+    // The length of a secret is public (every key has the same); its bytes are compared in constant time.
+    if (presented.length !== hit.secret.length || !timingSafeEqual(presented, hit.secret)) return undefined;
+    return hit.principal;
+  }
+
   /** The principal for a key id and secret, or null when unknown, revoked or wrong. */
   async verify(keyId: string | undefined, secret: string | undefined): Promise<Principal | null> {
     if (typeof keyId !== 'string' || typeof secret !== 'string' || keyId === '' || secret === '') return null;
-    const cacheKey = `${keyId}\u0000${createHash('sha256').update(secret).digest('base64')}`;
-    const now = Date.now();
-    const hit = this.#cache.get(cacheKey);
-    if (hit !== undefined && hit.expiresAt > now) return hit.principal;
+    const hit = this.cached(keyId, secret);
+    if (hit !== undefined) return hit;
     let record: ApiKeyRecord | null;
     try {
       record = await this.#store.apiKeys.verify(keyId, secret);
     } catch {
       return null; // fail closed: a key that cannot be checked is not accepted
     }
-    if (record === null) {
-      this.#cache.delete(cacheKey);
-      return null;
-    }
+    if (record === null) return null;
     const principal: Principal = { keyId: record.keyId, role: record.role, label: record.label };
-    if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(cacheKey, { principal, expiresAt: now + this.#ttlMs });
+    if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
+    this.#cache.set(keyId, {
+      secret: Buffer.from(secret, 'utf8'),
+      principal,
+      expiresAt: Date.now() + this.#ttlMs,
+    });
     return principal;
   }
 
-  /** Forgets cached verifications (after a revocation through the API). */
-  invalidate(): void {
-    this.#cache.clear();
+  /** Forgets cached verifications: of one key id, or of every key. */
+  invalidate(keyId?: string): void {
+    if (keyId === undefined) this.#cache.clear();
+    else this.#cache.delete(keyId);
   }
 }

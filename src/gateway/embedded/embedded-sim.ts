@@ -21,12 +21,14 @@ export interface EmbeddedSim {
 /**
  * Starts the built-in simulated exchange on its own loopback port, replaying a seeded random walk
  * in real time (times `speed`). The walk starts `historyBars` bars in the past: that prefix is
- * returned as bars, so ATR-based stops can be computed from the first order on.
+ * returned as bars, so ATR-based stops can be computed from the first order on. The account
+ * starts with `startingCash` dollars (the profile's starting equity).
  */
 export async function startEmbeddedSim(options: {
   readonly seed: number;
   readonly speed: number;
   readonly barIntervalMs: number;
+  readonly startingCash: number;
   readonly historyBars?: number;
 }): Promise<EmbeddedSim> {
   const now = Date.now();
@@ -56,6 +58,7 @@ export async function startEmbeddedSim(options: {
     clock: { mode: 'real', startMs: now, speed: options.speed },
     feed: rest(),
     pumpIntervalMs: 100,
+    account: { cash: options.startingCash },
     // The gateway polls quotes every second and the account with them; the broker's 200/min
     // limit would starve a demo, and the real limit is the broker's business, not the simulator's.
     rateLimit: { limit: 100_000 },

@@ -1,5 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import type { Logger } from 'pino';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { docsPage } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
@@ -9,12 +8,13 @@ import { riskRoutes } from './routes-risk.ts';
 import { tradingRoutes } from './routes-trading.ts';
 
 /** Builds the gateway's Fastify app: every route, CORS when configured, errors in the broker's envelope. */
-export function buildServer(services: GatewayServices, log: Logger): FastifyInstance {
+export function buildServer(services: GatewayServices): FastifyInstance {
   const { ctx } = services;
   const app: FastifyInstance = Fastify({
-    loggerInstance: log as unknown as FastifyBaseLogger,
-    // Per-request logging would dominate the cost of a check; outcomes are logged where decided.
-    logController: new LogController({ disableRequestLogging: true }),
+    // No Fastify logger: with one, every request gets a child logger and response listeners,
+    // which together cost more than the risk check. Unhandled errors are logged by the error
+    // handler below, outcomes where they are decided, both through the gateway's logger.
+    logger: false,
     bodyLimit: ctx.config.http.bodyLimitBytes,
     forceCloseConnections: true,
   });

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Decision } from '../../core/decision.ts';
 
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
 const BROKER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -20,6 +21,23 @@ export class GatewayMetrics {
     labelNames: ['outcome', 'code'] as const,
     registers: [this.registry],
   });
+  /** Dry runs (`POST /v1/orders/check`): counted here, not audited one by one. */
+  readonly dryRuns = new Counter({
+    name: 'riskgate_dry_run_checks_total',
+    help: 'Dry-run checks (POST /v1/orders/check) by outcome; they reserve nothing and are not audited',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  /** Children of the hot-path series, resolved once so a request does not hash label sets. */
+  readonly #hot = {
+    checkLatency: this.checkLatency.labels({ endpoint: 'check' }),
+    orderLatency: this.checkLatency.labels({ endpoint: 'order' }),
+    dryRuns: {
+      accept: this.dryRuns.labels({ outcome: 'accept' }),
+      'accept-modified': this.dryRuns.labels({ outcome: 'accept-modified' }),
+      deny: this.dryRuns.labels({ outcome: 'deny' }),
+    },
+  };
   readonly tradingState = new Gauge({
     name: 'riskgate_trading_state',
     help: '1 for the current trading state (active, reducing, halted), 0 for the others',
@@ -83,6 +101,12 @@ export class GatewayMetrics {
     current: string,
   ): void {
     for (const state of states) gauge.set({ [label]: state } as Record<L, string>, state === current ? 1 : 0);
+  }
+
+  /** Records one check: its duration in seconds, and for a dry run its outcome. */
+  observeCheck(endpoint: 'check' | 'order', seconds: number, dryRunOutcome?: Decision['kind']): void {
+    (endpoint === 'check' ? this.#hot.checkLatency : this.#hot.orderLatency).observe(seconds);
+    if (dryRunOutcome !== undefined) this.#hot.dryRuns[dryRunOutcome].inc();
   }
 
   /** Times a broker call into {@link brokerLatency}. */

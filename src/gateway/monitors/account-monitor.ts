@@ -7,6 +7,9 @@ import type { ProtectionMonitor } from './protection-monitor.ts';
 
 const STATES: readonly TradingState[] = ['active', 'reducing', 'halted'];
 
+/** An unchanged account is still written to the equity history this often, in milliseconds. */
+const UNCHANGED_MARK_EVERY_MS = 60_000;
+
 /**
  * Polls the broker for marks (latest quotes) and the account at a fixed interval and feeds them
  * to the engine: exits and breakers are evaluated on every mark, a trip is persisted, alerted
@@ -21,6 +24,7 @@ export class AccountMonitor {
   readonly #lastQuote = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #lastMark: { equity: number; cash: number; buyingPower: number; time: number } | undefined;
   /** Epoch ms of the last completed poll, and its error if it failed. */
   lastTickAt = 0;
   lastError: string | null = null;
@@ -67,7 +71,7 @@ export class AccountMonitor {
         buyingPower: account.buyingPower,
       };
       await this.#actor.handle(ctx.risk.engine.onAccount(snapshot), 'account');
-      ctx.store.equity.recordMark(snapshot).catch(() => undefined);
+      this.#recordMark(snapshot);
       this.lastError = null;
     } catch (error) {
       this.lastError = (error as Error).message ?? String(error);
@@ -76,6 +80,25 @@ export class AccountMonitor {
     this.#protection.check();
     this.refreshGauges();
     this.lastTickAt = Date.now();
+  }
+
+  /**
+   * Writes the account to the equity history when it changed, or once a minute when it did not:
+   * polling every second must not mean a database write every second.
+   */
+  #recordMark(mark: { equity: number; cash: number; buyingPower: number; time: number }): void {
+    const last = this.#lastMark;
+    if (
+      last !== undefined &&
+      last.equity === mark.equity &&
+      last.cash === mark.cash &&
+      last.buyingPower === mark.buyingPower &&
+      mark.time - last.time < UNCHANGED_MARK_EVERY_MS
+    ) {
+      return;
+    }
+    this.#lastMark = mark;
+    this.#ctx.store.equity.recordMark(mark).catch(() => undefined);
   }
 
   async #onQuote(symbol: string, time: number, bid: number, ask: number): Promise<void> {

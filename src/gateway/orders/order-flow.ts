@@ -20,11 +20,16 @@ export type Reply = ErrorReply | { readonly status: number; readonly body: unkno
 /** How long an exit queued behind an open broker circuit holds the request before answering. */
 const QUEUED_EXIT_WAIT_MS = 2_000;
 
+/** The client order id a dry run without one is checked under (no order is created). */
+export const DRY_RUN_ID = 'rg-dry-run';
+
 /**
- * The order path: schema → idempotency on the client order id → the engine's synchronous check
- * (which reserves the order, so concurrent requests cannot together pass a limit) → the intent
- * committed to the store → the broker (protection sent as a bracket or OTO) → the
- * acknowledgement committed. Rejections release the reservation.
+ * The order path: schema → the engine's synchronous check (which reserves the order, so
+ * concurrent requests cannot together pass a limit) → the intent committed to the store, whose
+ * unique client order id turns a repeated id into the order it already created → the broker
+ * (protection sent as a bracket or OTO) → the reply, while the acknowledgement is committed.
+ * Rejections release the reservation. Only an id the gateway may already know (reserved in the
+ * engine, or tracked at the broker) is looked up in the store before the check.
  */
 export class OrderFlow {
   readonly #ctx: GatewayContext;
@@ -87,41 +92,68 @@ export class OrderFlow {
     return work;
   }
 
-  /** A dry run: the engine's decision without reserving anything. */
+  /**
+   * A dry run: the engine's decision without reserving anything. Dry runs are counted in the
+   * metrics, not audited one by one; an order without a client order id is checked under a
+   * placeholder, since no order is created.
+   */
   check(body: unknown, strategy: string | undefined): Reply {
-    const parsed = parseOrderRequest(body, strategy);
+    const parsed = parseOrderRequest(body, strategy, DRY_RUN_ID);
     if (!parsed.ok) return invalidReply(parsed.issues);
     this.watched.add(parsed.intent.symbol);
     const start = performance.now();
     const decision = this.#ctx.risk.engine.validateOrder(parsed.intent, { dryRun: true });
-    this.#ctx.metrics.checkLatency.observe({ endpoint: 'check' }, (performance.now() - start) / 1000);
+    this.#ctx.metrics.observeCheck('check', (performance.now() - start) / 1000, decision.kind);
     return { status: 200, body: describeDecision(decision, parsed.intent) };
+  }
+
+  /**
+   * True when a client order id may already belong to an order: one reserved in the engine or
+   * known at the broker. Only these are looked up in the store before the check; for any other
+   * id the intent's unique client order id is the guard (see {@link #submit}).
+   */
+  #mayExist(clientOrderId: string): boolean {
+    return (
+      this.#ctx.risk.engine.book.working.has(clientOrderId) ||
+      this.#ctx.orders.byClientId(clientOrderId) !== undefined
+    );
   }
 
   async #submit(intent: OrderIntent, principal: Principal): Promise<Reply> {
     const ctx = this.#ctx;
     const id = intent.clientOrderId;
-    let stored: OrderRecord | null;
-    try {
-      stored = await ctx.store.orders.get(id);
-    } catch {
-      return unavailableReply('STORE_UNAVAILABLE', 'the order store cannot be read; nothing was sent');
+    if (this.#mayExist(id)) {
+      const known = await this.#known(id);
+      if (known !== undefined) return known;
     }
-    if (stored !== null) return this.existing(stored);
     await this.#ensureMark(intent.symbol);
+    // Checked again after the await: a trade update may have brought the id in meanwhile, and
+    // the engine must never reserve one client order id twice.
+    if (this.#mayExist(id)) {
+      const known = await this.#known(id);
+      if (known !== undefined) return known;
+    }
 
     const engine = ctx.risk.engine;
     const start = performance.now();
     const decision = engine.validateOrder(intent);
-    ctx.metrics.checkLatency.observe({ endpoint: 'order' }, (performance.now() - start) / 1000);
-    this.#recordDecision(decision, intent, principal);
-    if (decision.kind === 'deny') return denialReply(decision.violations, { effect: decision.effect });
+    ctx.metrics.observeCheck('order', (performance.now() - start) / 1000);
+    if (decision.kind === 'deny') {
+      // The duplicate rule remembers ids across restarts; such a retry gets its order back.
+      if (decision.violations.some((v) => v.code === 'DUPLICATE_CLIENT_ORDER_ID')) {
+        const known = await this.#known(id);
+        if (known !== undefined) return known;
+      }
+      this.#recordDecision(decision, intent, principal);
+      return denialReply(decision.violations, { effect: decision.effect });
+    }
 
     const toSend = decision.kind === 'accept-modified' ? decision.order : intent;
     const exit = decision.effect === 'reduce' || decision.effect === 'close';
     this.watched.add(toSend.symbol);
     if (!exit && ctx.broker.circuitState === 'open') {
       engine.onOrderClosed(id);
+      this.#recordDecision(decision, intent, principal);
       return denialReply([
         {
           code: 'BROKER_UNAVAILABLE',
@@ -131,23 +163,41 @@ export class OrderFlow {
         },
       ]);
     }
+    let recorded: Awaited<ReturnType<typeof ctx.store.orders.recordIntent>>;
     try {
-      await ctx.store.orders.recordIntent(toSend, { at: Date.now() });
+      recorded = await ctx.store.orders.recordIntent(toSend, { at: Date.now() });
     } catch {
       engine.onOrderClosed(id);
+      this.#recordDecision(decision, intent, principal);
       return unavailableReply('STORE_UNAVAILABLE', 'the intent could not be recorded; nothing was sent');
     }
-    let ack: () => void = () => {};
+    if (!recorded.created) {
+      // The id was used before (by an order this process no longer tracks): release what this
+      // check reserved and answer with that order, as for any repeated client order id.
+      engine.onOrderClosed(id);
+      return this.existing(recorded.order);
+    }
+    this.#recordDecision(decision, intent, principal);
+    let settle: () => void = () => {};
     this.#acks.set(
       id,
       new Promise<void>((resolve) => {
-        ack = resolve;
+        settle = () => {
+          this.#acks.delete(id);
+          resolve();
+        };
       }),
     );
-    const sending = this.#send(toSend, exit, decision).finally(() => {
-      ack();
-      this.#acks.delete(id);
-    });
+    const sending = this.#send(toSend, exit).then(
+      ({ reply, committed }) => {
+        void committed.finally(settle);
+        return reply;
+      },
+      (error: unknown) => {
+        settle();
+        throw error;
+      },
+    );
     if (!exit || ctx.broker.circuitState === 'closed' || ctx.broker.circuitState === undefined)
       return sending;
     // An exit waiting behind an open circuit is answered as accepted and sent when the broker is back.
@@ -157,15 +207,34 @@ export class OrderFlow {
     return Promise.race([sending, queued]);
   }
 
-  async #send(toSend: OrderIntent, exit: boolean, decision: Decision): Promise<Reply> {
+  /** The answer for a client order id already used, or undefined when nothing has it. */
+  async #known(clientOrderId: string): Promise<Reply | undefined> {
+    let stored: OrderRecord | null;
+    try {
+      stored = await this.#ctx.store.orders.get(clientOrderId);
+    } catch {
+      return unavailableReply('STORE_UNAVAILABLE', 'the order store cannot be read; nothing was sent');
+    }
+    if (stored !== null) return this.existing(stored);
+    // Placed at the broker without riskgate: the broker holds the id, so no second order either.
+    const tracked = this.#ctx.orders.byClientId(clientOrderId);
+    return tracked === undefined ? undefined : { status: 200, body: renderOrder(tracked.order) };
+  }
+
+  /**
+   * Sends the order. Resolves (never rejects) with the reply as soon as the broker has answered,
+   * and with the commit of the acknowledgement, which runs on in the background: a crash before
+   * it lands leaves an unacknowledged intent, which a restart settles by client order id.
+   */
+  async #send(toSend: OrderIntent, exit: boolean): Promise<{ reply: Reply; committed: Promise<void> }> {
     const ctx = this.#ctx;
     const id = toSend.clientOrderId;
+    const answer = (reply: Reply, committed: Promise<void> = Promise.resolve()) => ({ reply, committed });
     try {
       const submitted = await ctx.metrics.timeBroker('submitOrder', () =>
         ctx.broker.submitOrder({ ...toSend, intent: exit ? 'exit' : 'entry' }),
       );
-      await this.#acknowledge(submitted.order);
-      return { status: 200, body: renderOrder(submitted.order) };
+      return answer({ status: 200, body: renderOrder(submitted.order) }, this.#acknowledge(submitted.order));
     } catch (error) {
       if (error instanceof ProtectionMissingError) {
         // The entry exists at the broker; the protection monitor places the missing stop.
@@ -177,16 +246,19 @@ export class OrderFlow {
           data: { clientOrderId: id, problem: error.problem },
         });
         if (order !== undefined) {
-          await this.#acknowledge(order);
-          return { status: 200, body: renderOrder(order) };
+          return answer({ status: 200, body: renderOrder(order) }, this.#acknowledge(order));
         }
-        return unavailableReply('PROTECTION_MISSING', `order ${id} was accepted but could not be read back`);
+        return answer(
+          unavailableReply('PROTECTION_MISSING', `order ${id} was accepted but could not be read back`),
+        );
       }
       if (isBrokerError(error, 'UNAVAILABLE')) {
         // Outcome unknown: keep the reservation and the intent; reconciliation settles it.
-        return unavailableReply(
-          'BROKER_UNAVAILABLE',
-          `the broker did not answer; retry with the same client_order_id ${id} to learn the outcome`,
+        return answer(
+          unavailableReply(
+            'BROKER_UNAVAILABLE',
+            `the broker did not answer; retry with the same client_order_id ${id} to learn the outcome`,
+          ),
         );
       }
       ctx.risk.engine.onOrderClosed(id);
@@ -194,36 +266,46 @@ export class OrderFlow {
         .transition(id, { to: 'submit_failed', at: Date.now(), reason: String((error as Error).message) })
         .catch(() => undefined);
       if (isBrokerError(error, 'CIRCUIT_OPEN')) {
-        return denialReply([
-          {
-            code: 'BROKER_UNAVAILABLE',
-            ruleId: 'broker-circuit',
-            message: 'circuit=open: the broker failed repeatedly; entries are refused',
-            values: { circuit: 'open' },
-          },
-        ]);
+        return answer(
+          denialReply([
+            {
+              code: 'BROKER_UNAVAILABLE',
+              ruleId: 'broker-circuit',
+              message: 'circuit=open: the broker failed repeatedly; entries are refused',
+              values: { circuit: 'open' },
+            },
+          ]),
+        );
       }
-      void decision;
-      return brokerErrorReply(error);
+      return answer(brokerErrorReply(error));
     }
   }
 
-  async #acknowledge(order: BrokerOrder): Promise<void> {
+  /**
+   * Tracks the broker's order at once; resolves when its acknowledgement is committed (never
+   * rejects). The commit starts on the next turn of the event loop: the embedded store writes
+   * synchronously, and the reply should be on its way before it does.
+   */
+  #acknowledge(order: BrokerOrder): Promise<void> {
     const ctx = this.#ctx;
     ctx.orders.upsert(order);
+    ctx.hub.publish('order', { event: 'accepted', order: renderOrder(order) });
     const stopLeg = order.legs.find((l) => l.type === 'stop' || l.type === 'stop_limit');
     const takeProfitLeg = order.legs.find((l) => l.type === 'limit');
-    try {
-      await ctx.store.orders.recordAck(order.clientOrderId, {
-        brokerOrderId: order.id,
-        status: storeStatus(order.status),
-        legs: { takeProfit: takeProfitLeg?.id ?? null, stopLoss: stopLeg?.id ?? null },
-        at: Date.now(),
-      });
-    } catch (error) {
-      ctx.log.error({ clientOrderId: order.clientOrderId, error: String(error) }, 'ack not recorded');
-    }
-    ctx.hub.publish('order', { event: 'accepted', order: renderOrder(order) });
+    const ack = {
+      brokerOrderId: order.id,
+      status: storeStatus(order.status),
+      legs: { takeProfit: takeProfitLeg?.id ?? null, stopLoss: stopLeg?.id ?? null },
+      at: Date.now(),
+    };
+    return new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => ctx.store.orders.recordAck(order.clientOrderId, ack))
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          ctx.log.error({ clientOrderId: order.clientOrderId, error: String(error) }, 'ack not recorded');
+        },
+      );
   }
 
   /** Answers a repeated client order id with the order it already created. */

@@ -48,6 +48,8 @@ const KNOWN_FIELDS = new Set([
   'subtag',
 ]);
 
+const newId = () => newClientOrderId('rg');
+
 function nested(value: unknown, key: string): unknown {
   return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
 }
@@ -55,9 +57,14 @@ function nested(value: unknown, key: string): unknown {
 /**
  * Parses an Alpaca order body into an intent, reporting every problem with its wire field name.
  * `take_profit`/`stop_loss` are honoured whatever `order_class` says: the broker would drop legs
- * sent on a simple order silently, riskgate sends them as a bracket or OTO instead.
+ * sent on a simple order silently, riskgate sends them as a bracket or OTO instead. A body
+ * without a client order id gets a fresh one, or `placeholderId` when given (dry runs).
  */
-export function parseOrderRequest(body: unknown, strategy: string | undefined): ParsedOrderRequest {
+export function parseOrderRequest(
+  body: unknown,
+  strategy: string | undefined,
+  placeholderId?: string,
+): ParsedOrderRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, issues: [{ field: '(body)', expected: 'a JSON object' }] };
   }
@@ -101,7 +108,7 @@ export function parseOrderRequest(body: unknown, strategy: string | undefined): 
     strategy,
     extendedHours: b.extended_hours === true ? true : undefined,
   };
-  const parsed = parseOrderIntent(input, () => newClientOrderId('rg'));
+  const parsed = parseOrderIntent(input, placeholderId === undefined ? newId : () => placeholderId);
   if (!parsed.ok) {
     for (const issue of parsed.issues)
       issues.push({ field: WIRE_NAMES[issue.path] ?? issue.path, expected: issue.message });

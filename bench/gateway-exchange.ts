@@ -1,0 +1,36 @@
+/**
+ * The simulated exchange of the gateway benchmark, in a process of its own (as a broker is in
+ * production): started by `bench/gateway.ts` with `fork`, it answers `{url, keyId, secretKey}`
+ * over IPC and closes when told to stop or when its parent goes away.
+ */
+import { SimExchange } from '../src/broker/sim/sim-exchange.ts';
+
+/** What the exchange process reports once it listens. */
+export interface ExchangeReady {
+  readonly type: 'ready';
+  readonly url: string;
+  readonly keyId: string;
+  readonly secretKey: string;
+}
+
+const exchange = await SimExchange.start({ clock: { mode: 'real' }, rateLimit: { limit: 1_000_000_000 } });
+exchange.setQuote('AAPL', 100, 100.02);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await exchange.close();
+  process.disconnect?.();
+  process.exit(0);
+}
+process.on('message', (message) => {
+  if ((message as { type?: string }).type === 'stop') void stop();
+});
+process.on('disconnect', () => void stop());
+process.send?.({
+  type: 'ready',
+  url: exchange.url,
+  keyId: exchange.keyId,
+  secretKey: exchange.secretKey,
+} satisfies ExchangeReady);
