@@ -27,6 +27,8 @@ import { UnprotectedPositionBreaker } from './monitors/unprotected-breaker.ts';
 import { OrderFlow } from './orders/order-flow.ts';
 import { OrderIndex } from './orders/order-index.ts';
 import { TradeUpdateHandler } from './orders/trade-update-handler.ts';
+import { isManaged } from './protection/coverage.ts';
+import { ProtectionManager } from './protection/protection-manager.ts';
 import { type HydrationReport, hydrateEngine } from './risk/hydrate-engine.ts';
 import { fileSha256, ProfileService, storedProfileOverride } from './risk/profile-service.ts';
 import { RiskActor } from './risk/risk-actor.ts';
@@ -171,7 +173,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         }),
       );
     }
-    const breaker = new UnprotectedPositionBreaker();
+    const breaker = new UnprotectedPositionBreaker(config.monitor.unprotectedAction);
     const engine = await RiskEngine.create({
       profile,
       clock: systemClock,
@@ -200,11 +202,32 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       auth: new ApiKeyAuth(store),
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
     };
-    const actor = new RiskActor(ctx);
-    const flow = new OrderFlow(ctx, (actions) => void actor.handle(actions, 'mark'));
+    const manager = new ProtectionManager(ctx);
+    const actor = new RiskActor(ctx, manager);
+    const flow = new OrderFlow(ctx, (actions) => void actor.handle(actions, 'mark'), manager);
     const trades = new TradeUpdateHandler(ctx, flow, actor);
-    const protection = new ProtectionMonitor(ctx, actor, breaker);
-    trades.onStopLost = (symbol) => protection.stopLost(symbol);
+    const protection = new ProtectionMonitor(ctx, actor, breaker, manager);
+    trades.onStopLost = (symbol, at) => protection.stopLost(symbol, at);
+    trades.onApplied = (update, before) => {
+      const symbol = update.order.symbol;
+      if (update.event === 'fill' || update.event === 'partial_fill') {
+        const tracked = ctx.orders.get(update.order.id);
+        const after = manager.positionQty(symbol);
+        const opened =
+          Math.abs(after) > Math.abs(before) + 1e-9 ||
+          (before !== 0 && Math.sign(after) === -Math.sign(before));
+        if (tracked !== undefined && opened && isManaged(tracked, (id) => ctx.orders.get(id))) {
+          ctx.alerts.raise({
+            code: 'PROTECTIVE_ORDER_OPENED_POSITION',
+            severity: 'critical',
+            message: `protective order ${tracked.clientOrderId} filled on a ${before === 0 ? 'flat' : 'smaller or opposite'} position in ${symbol} (${before} → ${after}); the position it opened is closed`,
+            data: { symbol, before, after, orderId: tracked.brokerOrderId },
+          });
+          void actor.closeOpenedByProtection(symbol);
+        }
+      }
+      manager.schedule(symbol);
+    };
     const watched = sim !== undefined ? Object.keys(EMBEDDED_SYMBOLS) : [];
     const monitor = new AccountMonitor(ctx, actor, protection, () => [...watched, ...flow.watched]);
     const reconciler = new Reconciler(ctx, trades);
@@ -214,6 +237,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       flow,
       actor,
       protection,
+      manager,
       reconciler,
       trades,
       monitor,
@@ -326,6 +350,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           unsubscribe();
           reconciler.stop();
           await monitor.stop();
+          // Work behind an open broker circuit may wait long; shutdown does not wait for it.
+          await Promise.race([manager.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
           await trades.drain();
           await ctx.risk.engine.flush();
           await webhook?.close();

@@ -4,6 +4,7 @@ import type { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import type { Reconciler } from './monitors/reconciler.ts';
 import type { OrderFlow } from './orders/order-flow.ts';
 import type { TradeUpdateHandler } from './orders/trade-update-handler.ts';
+import type { ProtectionManager } from './protection/protection-manager.ts';
 import type { ProfileService } from './risk/profile-service.ts';
 import type { RiskActor } from './risk/risk-actor.ts';
 
@@ -13,6 +14,8 @@ export interface GatewayServices {
   readonly flow: OrderFlow;
   readonly actor: RiskActor;
   readonly protection: ProtectionMonitor;
+  /** Owns the protective orders of every position; everything touching a position goes through it. */
+  readonly manager: ProtectionManager;
   readonly reconciler: Reconciler;
   readonly trades: TradeUpdateHandler;
   readonly monitor: AccountMonitor;

@@ -42,8 +42,16 @@ export interface GatewayConfig {
     readonly barIntervalMs: number;
     /** How often orders and positions are reconciled with the broker, in milliseconds. */
     readonly reconcileIntervalMs: number;
-    /** How long a filled position may go without a live stop at the broker, in milliseconds. */
+    /**
+     * How long a position may go without a live stop at the broker, in milliseconds, counted
+     * from the moment it lost (or never had) one.
+     */
     readonly stopGraceMs: number;
+    /**
+     * The last resort when a position stays without a broker stop beyond the grace period (even
+     * with the fallback monitor watching it): the trading state the account latches to.
+     */
+    readonly unprotectedAction: 'reducing' | 'halted';
     /** Stop distance used when a position has no stop level of its own, in percent of its entry price. */
     readonly fallbackStopPercent: number;
   };

@@ -48,6 +48,11 @@ const SETTINGS = {
     flag: '--fallback-stop-percent',
     env: 'RISKGATE_FALLBACK_STOP_PERCENT',
   },
+  unprotectedAction: {
+    key: 'unprotectedAction',
+    flag: '--unprotected-action',
+    env: 'RISKGATE_UNPROTECTED_ACTION',
+  },
   alertWebhook: { key: 'alertWebhook', flag: '--alert-webhook', env: 'RISKGATE_ALERT_WEBHOOK' },
   alertAttempts: { key: 'alertAttempts', flag: '--alert-attempts', env: 'RISKGATE_ALERT_ATTEMPTS' },
   bodyLimit: { key: 'bodyLimit', flag: '--body-limit', env: 'RISKGATE_BODY_LIMIT' },
@@ -181,6 +186,7 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     (n) => n > 0 && n < 50,
     'a percent above 0, below 50',
   );
+  const unprotectedAction = oneOf('unprotectedAction', ['reducing', 'halted'] as const, 'reducing')!;
   const webhookUrl = url('alertWebhook');
   const webhookAttempts = num(
     'alertAttempts',
@@ -213,6 +219,7 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
       reconcileIntervalMs,
       stopGraceMs,
       fallbackStopPercent,
+      unprotectedAction,
     },
     alerts: { webhookUrl, webhookAttempts },
     http: { bodyLimitBytes, corsOrigins },

@@ -1,7 +1,9 @@
 import { newClientOrderId } from '../../broker/client-order-id.ts';
+import { type BrokerOrder, TERMINAL_STATUSES } from '../../broker/order-types.ts';
 import type { OrderIntent } from '../../core/order.ts';
 import type { Principal } from '../auth/api-key-auth.ts';
 import { brokerErrorReply } from '../orders/broker-error-reply.ts';
+import { isLive } from '../orders/order-index.ts';
 import { intentOf } from '../risk/hydrate-engine.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import type { GatewayServices } from '../services.ts';
@@ -41,6 +43,40 @@ export async function replaceOrder(
   } catch (error) {
     return brokerErrorReply(error);
   }
+  // As at the broker: a finished order cannot be replaced.
+  if (TERMINAL_STATUSES.has(current.status)) {
+    return {
+      status: 422,
+      body: { code: 42210000, message: `order is already in "${current.status}" state` },
+    };
+  }
+  // An exit that grows needs shares the position's protection may hold: they are freed first,
+  // and the protection is brought back in line after, serially with the symbol's other orders.
+  const position = services.manager.positionQty(current.symbol);
+  const closing = position !== 0 && (current.side === 'sell') === position > 0;
+  const growth =
+    closing && qty !== undefined && qty !== null
+      ? Math.max(0, qty - ((current.qty ?? 0) - current.filledQty))
+      : 0;
+  return services.manager.withFree(current.symbol, growth, () =>
+    replaceChecked(services, current, { qty, limitPrice, stopPrice, body: b }, principal),
+  );
+}
+
+async function replaceChecked(
+  services: GatewayServices,
+  current: BrokerOrder,
+  changes: {
+    readonly qty: number | undefined | null;
+    readonly limitPrice: number | undefined | null;
+    readonly stopPrice: number | undefined | null;
+    readonly body: Record<string, unknown>;
+  },
+  principal: Principal,
+): Promise<ErrorReply | { status: number; body: unknown }> {
+  const { ctx } = services;
+  const { qty, limitPrice, stopPrice, body: b } = changes;
+  const orderId = current.id;
   const stored = await ctx.store.orders.get(current.clientOrderId).catch(() => null);
   const before: OrderIntent = stored?.intent ?? intentOf(current);
   const newId =
@@ -82,7 +118,12 @@ export async function replaceOrder(
     return { status: 200, body: renderOrder(replaced) };
   } catch (error) {
     engine.onOrderClosed(newId);
-    engine.restoreWorkingOrder(before, Math.max(0, (current.qty ?? before.qty) - current.filledQty));
+    // The old order keeps its reservation only while it still works: a replace refused because the
+    // order filled or was cancelled meanwhile must not leave a phantom working order behind.
+    const now = await ctx.broker.getOrder(orderId).catch(() => current);
+    ctx.orders.upsert(now);
+    const remaining = (now.qty ?? before.qty) - now.filledQty;
+    if (isLive(now.status) && remaining > 0) engine.restoreWorkingOrder(before, remaining);
     await ctx.store.orders.transition(newId, { to: 'submit_failed', at: Date.now() }).catch(() => undefined);
     return brokerErrorReply(error);
   }

@@ -84,11 +84,9 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
         return reply.code(r.status).send(r.body);
       }
       const by = principalOf(request).keyId;
-      const order = await closePosition(ctx, symbol, {
-        ...(qty !== undefined ? { qty } : {}),
-        reason: 'MANUAL',
-        by,
-      });
+      const order = await services.manager.run(symbol, () =>
+        closePosition(ctx, symbol, { ...(qty !== undefined ? { qty } : {}), reason: 'MANUAL', by }),
+      );
       return reply.send(renderOrder(order));
     } catch (error) {
       return fail(reply, error);
@@ -104,7 +102,9 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
       const results = await Promise.all(
         positions.map(async (p) => {
           try {
-            const order = await closePosition(ctx, p.symbol, { reason: 'MANUAL', by });
+            const order = await services.manager.run(p.symbol, () =>
+              closePosition(ctx, p.symbol, { reason: 'MANUAL', by }),
+            );
             return { symbol: p.symbol, status: 200, body: renderOrder(order) };
           } catch (error) {
             const r = brokerErrorReply(error);

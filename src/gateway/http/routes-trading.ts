@@ -2,7 +2,9 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isBrokerError } from '../../broker/errors.ts';
 import type { OrderQuery } from '../../broker/order-types.ts';
 import { brokerErrorReply } from '../orders/broker-error-reply.ts';
+import { isLive } from '../orders/order-index.ts';
 import { recordFromOrder } from '../orders/order-record-view.ts';
+import { isManaged } from '../protection/coverage.ts';
 import type { GatewayServices } from '../services.ts';
 import { renderOrder } from '../wire/render.ts';
 import { notFoundReply, unavailableReply } from './alpaca-errors.ts';
@@ -91,10 +93,30 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
     }
   });
 
+  // Cancels the bot's open orders. The positions' protection is the gateway's, not the bot's: it
+  // stays, and it is resized by the protection manager as the bot's orders go.
   app.delete('/v2/orders', trade, async (_request, reply) => {
     try {
-      const results = await ctx.metrics.timeBroker('cancelAllOrders', () => ctx.broker.cancelAllOrders());
-      return reply.code(207).send(results.map((r) => ({ id: r.orderId, status: r.status, body: null })));
+      const open = await ctx.broker.listOrders({ status: 'open', nested: true, limit: 500 });
+      for (const o of open) ctx.orders.upsert(o);
+      const get = (id: string) => ctx.orders.get(id);
+      const targets = open.filter((o) => {
+        const tracked = get(o.id);
+        return isLive(o.status) && (tracked === undefined || !isManaged(tracked, get));
+      });
+      const results = await Promise.all(
+        targets.map(async (o) => {
+          try {
+            await ctx.metrics.timeBroker('cancelOrder', () => ctx.broker.cancelOrder(o.id));
+            return { id: o.id, status: 200, body: null };
+          } catch (error) {
+            const r = brokerErrorReply(error);
+            return { id: o.id, status: r.status, body: r.body };
+          }
+        }),
+      );
+      for (const o of targets) services.manager.schedule(o.symbol);
+      return reply.code(207).send(results);
     } catch (error) {
       return send(reply, brokerErrorReply(error));
     }

@@ -1,8 +1,6 @@
-import { newClientOrderId } from '../../broker/client-order-id.ts';
 import type { Position } from '../../core/position.ts';
-import { protectiveStopDirection, roundToTick } from '../../core/tick.ts';
 import type { GatewayContext } from '../context.ts';
-import { storeStatus } from '../risk/position-closer.ts';
+import type { ProtectionManager } from '../protection/protection-manager.ts';
 import type { RiskActor } from '../risk/risk-actor.ts';
 import type { UnprotectedPositionBreaker } from './unprotected-breaker.ts';
 
@@ -21,64 +19,68 @@ export interface PositionProtection {
   readonly lastError: string | null;
 }
 
-interface State {
-  since: number | null;
-  attempts: number;
-  lastAttemptAt: number;
-  placing: boolean;
-  lastError: string | null;
-  status: ProtectionStatus;
-  stop: number | undefined;
-}
-
-/** Standalone stop attempts before the fallback monitor takes over. */
+/** Placement attempts before the fallback monitor takes over. */
 const MAX_ATTEMPTS = 3;
-/** Milliseconds between standalone stop attempts. */
+/** Milliseconds between placement attempts. */
 const RETRY_MS = 1_000;
-/** A placement that takes longer than this (e.g. queued behind an open circuit) counts as failed. */
-const PLACE_TIMEOUT_MS = 5_000;
+const EPSILON = 1e-9;
 
 /**
- * The protective-stop guarantee: every open position has a live stop at the broker within the
- * grace period after its fill. A missing, rejected or cancelled stop is replaced by a
- * standalone stop order; when that cannot be placed, the fallback monitor watches quotes and
- * closes at market when the stop is crossed (close reason FALLBACK_STOP). A position with
- * neither beyond the grace period arms the UNPROTECTED_POSITION breaker.
+ * The protective-stop guarantee, checked on every mark: each open position is covered by live
+ * stops at the broker. When it is not, the protection manager is asked to make it whole; after
+ * repeated failures the fallback monitor watches quotes and closes at market when the stop is
+ * crossed (close reason FALLBACK_STOP). A position without a broker stop beyond the grace
+ * period, counted from the moment it lost one, arms the UNPROTECTED_POSITION breaker. Managed
+ * protective orders left on a flat symbol are cancelled.
  */
 export class ProtectionMonitor {
   readonly #ctx: GatewayContext;
   readonly #actor: RiskActor;
   readonly #breaker: UnprotectedPositionBreaker;
-  readonly #states = new Map<string, State>();
+  readonly #manager: ProtectionManager;
+  readonly #status = new Map<string, { status: ProtectionStatus; stop: number | undefined }>();
 
-  constructor(ctx: GatewayContext, actor: RiskActor, breaker: UnprotectedPositionBreaker) {
+  constructor(
+    ctx: GatewayContext,
+    actor: RiskActor,
+    breaker: UnprotectedPositionBreaker,
+    manager: ProtectionManager,
+  ) {
     this.#ctx = ctx;
     this.#actor = actor;
     this.#breaker = breaker;
+    this.#manager = manager;
   }
 
   /** The protection of every open position. */
   report(): PositionProtection[] {
-    return [...this.#states].map(([symbol, s]) => ({
-      symbol,
-      status: s.status,
-      stop: s.stop,
-      unprotectedSince: s.since,
-      attempts: s.attempts,
-      lastError: s.lastError,
-    }));
+    return [...this.#status].map(([symbol, s]) => {
+      const state = this.#manager.state(symbol);
+      return {
+        symbol,
+        status: s.status,
+        stop: s.stop,
+        unprotectedSince: state.since,
+        attempts: state.attempts,
+        lastError: state.lastError,
+      };
+    });
   }
 
   /** Checks every position now; cheap enough to run on every mark. */
   check(now = Date.now()): void {
     const ctx = this.#ctx;
-    const positions = ctx.risk.engine.snapshot().positions.filter((p) => Math.abs(p.qty) > 1e-9);
+    const positions = ctx.risk.engine.snapshot().positions.filter((p) => Math.abs(p.qty) > EPSILON);
     const open = new Set(positions.map((p) => p.symbol));
-    for (const symbol of [...this.#states.keys()]) {
-      if (!open.has(symbol)) {
-        this.#states.delete(symbol);
-        this.#actor.fallbackSymbols.delete(symbol);
-      }
+    for (const symbol of [...this.#status.keys()]) {
+      if (open.has(symbol)) continue;
+      this.#status.delete(symbol);
+      this.#actor.fallbackSymbols.delete(symbol);
+    }
+    // A protective order racing a flat: cancelled when it shows up.
+    for (const symbol of ctx.orders.liveSymbols()) {
+      if (!open.has(symbol) && this.#manager.coverage(symbol).strays.length > 0)
+        this.#manager.schedule(symbol);
     }
     const counts: Record<ProtectionStatus, number> = {
       protected_at_broker: 0,
@@ -93,45 +95,30 @@ export class ProtectionMonitor {
   #checkOne(position: Position, now: number): ProtectionStatus {
     const ctx = this.#ctx;
     const symbol = position.symbol;
-    let state = this.#states.get(symbol);
-    if (state === undefined) {
-      state = {
-        since: null,
-        attempts: 0,
-        lastAttemptAt: 0,
-        placing: false,
-        lastError: null,
-        status: 'unprotected',
-        stop: undefined,
-      };
-      this.#states.set(symbol, state);
-    }
-    const stops = ctx.orders.liveStops(symbol, position.qty);
-    const covered = stops.reduce((sum, s) => sum + Math.max(0, s.qty - s.filledQty), 0);
-    if (covered >= Math.abs(position.qty) - 1e-9 && stops.length > 0) {
-      const levels = stops.map((s) => s.stopPrice).filter((p): p is number => p !== undefined);
+    const manager = this.#manager;
+    const state = manager.state(symbol);
+    const cov = manager.coverage(symbol);
+    const qty = Math.abs(position.qty);
+    if (cov.stopCover >= qty - EPSILON && cov.stopCover > 0) {
+      const levels = cov.groups.map((g) => g.stopPrice).filter((p): p is number => p !== undefined);
       const best =
         levels.length === 0 ? undefined : position.qty > 0 ? Math.max(...levels) : Math.min(...levels);
       if (best !== undefined) ctx.risk.engine.setProtection(symbol, { stop: best });
       this.#actor.fallbackSymbols.delete(symbol);
-      Object.assign(state, {
-        since: null,
-        attempts: 0,
-        lastError: null,
-        status: 'protected_at_broker',
-        stop: best,
-      });
-      return state.status;
+      state.since = null;
+      state.attempts = 0;
+      state.lastError = null;
+      // Covered, but perhaps by more than one of the gateway's groups (after an add): merge them.
+      if (cov.owned.length > 1 && !manager.busy(symbol)) manager.schedule(symbol);
+      this.#status.set(symbol, { status: 'protected_at_broker', stop: best });
+      return 'protected_at_broker';
     }
-    // The grace period runs from the fill that opened the position.
-    state.since ??= position.entryTime > 0 ? Math.min(position.entryTime, now) : now;
-    const level = this.#stopLevel(position);
-    state.stop = level;
-    if (!state.placing && state.attempts < MAX_ATTEMPTS && now - state.lastAttemptAt >= RETRY_MS) {
-      void this.#place(position, Math.abs(position.qty) - covered, level, state);
-    }
-    const fallback = state.attempts >= MAX_ATTEMPTS && this.#fallbackWorks(symbol);
-    if (fallback) {
+    state.since ??= now;
+    const level = manager.stopLevel(position);
+    if (!manager.busy(symbol) && now - state.lastAttemptAt >= RETRY_MS) manager.schedule(symbol);
+    let status: ProtectionStatus = 'unprotected';
+    if (state.attempts >= MAX_ATTEMPTS && this.#fallbackWorks(symbol)) {
+      status = 'protected_by_fallback';
       if (!this.#actor.fallbackSymbols.has(symbol)) {
         this.#actor.fallbackSymbols.add(symbol);
         ctx.risk.engine.setProtection(symbol, { stop: level });
@@ -142,24 +129,14 @@ export class ProtectionMonitor {
           data: { symbol, stop: level, lastError: state.lastError },
         });
       }
-      state.status = 'protected_by_fallback';
-      return state.status;
     }
-    state.status = 'unprotected';
+    this.#status.set(symbol, { status, stop: level });
+    // The last resort: too long without a stop at the broker, whether or not the fallback watches.
     const graceMs = ctx.config.monitor.stopGraceMs;
     if (now - state.since > graceMs && !this.#breaker.armed) {
       this.#breaker.arm(symbol, now - state.since, graceMs);
     }
-    return state.status;
-  }
-
-  /** The position's own stop, else the configured distance from its entry, on the tick, protective side. */
-  #stopLevel(position: Position): number {
-    if (position.stop !== undefined && position.stop > 0) return position.stop;
-    const pct = this.#ctx.config.monitor.fallbackStopPercent / 100;
-    const long = position.qty > 0;
-    const raw = position.avgPrice * (long ? 1 - pct : 1 + pct);
-    return roundToTick(raw, protectiveStopDirection(long ? 'sell' : 'buy'));
+    return status;
   }
 
   /** The fallback only protects while quotes are fresh enough to see the stop crossed. */
@@ -170,60 +147,12 @@ export class ProtectionMonitor {
     return Date.now() - book.priceTime <= Math.max(maxAge, this.#ctx.config.monitor.markIntervalMs * 3);
   }
 
-  async #place(position: Position, qty: number, stop: number, state: State): Promise<void> {
-    const ctx = this.#ctx;
-    state.placing = true;
-    state.attempts += 1;
-    state.lastAttemptAt = Date.now();
-    const intent = {
-      clientOrderId: newClientOrderId('rgstop'),
-      symbol: position.symbol,
-      side: position.qty > 0 ? ('sell' as const) : ('buy' as const),
-      qty,
-      type: 'stop' as const,
-      timeInForce: 'gtc' as const,
-      stopPrice: stop,
-    };
-    try {
-      await ctx.store.orders.recordIntent(intent, { at: Date.now(), closeReason: 'STOP_LOSS_HIT' });
-      const submitted = await Promise.race([
-        ctx.metrics.timeBroker('placeStop', () => ctx.broker.submitOrder({ ...intent, intent: 'exit' })),
-        new Promise<never>((_, reject) =>
-          setTimeout(
-            () => reject(new Error(`no answer within ${PLACE_TIMEOUT_MS} ms`)),
-            PLACE_TIMEOUT_MS,
-          ).unref(),
-        ),
-      ]);
-      ctx.orders.upsert(submitted.order);
-      await ctx.store.orders.recordAck(intent.clientOrderId, {
-        brokerOrderId: submitted.order.id,
-        status: storeStatus(submitted.order.status),
-        at: Date.now(),
-      });
-      state.lastError = null;
-      ctx.hub.publish('protection', { symbol: position.symbol, stop, placed: submitted.order.id });
-      ctx.log.info({ symbol: position.symbol, stop, qty }, 'standalone protective stop placed');
-    } catch (error) {
-      state.lastError = (error as Error).message ?? String(error);
-      ctx.log.warn(
-        { symbol: position.symbol, attempt: state.attempts, error: state.lastError },
-        'protective stop not placed',
-      );
-      await ctx.store.orders
-        .transition(intent.clientOrderId, { to: 'submit_failed', at: Date.now(), reason: state.lastError })
-        .catch(() => undefined);
-    } finally {
-      state.placing = false;
-    }
-  }
-
-  /** A stop of this symbol stopped being live: try again at once. */
-  stopLost(symbol: string): void {
-    const state = this.#states.get(symbol);
-    if (state !== undefined && state.status === 'protected_at_broker') {
-      state.attempts = 0;
-      state.lastAttemptAt = 0;
-    }
+  /** A stop of this symbol stopped being live: protection is lost from this moment. */
+  stopLost(symbol: string, at = Date.now()): void {
+    const qty = this.#manager.positionQty(symbol);
+    if (Math.abs(qty) <= EPSILON) return;
+    const cov = this.#manager.coverage(symbol);
+    if (cov.stopCover < Math.abs(qty) - EPSILON) this.#manager.state(symbol).since ??= at;
+    this.#manager.schedule(symbol);
   }
 }

@@ -8,6 +8,7 @@ import type { OrderRecord } from '../../store/order-types.ts';
 import type { Principal } from '../auth/api-key-auth.ts';
 import type { GatewayContext } from '../context.ts';
 import { denialReply, type ErrorReply, invalidReply, unavailableReply } from '../http/alpaca-errors.ts';
+import type { ProtectionManager } from '../protection/protection-manager.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import { parseOrderRequest } from '../wire/parse-order-request.ts';
 import { renderOrder } from '../wire/render.ts';
@@ -19,6 +20,10 @@ export type Reply = ErrorReply | { readonly status: number; readonly body: unkno
 
 /** How long an exit queued behind an open broker circuit holds the request before answering. */
 const QUEUED_EXIT_WAIT_MS = 2_000;
+/** Attempts at an exit that was answered as queued and then failed at the broker. */
+const QUEUED_EXIT_ATTEMPTS = 5;
+/** Wait between those attempts, in ms. */
+const QUEUED_EXIT_RETRY_MS = 2_000;
 
 /** The client order id a dry run without one is checked under (no order is created). */
 export const DRY_RUN_ID = 'rg-dry-run';
@@ -40,10 +45,12 @@ export class OrderFlow {
   readonly watched = new Set<string>();
 
   readonly #onActions: (actions: RiskActions) => void;
+  readonly #protection: ProtectionManager;
 
-  constructor(ctx: GatewayContext, onActions: (actions: RiskActions) => void) {
+  constructor(ctx: GatewayContext, onActions: (actions: RiskActions) => void, protection: ProtectionManager) {
     this.#ctx = ctx;
     this.#onActions = onActions;
+    this.#protection = protection;
   }
 
   /**
@@ -123,14 +130,14 @@ export class OrderFlow {
     const ctx = this.#ctx;
     const id = intent.clientOrderId;
     if (this.#mayExist(id)) {
-      const known = await this.#known(id);
+      const known = await this.#known(intent);
       if (known !== undefined) return known;
     }
     await this.#ensureMark(intent.symbol);
     // Checked again after the await: a trade update may have brought the id in meanwhile, and
     // the engine must never reserve one client order id twice.
     if (this.#mayExist(id)) {
-      const known = await this.#known(id);
+      const known = await this.#known(intent);
       if (known !== undefined) return known;
     }
 
@@ -141,14 +148,18 @@ export class OrderFlow {
     if (decision.kind === 'deny') {
       // The duplicate rule remembers ids across restarts; such a retry gets its order back.
       if (decision.violations.some((v) => v.code === 'DUPLICATE_CLIENT_ORDER_ID')) {
-        const known = await this.#known(id);
+        const known = await this.#known(intent);
         if (known !== undefined) return known;
       }
       this.#recordDecision(decision, intent, principal);
       return denialReply(decision.violations, { effect: decision.effect });
     }
 
-    const toSend = decision.kind === 'accept-modified' ? decision.order : intent;
+    const toSend = sendable(
+      decision.kind === 'accept-modified' ? decision.order : intent,
+      intent,
+      decision.effect,
+    );
     const exit = decision.effect === 'reduce' || decision.effect === 'close';
     this.watched.add(toSend.symbol);
     if (!exit && ctx.broker.circuitState === 'open') {
@@ -175,7 +186,7 @@ export class OrderFlow {
       // The id was used before (by an order this process no longer tracks): release what this
       // check reserved and answer with that order, as for any repeated client order id.
       engine.onOrderClosed(id);
-      return this.existing(recorded.order);
+      return this.#repeated(recorded.order, intent);
     }
     this.#recordDecision(decision, intent, principal);
     let settle: () => void = () => {};
@@ -188,7 +199,7 @@ export class OrderFlow {
         };
       }),
     );
-    const sending = this.#send(toSend, exit).then(
+    const sending = this.#route(toSend, decision.effect).then(
       ({ reply, committed }) => {
         void committed.finally(settle);
         return reply;
@@ -201,21 +212,79 @@ export class OrderFlow {
     if (!exit || ctx.broker.circuitState === 'closed' || ctx.broker.circuitState === undefined)
       return sending;
     // An exit waiting behind an open circuit is answered as accepted and sent when the broker is back.
+    let answeredQueued = false;
     const queued = new Promise<Reply>((resolve) =>
-      setTimeout(() => resolve({ status: 200, body: queuedOrderBody(toSend) }), QUEUED_EXIT_WAIT_MS).unref(),
+      setTimeout(() => {
+        answeredQueued = true;
+        resolve({ status: 200, body: queuedOrderBody(toSend) });
+      }, QUEUED_EXIT_WAIT_MS).unref(),
     );
+    void sending.then((reply) => {
+      if (answeredQueued && reply.status >= 300) void this.#retryQueuedExit(toSend, reply, 1);
+    });
     return Promise.race([sending, queued]);
   }
 
+  /**
+   * An exit the bot was told is queued failed at the broker: that is an alert, and it is sent
+   * again through the protection manager (the position's protection is freed and restored around
+   * it) until it is accepted or the position no longer needs it.
+   */
+  async #retryQueuedExit(intent: OrderIntent, failure: Reply, attempt: number): Promise<void> {
+    const ctx = this.#ctx;
+    ctx.alerts.raise({
+      code: 'QUEUED_EXIT_FAILED',
+      severity: 'critical',
+      message: `exit ${intent.clientOrderId} (${intent.side} ${intent.qty} ${intent.symbol}) was queued and then failed at the broker (attempt ${attempt}): ${JSON.stringify(failure.body)}`,
+      data: { clientOrderId: intent.clientOrderId, attempt },
+    });
+    if (attempt >= QUEUED_EXIT_ATTEMPTS) return;
+    await new Promise((resolve) => setTimeout(resolve, QUEUED_EXIT_RETRY_MS).unref());
+    const position = this.#protection.positionQty(intent.symbol);
+    const closing = intent.side === 'sell' ? position > 0 : position < 0;
+    if (!closing) return; // flat or turned around meanwhile: nothing left to exit
+    const retry: OrderIntent = {
+      ...intent,
+      clientOrderId: `${intent.clientOrderId.slice(0, 100)}-r${attempt}`,
+      qty: Math.min(intent.qty, Math.abs(position)),
+    };
+    try {
+      await ctx.store.orders.recordIntent(retry, { at: Date.now() });
+    } catch {
+      // Store down: send anyway, an exit is never held back by the store.
+    }
+    const { reply } = await this.#route(retry, 'reduce');
+    if (reply.status >= 300) await this.#retryQueuedExit(retry, reply, attempt + 1);
+  }
+
+  /**
+   * Sends an order the engine accepted through the protection manager: exits (and flips) free the
+   * position's protection first, adds lift it for the add, and entries in a flat symbol go as they
+   * are (their legs become the position's protection once they fill).
+   */
+  #route(
+    toSend: OrderIntent,
+    effect: Decision['effect'],
+  ): Promise<{ reply: Reply; committed: Promise<void> }> {
+    const position = this.#protection.positionQty(toSend.symbol);
+    const closing = position !== 0 && (toSend.side === 'sell') === position > 0;
+    if (closing || effect === 'reduce' || effect === 'close' || effect === 'flip') {
+      return this.#protection.exit(toSend, (order) => this.#send(order, effect !== 'flip'));
+    }
+    if (position !== 0) return this.#protection.add(toSend, (order) => this.#send(order, false));
+    return this.#send(toSend, false);
+  }
+
   /** The answer for a client order id already used, or undefined when nothing has it. */
-  async #known(clientOrderId: string): Promise<Reply | undefined> {
+  async #known(intent: OrderIntent): Promise<Reply | undefined> {
+    const clientOrderId = intent.clientOrderId;
     let stored: OrderRecord | null;
     try {
       stored = await this.#ctx.store.orders.get(clientOrderId);
     } catch {
       return unavailableReply('STORE_UNAVAILABLE', 'the order store cannot be read; nothing was sent');
     }
-    if (stored !== null) return this.existing(stored);
+    if (stored !== null) return this.#repeated(stored, intent);
     // Placed at the broker without riskgate: the broker holds the id, so no second order either.
     const tracked = this.#ctx.orders.byClientId(clientOrderId);
     return tracked === undefined ? undefined : { status: 200, body: renderOrder(tracked.order) };
@@ -232,7 +301,12 @@ export class OrderFlow {
     const answer = (reply: Reply, committed: Promise<void> = Promise.resolve()) => ({ reply, committed });
     try {
       const submitted = await ctx.metrics.timeBroker('submitOrder', () =>
-        ctx.broker.submitOrder({ ...toSend, intent: exit ? 'exit' : 'entry' }),
+        ctx.broker.submitOrder({
+          ...toSend,
+          intent: exit ? 'exit' : 'entry',
+          // An exit that carries a stop is an OCO: the bot's limit and the position's stop.
+          ...(exit && toSend.protection !== undefined ? { orderClass: 'oco' as const } : {}),
+        }),
       );
       return answer({ status: 200, body: renderOrder(submitted.order) }, this.#acknowledge(submitted.order));
     } catch (error) {
@@ -308,6 +382,60 @@ export class OrderFlow {
       );
   }
 
+  /**
+   * A client order id seen before: the same order again gets the order it created (or, when its
+   * intent was recorded but never reached the broker, is sent now after a fresh check); a
+   * different order under the same id is refused.
+   */
+  async #repeated(stored: OrderRecord, intent: OrderIntent): Promise<Reply> {
+    const difference = differingField(stored.intent, intent);
+    if (difference !== undefined) {
+      return invalidReply([
+        {
+          field: 'client_order_id',
+          expected: `a new id: ${intent.clientOrderId} is already used by a different order (${difference.field} ${difference.stored} there, ${difference.sent} here)`,
+        },
+      ]);
+    }
+    if (stored.brokerOrderId !== null) return this.existing(stored);
+    const ctx = this.#ctx;
+    let found: BrokerOrder | undefined;
+    try {
+      found = await ctx.broker.getOrderByClientId(stored.clientOrderId);
+    } catch (error) {
+      if (!isBrokerError(error, 'NOT_FOUND')) {
+        return unavailableReply(
+          'BROKER_UNAVAILABLE',
+          `order ${stored.clientOrderId} was recorded but the broker cannot be asked whether it has it; retry with the same client_order_id`,
+        );
+      }
+    }
+    if (found !== undefined) return this.existing(stored);
+    if (stored.status !== 'pending_submit') {
+      return invalidReply([
+        {
+          field: 'client_order_id',
+          expected: `a new id: ${stored.clientOrderId} was not placed (${stored.status}${stored.statusReason === null ? '' : `: ${stored.statusReason}`})`,
+        },
+      ]);
+    }
+    // Recorded, never sent: send it now, after a fresh check, as if it were new.
+    const decision = ctx.risk.engine.validateOrder(stored.intent);
+    if (decision.kind === 'deny') {
+      await ctx.store.orders
+        .transition(stored.clientOrderId, { to: 'submit_failed', at: Date.now(), reason: 'denied on resend' })
+        .catch(() => undefined);
+      return denialReply(decision.violations, { effect: decision.effect });
+    }
+    const toSend = sendable(
+      decision.kind === 'accept-modified' ? decision.order : stored.intent,
+      stored.intent,
+      decision.effect,
+    );
+    const { reply } = await this.#route(toSend, decision.effect);
+    return reply;
+  }
+
   /** Answers a repeated client order id with the order it already created. */
   async existing(stored: OrderRecord): Promise<Reply> {
     const ctx = this.#ctx;
@@ -333,6 +461,41 @@ export class OrderFlow {
       ctx.log.error({ error: String(error) }, 'audit of a decision failed');
     });
   }
+}
+
+/**
+ * What is sent for an accepted order: the protection the engine attached to an entry in a flat
+ * symbol stays (it becomes the position's protection); on an add or an exit it is dropped, since
+ * the protection manager protects the whole position with one set of orders.
+ */
+function sendable(checked: OrderIntent, original: OrderIntent, effect: Decision['effect']): OrderIntent {
+  if (effect === 'open' || checked.protection === undefined || original.protection !== undefined)
+    return checked;
+  const { protection: _attached, ...rest } = checked;
+  return rest;
+}
+
+const COMPARED: readonly (keyof OrderIntent)[] = [
+  'symbol',
+  'side',
+  'qty',
+  'type',
+  'timeInForce',
+  'limitPrice',
+  'stopPrice',
+  'trailPercent',
+  'trailPrice',
+];
+
+/** The first field in which a repeated order differs from the one recorded under its id. */
+function differingField(
+  stored: OrderIntent,
+  sent: OrderIntent,
+): { field: string; stored: unknown; sent: unknown } | undefined {
+  for (const field of COMPARED) {
+    if (stored[field] !== sent[field]) return { field, stored: stored[field], sent: sent[field] };
+  }
+  return undefined;
 }
 
 function queuedOrderBody(intent: OrderIntent): Record<string, unknown> {

@@ -9,12 +9,12 @@ export interface TrackedOrder {
   readonly side: Side;
   readonly type: BrokerOrder['type'];
   /** Ordered quantity in shares. */
-  readonly qty: number;
+  qty: number;
   filledQty: number;
   status: OrderStatus;
-  readonly stopPrice: number | undefined;
-  /** Broker id of the parent when this is a bracket/OTO leg. */
-  readonly parentId: string | undefined;
+  stopPrice: number | undefined;
+  /** Broker id of the parent when this is a bracket/OTO/OCO leg. */
+  parentId: string | undefined;
   /** The broker's order, as last seen. */
   order: BrokerOrder;
 }
@@ -34,6 +34,41 @@ const NOT_LIVE: ReadonlySet<OrderStatus> = new Set([
 /** True while an order can still execute at the broker. */
 export function isLive(status: OrderStatus): boolean {
   return !NOT_LIVE.has(status);
+}
+
+/**
+ * How far along its life a status is. A status never moves backwards: a fill processed before
+ * the POST's acknowledgement must not turn `filled` back into `new`.
+ */
+function progress(status: OrderStatus): number {
+  switch (status) {
+    case 'pending_new':
+    case 'accepted':
+    case 'held':
+    case 'accepted_for_bidding':
+    case 'pending_review':
+    case 'calculated':
+      return 0;
+    case 'new':
+    case 'pending_replace':
+    case 'pending_cancel':
+      return 1;
+    case 'partially_filled':
+      return 2;
+    case 'done_for_day':
+    case 'stopped':
+    case 'suspended':
+      return 3;
+    default:
+      return 4; // filled, canceled, expired, replaced, rejected: final
+  }
+}
+
+/** The status an order has after `next` is reported for one whose status was `current`. */
+export function laterStatus(current: OrderStatus, next: OrderStatus): OrderStatus {
+  // Our own `pending_cancel` marker is a guess; whatever the broker reports afterwards wins.
+  if (current === 'pending_cancel' && next !== 'pending_new') return next;
+  return progress(next) >= progress(current) ? next : current;
 }
 
 const STOP_TYPES: ReadonlySet<string> = new Set(['stop', 'stop_limit', 'trailing_stop']);
@@ -68,9 +103,16 @@ export class OrderIndex {
       this.#byClientId.set(order.clientOrderId, order.id);
     } else {
       tracked = existing;
-      tracked.status = order.status;
+      const status = laterStatus(tracked.status, order.status);
+      // An older report (e.g. the POST's answer after the fill's update) changes nothing.
+      if (status === order.status || order.filledQty > tracked.filledQty) {
+        tracked.order = status === order.status ? order : { ...order, status };
+        tracked.stopPrice = order.stopPrice ?? tracked.stopPrice;
+        if (order.qty !== undefined) tracked.qty = order.qty;
+      }
+      tracked.status = status;
       tracked.filledQty = Math.max(tracked.filledQty, order.filledQty);
-      tracked.order = order;
+      if (parentId !== undefined) tracked.parentId = parentId;
     }
     for (const leg of order.legs) this.upsert(leg, order.id);
     return tracked;
@@ -103,7 +145,16 @@ export class OrderIndex {
 
   /** Live orders of one symbol. */
   liveFor(symbol: string): TrackedOrder[] {
-    return this.live().filter((o) => o.symbol === symbol);
+    const out: TrackedOrder[] = [];
+    for (const o of this.#byId.values()) if (o.symbol === symbol && isLive(o.status)) out.push(o);
+    return out;
+  }
+
+  /** Symbols that have at least one live order. */
+  liveSymbols(): Set<string> {
+    const out = new Set<string>();
+    for (const o of this.#byId.values()) if (isLive(o.status)) out.add(o.symbol);
+    return out;
   }
 
   /** Forgets orders that finished long ago, so the index stays small. */

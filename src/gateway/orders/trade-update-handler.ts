@@ -21,8 +21,13 @@ export class TradeUpdateHandler {
   readonly #flow: OrderFlow;
   readonly #actor: RiskActor;
   readonly #relays = new Set<(message: Record<string, unknown>) => void>();
-  /** Called when a protective order of a symbol stopped being live. */
-  onStopLost: (symbol: string) => void = () => {};
+  /** Called when a protective order of a symbol stopped being live, with the time it did. */
+  onStopLost: (symbol: string, at: number) => void = () => {};
+  /**
+   * Called after every update has been applied, with the position's signed quantity before it:
+   * the protection manager brings the symbol's protection in line from here.
+   */
+  onApplied: (update: TradeUpdate, positionBefore: number) => void = () => {};
   #queue: Promise<void> = Promise.resolve();
 
   constructor(ctx: GatewayContext, flow: OrderFlow, actor: RiskActor) {
@@ -40,6 +45,7 @@ export class TradeUpdateHandler {
   /** Entry point for the broker's stream. */
   handle(update: TradeUpdate): void {
     const ctx = this.#ctx;
+    const before = ctx.risk.engine.book.symbols.get(update.order.symbol)?.position?.qty ?? 0;
     const tracked = ctx.orders.upsert(update.order);
     const message = renderTradeUpdate(update);
     for (const send of this.#relays) send(message);
@@ -49,8 +55,9 @@ export class TradeUpdateHandler {
     }
     if (RELEASING.has(update.event)) {
       ctx.risk.engine.onOrderClosed(update.order.clientOrderId);
-      if (STOP_TYPES.has(update.order.type)) this.onStopLost(update.order.symbol);
+      if (STOP_TYPES.has(update.order.type)) this.onStopLost(update.order.symbol, update.time ?? Date.now());
     }
+    this.onApplied(update, before);
     // Store writes are serialised, after the submission's own acknowledgement is committed.
     this.#queue = this.#queue.then(() => this.#persist(update)).catch(() => undefined);
   }

@@ -2,6 +2,7 @@ import type { ExitSignal, ProtectionUpdate, RiskActions } from '../../core/engin
 import type { BreakerTrip } from '../../core/state-store.ts';
 import type { CloseReason } from '../../store/order-types.ts';
 import type { GatewayContext } from '../context.ts';
+import type { ProtectionManager } from '../protection/protection-manager.ts';
 import { cancelLiveOrders, closePosition } from './position-closer.ts';
 
 const STOP_REASONS = new Set(['stop_loss', 'trailing_stop', 'breakeven_stop']);
@@ -39,9 +40,11 @@ export class RiskActor {
   readonly #closing = new Set<string>();
   /** Set by the protection monitor: symbols watched by the fallback stop. */
   readonly fallbackSymbols = new Set<string>();
+  readonly #protection: ProtectionManager;
 
-  constructor(ctx: GatewayContext) {
+  constructor(ctx: GatewayContext, protection: ProtectionManager) {
     this.#ctx = ctx;
+    this.#protection = protection;
   }
 
   /** Handles one batch of actions; resolves when every broker call it made has settled. */
@@ -92,7 +95,9 @@ export class RiskActor {
           ? 'FALLBACK_STOP'
           : closeReasonOf(exit);
       const all = Math.abs(exit.qty - Math.abs(position.qty)) < 1e-9;
-      await closePosition(ctx, exit.symbol, { ...(all ? {} : { qty: exit.qty }), reason, by: 'engine' });
+      await this.#protection.run(exit.symbol, () =>
+        closePosition(ctx, exit.symbol, { ...(all ? {} : { qty: exit.qty }), reason, by: 'engine' }),
+      );
     } catch (error) {
       ctx.alerts.raise({
         code: 'EXIT_FAILED',
@@ -106,28 +111,47 @@ export class RiskActor {
   }
 
   async #onUpdate(update: ProtectionUpdate): Promise<void> {
-    const ctx = this.#ctx;
     if (update.stop === undefined) return;
-    const position = ctx.risk.engine.snapshot().positions.find((p) => p.symbol === update.symbol);
+    const position = this.#ctx.risk.engine.snapshot().positions.find((p) => p.symbol === update.symbol);
     if (position === undefined) return;
-    const stops = ctx.orders.liveStops(update.symbol, position.qty);
-    for (const stop of stops) {
-      const current = stop.stopPrice;
-      const tighter =
-        current === undefined || (position.qty > 0 ? update.stop > current : update.stop < current);
-      if (!tighter || stop.type !== 'stop') continue;
-      try {
-        const replaced = await ctx.metrics.timeBroker('replaceOrder', () =>
-          ctx.broker.replaceOrder(stop.brokerOrderId, { stopPrice: update.stop!, intent: 'exit' }),
-        );
-        ctx.orders.upsert(replaced, stop.parentId);
-        ctx.hub.publish('protection', { symbol: update.symbol, stop: update.stop, rule: update.ruleId });
-      } catch (error) {
-        ctx.log.warn(
-          { symbol: update.symbol, error: String(error) },
-          'could not move the stop at the broker',
-        );
-      }
+    // Moves go through the protection manager, in order per symbol; the tighter level wins.
+    await this.#protection.moveStop(update.symbol, update.stop);
+    this.#ctx.hub.publish('protection', { symbol: update.symbol, stop: update.stop, rule: update.ruleId });
+  }
+
+  /**
+   * Closes a whole position at market through the protection manager (its protection is
+   * cancelled first, serially with the symbol's other orders). Resolves true once the broker
+   * accepted the close.
+   */
+  async closeThroughProtection(symbol: string, reason: CloseReason, by: string): Promise<boolean> {
+    try {
+      await this.#protection.run(symbol, () => closePosition(this.#ctx, symbol, { reason, by }));
+      return true;
+    } catch (error) {
+      this.#ctx.log.warn({ symbol, error: String(error) }, 'close failed');
+      return false;
+    }
+  }
+
+  /**
+   * A protective order filled on a flat or opposite position and so opened one: the position it
+   * opened is closed at once.
+   */
+  async closeOpenedByProtection(symbol: string): Promise<void> {
+    const ctx = this.#ctx;
+    try {
+      await this.#protection.run(symbol, async () => {
+        if (Math.abs(this.#protection.positionQty(symbol)) <= 1e-9) return;
+        await closePosition(ctx, symbol, { reason: 'RECONCILIATION', by: 'protection' });
+      });
+    } catch (error) {
+      ctx.alerts.raise({
+        code: 'EXIT_FAILED',
+        severity: 'critical',
+        message: `could not close the position a protective order opened in ${symbol}: ${String(error)}`,
+        data: { symbol },
+      });
     }
   }
 }

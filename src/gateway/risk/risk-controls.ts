@@ -1,6 +1,5 @@
 import type { TradingStateRecord } from '../../core/trading-state.ts';
 import type { GatewayContext } from '../context.ts';
-import { recordClose } from './position-closer.ts';
 import type { RiskActor } from './risk-actor.ts';
 
 /** What the kill switch did, with the time to the broker's acknowledgement. */
@@ -60,18 +59,13 @@ export async function killSwitch(
           if (tracked !== undefined && r.status < 300) tracked.status = 'pending_cancel';
         }
         if (options.flatten) {
-          const closes = await ctx.metrics.timeBroker('closeAllPositions', () =>
-            ctx.broker.closeAllPositions({ cancelOrders: true }),
+          // Each position is closed through the protection manager, so no protective order is
+          // placed again between the cancels and the close.
+          const positions = await ctx.broker.listPositions();
+          const closed = await Promise.all(
+            positions.map((p) => actor.closeThroughProtection(p.symbol, 'KILL_SWITCH', options.by)),
           );
-          flattened = closes.filter((r) => r.status === 200).length;
-          for (const r of closes) {
-            if (r.orderId === undefined) continue;
-            const order = await ctx.broker.getOrder(r.orderId).catch(() => undefined);
-            if (order !== undefined) {
-              ctx.orders.upsert(order);
-              await recordClose(ctx, order, 'KILL_SWITCH');
-            }
-          }
+          flattened = closed.filter(Boolean).length;
         }
       })(),
       ACK_TIMEOUT_MS,
@@ -88,7 +82,6 @@ export async function killSwitch(
     message: `kill switch by ${options.by}: ${options.reason}; ${cancelled} order(s) cancelled${options.flatten ? `, ${flattened} position(s) closing` : ''}${acknowledged ? '' : ` (broker did not acknowledge: ${error})`}`,
     data: { ackMs, cancelled, flattened },
   });
-  void actor;
   return { state, cancelled, cancelFailures, flattened, ackMs, acknowledged, error };
 }
 
