@@ -382,6 +382,15 @@ export class RiskEngine implements RiskContext {
     if (this.#greeks !== undefined) this.#greeks.sync(entry, this.now());
   }
 
+  /**
+   * An order accepted under this client order id never reached the broker: its reservation is
+   * released and rules that remember ids forget it, so it can be checked again as new.
+   */
+  forgetOrder(clientOrderId: string): void {
+    this.onOrderClosed(clientOrderId);
+    for (const rule of this.#rules) rule.onForgotten?.(clientOrderId);
+  }
+
   // ---- fills -------------------------------------------------------------------------------
 
   /** Applies an execution: position, P&L, exposures, entry levels, counters and breakers. */

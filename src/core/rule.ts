@@ -82,6 +82,11 @@ export interface PreTradeRule {
   adjust?(order: OrderIntent, input: CheckInput, ctx: RiskContext): Adjustment | null;
   /** Called once an order is accepted for real (not a dry run): commit counters here. */
   onAccepted?(input: CheckInput, ctx: RiskContext): void;
+  /**
+   * The order accepted under this client order id never reached the broker and is checked again
+   * as new: a rule that remembers ids forgets this one.
+   */
+  onForgotten?(clientOrderId: string): void;
   /** Called on every new fill. */
   onFill?(fill: Fill, ctx: RiskContext): RuleFillEffect | null;
   /** Named counters the rule wants persisted, and restored with {@link PreTradeRule.restore}. */

@@ -163,10 +163,12 @@ describe('the protection manager: the bot trades as at the broker, every positio
     const r = rig;
     await order(r, { symbol: 'AAPL', qty: '10', side: 'buy', type: 'market' });
     await protectedExactly(r, 'AAPL');
-    // +R/2 and beyond: breakeven and the trailing stop both move the stop on the same marks.
-    for (const price of [102, 104, 106, 108]) {
+    // Slow replaces at the broker, and a price that keeps rising: breakeven and the trailing stop
+    // move the stop on every mark, faster than the broker answers.
+    r.sim.faults.add({ kind: 'latency', ms: 400, match: { method: 'PATCH' } });
+    for (let price = 100.5; price <= 108; price += 0.5) {
       quote(r, price);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      await new Promise((resolve) => setTimeout(resolve, 60));
     }
     const engineStop = await eventually(async () => {
       const s = await state(r);
@@ -182,10 +184,11 @@ describe('the protection manager: the bot trades as at the broker, every positio
     rig = await startRig({ profile: PROFILE });
     bid = 100;
     const r = rig;
-    const buy = await order(r, { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market' });
+    const buy = await order(r, { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '101' });
     await eventually(() => atExchange(r, 'AAPL').qty === 1, 'the fill');
-    const replaced = await r.http('PATCH', `/v2/orders/${buy.body.id}`, { qty: '2' });
-    expect(replaced.status).toBe(422);
+    const replaced = await r.http('PATCH', `/v2/orders/${buy.body.id}`, { limit_price: '100.5' });
+    expect(replaced.status, JSON.stringify(replaced.body)).toBe(422);
+    expect(replaced.body.message).toContain('filled');
     expect((await state(r)).workingOrders).toEqual([]);
   }, 60_000);
 
@@ -213,4 +216,72 @@ describe('the protection manager: the bot trades as at the broker, every positio
     expect(other.status).toBe(422);
     expect(JSON.stringify(other.body)).toContain('client_order_id');
   }, 60_000);
+});
+
+describe('orders the bot was told about are never forgotten', () => {
+  it('sends an order whose intent was recorded but never reached the broker when its id is retried', async () => {
+    rig = await startRig({ profile: PROFILE });
+    const r = rig;
+    bid = 100;
+    // What a crash between recording the intent and the POST leaves behind.
+    await r.gateway.store.orders.recordIntent(
+      {
+        clientOrderId: 'never-sent',
+        symbol: 'AAPL',
+        side: 'buy',
+        qty: 2,
+        type: 'limit',
+        limitPrice: 90,
+        timeInForce: 'day',
+      },
+      { at: Date.now() },
+    );
+    const retry = await order(r, {
+      symbol: 'AAPL',
+      qty: '2',
+      side: 'buy',
+      type: 'limit',
+      limit_price: '90',
+      client_order_id: 'never-sent',
+    });
+    expect(retry.status, JSON.stringify(retry.body)).toBe(200);
+    expect(retry.body.status).not.toBe('rejected');
+    expect(r.sim.venue.getByClientId('never-sent').status).toBe('new');
+  }, 60_000);
+
+  it('alerts and sends again an exit that was answered as queued and then failed at the broker', async () => {
+    rig = await startRig({ profile: PROFILE, circuit: { failureThreshold: 3, halfOpenAfterMs: 1_500 } });
+    const r = rig;
+    bid = 100;
+    await order(r, { symbol: 'AAPL', qty: '10', side: 'buy', type: 'market' });
+    await protectedExactly(r, 'AAPL');
+    const outage = r.sim.faults.add({ kind: 'error', status: 503 });
+    await eventually(
+      async () => (await state(r)).health.broker.circuit === 'open',
+      'the circuit to open',
+      30_000,
+    );
+    const exit = await order(r, {
+      symbol: 'AAPL',
+      qty: '4',
+      side: 'sell',
+      type: 'market',
+      client_order_id: 'queued-then-refused',
+    });
+    expect(exit.status).toBe(200);
+    expect(exit.body.riskgate?.queued).toBe(true);
+    // The broker comes back, but refuses that exit once.
+    r.sim.faults.remove(outage);
+    r.sim.faults.add({ kind: 'error', status: 403, count: 1, match: { method: 'POST', path: '/v2/orders' } });
+    await eventually(() => r.logs.some((line) => line.includes('QUEUED_EXIT_FAILED')), 'the alert', 30_000);
+    await eventually(
+      () => {
+        quote(r);
+        return atExchange(r, 'AAPL').qty === 6;
+      },
+      'the exit sent again',
+      30_000,
+    );
+    expect((await protectedExactly(r, 'AAPL')).covered).toBe(6);
+  }, 90_000);
 });

@@ -238,8 +238,8 @@ export function validateFault(spec: FaultSpec): void {
   if ((spec.kind === 'latency' || spec.kind === 'delay-stream-events') && !(spec.ms >= 0)) {
     throw new RangeError(`${spec.kind}: ms must be a non-negative number`);
   }
-  if (spec.kind === 'error' && spec.status !== undefined && !(spec.status >= 500 && spec.status <= 599)) {
-    throw new RangeError('error: status must be a 5xx code');
+  if (spec.kind === 'error' && spec.status !== undefined && !(spec.status >= 400 && spec.status <= 599)) {
+    throw new RangeError('error: status must be a 4xx (a refusal) or 5xx code');
   }
   if (spec.kind === 'partial-fill' && !(spec.fraction > 0 && spec.fraction < 1)) {
     throw new RangeError('partial-fill: fraction must be between 0 and 1 (exclusive)');

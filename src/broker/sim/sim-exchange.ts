@@ -261,7 +261,13 @@ export class SimExchange {
       return false;
     }
     if (action.kind === 'error') {
-      send(res, { status: action.status, body: { code: 50010000, message: 'internal server error' } });
+      send(res, {
+        status: action.status,
+        body:
+          action.status >= 500
+            ? { code: 50010000, message: 'internal server error' }
+            : { code: action.status * 100_000, message: 'request refused (injected fault)' },
+      });
       return false;
     }
     return this.#hold(action.faultId, res);

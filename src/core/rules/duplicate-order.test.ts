@@ -22,6 +22,15 @@ describe('duplicate client order id', () => {
     });
   });
 
+  it('accepts an id again once the engine forgets an order that never reached the broker', () => {
+    const { engine } = withWindow(60);
+    expectAccepted(engine.validateOrder(order('AAPL', 'buy', 1, { clientOrderId: 'lost-1' })));
+    expect(engine.book.working.has('lost-1')).toBe(true);
+    engine.forgetOrder('lost-1');
+    expect(engine.book.working.has('lost-1')).toBe(false);
+    expectAccepted(engine.validateOrder(order('AAPL', 'buy', 1, { clientOrderId: 'lost-1' })));
+  });
+
   it('denies the id until the window has passed and accepts it from then on', () => {
     const { engine, clock } = withWindow(60);
     const first = order('AAPL', 'buy', 1, { clientOrderId: 'abc-2' });

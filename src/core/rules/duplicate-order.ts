@@ -29,6 +29,9 @@ export function duplicateOrderRule(windowMs: number): PreTradeRule {
         lastPrune = now;
       }
     },
+    onForgotten(clientOrderId) {
+      seen.delete(clientOrderId);
+    },
     persistState() {
       return [...seen];
     },

@@ -143,14 +143,16 @@ export class OrderFlow {
 
     const engine = ctx.risk.engine;
     const start = performance.now();
-    const decision = engine.validateOrder(intent);
+    let decision = engine.validateOrder(intent);
     ctx.metrics.observeCheck('order', (performance.now() - start) / 1000);
+    if (decision.kind === 'deny' && decision.violations.some((v) => v.code === 'DUPLICATE_CLIENT_ORDER_ID')) {
+      // The duplicate rule remembers ids across restarts; such a retry gets its order back, and
+      // one that never reached the broker (forgotten by #known) gets a fresh check.
+      const known = await this.#known(intent);
+      if (known !== undefined) return known;
+      if (!engine.book.working.has(id)) decision = engine.validateOrder(intent);
+    }
     if (decision.kind === 'deny') {
-      // The duplicate rule remembers ids across restarts; such a retry gets its order back.
-      if (decision.violations.some((v) => v.code === 'DUPLICATE_CLIENT_ORDER_ID')) {
-        const known = await this.#known(intent);
-        if (known !== undefined) return known;
-      }
       this.#recordDecision(decision, intent, principal);
       return denialReply(decision.violations, { effect: decision.effect });
     }
@@ -184,9 +186,13 @@ export class OrderFlow {
     }
     if (!recorded.created) {
       // The id was used before (by an order this process no longer tracks): release what this
-      // check reserved and answer with that order, as for any repeated client order id.
-      engine.onOrderClosed(id);
-      return this.#repeated(recorded.order, intent);
+      // check reserved and answer with that order, as for any repeated client order id, unless
+      // it never reached the broker: then this check stands and it is sent now.
+      const answer = await this.#repeated(recorded.order, intent);
+      if (answer !== 'send') {
+        engine.onOrderClosed(id);
+        return answer;
+      }
     }
     this.#recordDecision(decision, intent, principal);
     let settle: () => void = () => {};
@@ -284,7 +290,13 @@ export class OrderFlow {
     } catch {
       return unavailableReply('STORE_UNAVAILABLE', 'the order store cannot be read; nothing was sent');
     }
-    if (stored !== null) return this.#repeated(stored, intent);
+    if (stored !== null) {
+      const answer = await this.#repeated(stored, intent);
+      if (answer !== 'send') return answer;
+      // Recorded but never sent: checked and sent like a new order.
+      this.#ctx.risk.engine.forgetOrder(clientOrderId);
+      return undefined;
+    }
     // Placed at the broker without riskgate: the broker holds the id, so no second order either.
     const tracked = this.#ctx.orders.byClientId(clientOrderId);
     return tracked === undefined ? undefined : { status: 200, body: renderOrder(tracked.order) };
@@ -383,25 +395,25 @@ export class OrderFlow {
   }
 
   /**
-   * A client order id seen before: the same order again gets the order it created (or, when its
-   * intent was recorded but never reached the broker, is sent now after a fresh check); a
-   * different order under the same id is refused.
+   * A client order id seen before: the same order again gets the order it created; one whose
+   * intent was recorded but never reached the broker is to be sent now (`'send'`, after this
+   * request's fresh check); a different order under the same id, or one that was refused, is a 422.
    */
-  async #repeated(stored: OrderRecord, intent: OrderIntent): Promise<Reply> {
+  async #repeated(stored: OrderRecord, intent: OrderIntent): Promise<Reply | 'send'> {
     const difference = differingField(stored.intent, intent);
     if (difference !== undefined) {
       return invalidReply([
         {
           field: 'client_order_id',
-          expected: `a new id: ${intent.clientOrderId} is already used by a different order (${difference.field} ${difference.stored} there, ${difference.sent} here)`,
+          expected: `a new id: ${intent.clientOrderId} is already used by a different order (${difference.field} ${String(difference.stored)} there, ${String(difference.sent)} here)`,
         },
       ]);
     }
     if (stored.brokerOrderId !== null) return this.existing(stored);
     const ctx = this.#ctx;
-    let found: BrokerOrder | undefined;
     try {
-      found = await ctx.broker.getOrderByClientId(stored.clientOrderId);
+      await ctx.broker.getOrderByClientId(stored.clientOrderId);
+      return this.existing(stored);
     } catch (error) {
       if (!isBrokerError(error, 'NOT_FOUND')) {
         return unavailableReply(
@@ -410,30 +422,13 @@ export class OrderFlow {
         );
       }
     }
-    if (found !== undefined) return this.existing(stored);
-    if (stored.status !== 'pending_submit') {
-      return invalidReply([
-        {
-          field: 'client_order_id',
-          expected: `a new id: ${stored.clientOrderId} was not placed (${stored.status}${stored.statusReason === null ? '' : `: ${stored.statusReason}`})`,
-        },
-      ]);
-    }
-    // Recorded, never sent: send it now, after a fresh check, as if it were new.
-    const decision = ctx.risk.engine.validateOrder(stored.intent);
-    if (decision.kind === 'deny') {
-      await ctx.store.orders
-        .transition(stored.clientOrderId, { to: 'submit_failed', at: Date.now(), reason: 'denied on resend' })
-        .catch(() => undefined);
-      return denialReply(decision.violations, { effect: decision.effect });
-    }
-    const toSend = sendable(
-      decision.kind === 'accept-modified' ? decision.order : stored.intent,
-      stored.intent,
-      decision.effect,
-    );
-    const { reply } = await this.#route(toSend, decision.effect);
-    return reply;
+    if (stored.status === 'pending_submit') return 'send';
+    return invalidReply([
+      {
+        field: 'client_order_id',
+        expected: `a new id: ${stored.clientOrderId} was not placed (${stored.status}${stored.statusReason === null ? '' : `: ${stored.statusReason}`})`,
+      },
+    ]);
   }
 
   /** Answers a repeated client order id with the order it already created. */
