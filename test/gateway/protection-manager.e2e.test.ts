@@ -163,22 +163,28 @@ describe('the protection manager: the bot trades as at the broker, every positio
     const r = rig;
     await order(r, { symbol: 'AAPL', qty: '10', side: 'buy', type: 'market' });
     await protectedExactly(r, 'AAPL');
-    // Slow replaces at the broker, and a price that keeps rising: breakeven and the trailing stop
-    // move the stop on every mark, faster than the broker answers.
+    // Slow replaces at the broker, then two quick jumps that each move the stop (breakeven after
+    // +R/2, the 3% trailing stop) while the first move is still on its way, and a price that holds.
     r.sim.faults.add({ kind: 'latency', ms: 400, match: { method: 'PATCH' } });
-    for (let price = 100.5; price <= 108; price += 0.5) {
-      quote(r, price);
-      await new Promise((resolve) => setTimeout(resolve, 60));
-    }
+    quote(r, 102.7);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    quote(r, 104.2);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
     const engineStop = await eventually(async () => {
       const s = await state(r);
       return s.positions.find((p: { symbol: string }) => p.symbol === 'AAPL')?.stop as number | undefined;
     }, 'the engine stop');
-    await eventually(() => {
+    let last = '';
+    await eventually(async () => {
+      const engine = (await state(r)).positions.find((p: { symbol: string }) => p.symbol === 'AAPL')?.stop;
       const x = atExchange(r, 'AAPL');
-      return x.stops.length === 1 && Math.abs((x.stops[0]?.stopPrice ?? 0) - engineStop) < 0.011;
-    }, `the broker stop at the engine's level ${engineStop}`);
-  }, 60_000);
+      last = `engine ${engine}, broker ${x.stops.map((o) => o.stopPrice).join(',')}`;
+      return x.stops.length === 1 && Math.abs((x.stops[0]?.stopPrice ?? 0) - engine) < 0.011;
+    }, 'the broker stop at the engine level').catch((error: Error) => {
+      throw new Error(`${error.message}: ${last}`);
+    });
+    expect(engineStop).toBeGreaterThan(99);
+  }, 120_000);
 
   it('answers a replace of a filled order with 422, as the broker does', async () => {
     rig = await startRig({ profile: PROFILE });
