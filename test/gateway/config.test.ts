@@ -31,6 +31,18 @@ describe('gateway configuration', () => {
     expect(issues[0]).toMatchObject({ problem: 'got "eighty"', expected: 'an integer 0-65535' });
   });
 
+  it('latches to reducing by default when a position stays unprotected, and takes halted when asked', () => {
+    expect(resolveGatewayConfig({ flags: {}, env: {} }).monitor.unprotectedAction).toBe('reducing');
+    expect(
+      resolveGatewayConfig({ flags: {}, env: { RISKGATE_UNPROTECTED_ACTION: 'halted' } }).monitor
+        .unprotectedAction,
+    ).toBe('halted');
+    expect(issuesOf({ unprotectedAction: 'flatten' })[0]).toMatchObject({
+      setting: '--unprotected-action (RISKGATE_UNPROTECTED_ACTION)',
+      expected: 'one of reducing, halted',
+    });
+  });
+
   it('needs an explicit paper/live choice and keys for Alpaca, and never echoes a secret', () => {
     const issues = issuesOf({ broker: 'alpaca' });
     expect(issues.map((i) => i.setting)).toContain('--alpaca-mode (RISKGATE_ALPACA_MODE)');

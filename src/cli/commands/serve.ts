@@ -33,6 +33,7 @@ Options (environment variable in brackets; flags win over the environment, which
   --reconcile-interval-ms <n>  Reconciliation interval (default 30000) [RISKGATE_RECONCILE_INTERVAL_MS]
   --stop-grace-ms <n>          Time a position may lack a stop at the broker (default 10000) [RISKGATE_STOP_GRACE_MS]
   --fallback-stop-percent <p>  Stop distance for positions without a stop level (default 2) [RISKGATE_FALLBACK_STOP_PERCENT]
+  --unprotected-action <s>     State to latch to when a position stays unprotected: reducing|halted (default reducing) [RISKGATE_UNPROTECTED_ACTION]
   --alert-webhook <url>        POST every alert as JSON here [RISKGATE_ALERT_WEBHOOK]
   --alert-attempts <n>         Webhook attempts per alert (default 5) [RISKGATE_ALERT_ATTEMPTS]
   --body-limit <bytes>         Largest request body (default 65536) [RISKGATE_BODY_LIMIT]
@@ -58,6 +59,7 @@ const FLAG_KEYS: Record<string, string> = {
   'reconcile-interval-ms': 'reconcileIntervalMs',
   'stop-grace-ms': 'stopGraceMs',
   'fallback-stop-percent': 'fallbackStopPercent',
+  'unprotected-action': 'unprotectedAction',
   'alert-webhook': 'alertWebhook',
   'alert-attempts': 'alertAttempts',
   'body-limit': 'bodyLimit',

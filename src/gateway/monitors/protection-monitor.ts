@@ -108,8 +108,10 @@ export class ProtectionMonitor {
       state.since = null;
       state.attempts = 0;
       state.lastError = null;
-      // Covered, but perhaps by more than one of the gateway's groups (after an add): merge them.
-      if (cov.owned.length > 1 && !manager.busy(symbol)) manager.schedule(symbol);
+      // Covered, but by more than one of the gateway's groups (after an add), or by more than
+      // the position (it shrank outside riskgate, and a stop that big would open the other way).
+      const over = cov.ownedHeld > Math.max(0, qty - cov.heldByBot) + EPSILON;
+      if ((cov.owned.length > 1 || over) && !manager.busy(symbol)) manager.schedule(symbol);
       this.#status.set(symbol, { status: 'protected_at_broker', stop: best });
       return 'protected_at_broker';
     }
