@@ -2,6 +2,7 @@ import type { ExitSignal, ProtectionUpdate, RiskActions } from '../../core/engin
 import type { BreakerTrip } from '../../core/state-store.ts';
 import type { CloseReason } from '../../store/order-types.ts';
 import type { GatewayContext } from '../context.ts';
+import { isLive } from '../orders/order-index.ts';
 import type { ProtectionManager } from '../protection/protection-manager.ts';
 import { cancelLiveOrders, closePosition } from './position-closer.ts';
 
@@ -38,6 +39,8 @@ export class RiskActor {
   readonly #ctx: GatewayContext;
   /** Symbols with a close in flight, so one event does not send two closes. */
   readonly #closing = new Set<string>();
+  /** The close each symbol last sent: the engine repeats an exit until it fills, the broker must not. */
+  readonly #sentCloses = new Map<string, string>();
   /** Set by the protection monitor: symbols watched by the fallback stop. */
   readonly fallbackSymbols = new Set<string>();
   readonly #protection: ProtectionManager;
@@ -88,6 +91,9 @@ export class RiskActor {
       if (ctx.orders.liveStops(exit.symbol, position.qty).length > 0) return;
     }
     if (this.#closing.has(exit.symbol)) return;
+    const sent = this.#sentCloses.get(exit.symbol);
+    const inFlight = sent === undefined ? undefined : ctx.orders.get(sent);
+    if (inFlight !== undefined && isLive(inFlight.status)) return;
     this.#closing.add(exit.symbol);
     try {
       const reason: CloseReason =
@@ -95,9 +101,10 @@ export class RiskActor {
           ? 'FALLBACK_STOP'
           : closeReasonOf(exit);
       const all = Math.abs(exit.qty - Math.abs(position.qty)) < 1e-9;
-      await this.#protection.run(exit.symbol, () =>
+      const order = await this.#protection.run(exit.symbol, () =>
         closePosition(ctx, exit.symbol, { ...(all ? {} : { qty: exit.qty }), reason, by: 'engine' }),
       );
+      this.#sentCloses.set(exit.symbol, order.id);
     } catch (error) {
       ctx.alerts.raise({
         code: 'EXIT_FAILED',
