@@ -41,8 +41,11 @@ export async function startEmbeddedSim(options: {
   });
   const builder = new BarBuilder(options.barIntervalMs);
   const history: Bar[] = [];
+  // The walk is read by hand, not with `for…of`: leaving a `for…of` early closes the generator,
+  // and a closed walk would quote once and never again.
   let first: MarketEvent | undefined;
-  for (const quote of walk) {
+  for (let step = walk.next(); !step.done; step = walk.next()) {
+    const quote = step.value;
     if (quote.time >= now) {
       first = quote;
       break;
