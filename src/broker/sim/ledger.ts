@@ -1,5 +1,6 @@
 import type { Side } from '../../core/side.ts';
 import type { WireAccount, WirePosition } from '../wire/account-wire.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 
 /** One position held by the simulated account. */
@@ -185,7 +186,7 @@ export class Ledger {
       asset_id: assetId,
       symbol,
       exchange: 'NASDAQ',
-      asset_class: 'us_equity',
+      asset_class: assetClassOf(symbol),
       asset_marginable: true,
       avg_entry_price: round(h.avgEntry, 4),
       qty: numberToDecimal(h.qty),
