@@ -81,6 +81,6 @@ describe('npm start, as a new user meets it', () => {
       expect(order).toMatchObject({ symbol: 'AAPL', qty: '10', side: 'buy', type: 'market' });
       expect(['accepted', 'new', 'pending_new', 'partially_filled', 'filled']).toContain(order.status);
     },
-    PAST_READY_MS + 90_000,
+    PAST_READY_MS + 150_000,
   );
 });
