@@ -16,7 +16,12 @@ import { WebhookSender } from './alerts/webhook-sender.ts';
 import { ApiKeyAuth } from './auth/api-key-auth.ts';
 import { type GatewayConfig, GatewayConfigError } from './config/gateway-config.ts';
 import type { GatewayContext } from './context.ts';
-import { EMBEDDED_SYMBOLS, type EmbeddedSim, startEmbeddedSim } from './embedded/embedded-sim.ts';
+import {
+  EMBEDDED_STATE_FILE,
+  EMBEDDED_SYMBOLS,
+  type EmbeddedSim,
+  startEmbeddedSim,
+} from './embedded/embedded-sim.ts';
 import { buildServer } from './http/build-server.ts';
 import { TradeStreamServer } from './http/trade-stream.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
@@ -111,7 +116,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ]);
   }
 
-  if (config.databaseUrl === undefined) mkdirSync(config.dataDir, { recursive: true });
+  // The embedded store and the embedded exchange's state both live in the data directory.
+  if (config.databaseUrl === undefined || config.broker.kind === 'sim') {
+    mkdirSync(config.dataDir, { recursive: true });
+  }
   const store = await openStore({
     ...(config.databaseUrl !== undefined
       ? { databaseUrl: config.databaseUrl }
@@ -141,6 +149,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         barIntervalMs: config.monitor.barIntervalMs,
         // The account the percent limits are written for, so the exchange and the engine agree.
         startingCash: profile.startingEquity,
+        stateFile: join(config.dataDir, EMBEDDED_STATE_FILE),
+        onStateError: (error) => log.error({ error: error.message }, 'embedded exchange state not saved'),
       });
       const exchange = sim.exchange;
       cleanup.unshift(() => exchange.close());

@@ -15,8 +15,11 @@ describe('riskgate sim-exchange', () => {
         '--strict',
         '--symbols',
         'AAPL=190,ko=60.5',
+        '--state',
+        'exchange.json',
       ]),
     ).toMatchObject({
+      stateFile: 'exchange.json',
       port: 0,
       seed: 42,
       speed: 10,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { trading } from '@alpacahq/alpaca-trade-api';
+import type { SimClockOptions } from '../../src/broker/sim/sim-clock.ts';
 import { SimExchange } from '../../src/broker/sim/sim-exchange.ts';
 import { resolveGatewayConfig } from '../../src/gateway/config/load-gateway-config.ts';
 import { type RunningGateway, startGateway } from '../../src/gateway/gateway.ts';
@@ -52,12 +53,14 @@ export async function startRig(
     flags?: Record<string, string>;
     /** Broker circuit breaker of the adapter; default opens after 3 failures for a minute. */
     circuit?: { failureThreshold: number; halfOpenAfterMs: number };
+    /** Clock of the simulated exchange; default real time. */
+    simClock?: SimClockOptions;
   } = {},
 ): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-gw-'));
   const profilePath = join(dir, 'profile.yaml');
   writeFileSync(profilePath, options.profile ?? TEST_PROFILE);
-  const sim = await SimExchange.start({ clock: { mode: 'real' } });
+  const sim = await SimExchange.start({ clock: options.simClock ?? { mode: 'real' } });
   sim.setQuote('AAPL', 100, 100.02);
   sim.setQuote('MSFT', 400, 400.04);
   const logs: string[] = [];

@@ -1,5 +1,6 @@
 import type { Side } from '../../core/side.ts';
 import type { WireAccount, WirePosition } from '../wire/account-wire.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 
 /** One position held by the simulated account. */
@@ -10,6 +11,19 @@ interface Holding {
   avgEntry: number;
   /** First price seen for the symbol, the stand-in for yesterday's close. */
   lastdayPrice: number | undefined;
+}
+
+/** The money and positions of a {@link Ledger}, as saved between runs (dollars and shares). */
+export interface LedgerSnapshot {
+  readonly cash: number;
+  /** Equity at the start, reported as `last_equity`. */
+  readonly startEquity: number;
+  readonly holdings: readonly {
+    readonly symbol: string;
+    readonly qty: number;
+    readonly avgEntry: number;
+    readonly lastdayPrice: number | undefined;
+  }[];
 }
 
 /** Options of {@link Ledger}. */
@@ -25,7 +39,7 @@ export interface LedgerOptions {
 /** Money and positions of the simulated account; prices come from a marking function. */
 export class Ledger {
   #cash: number;
-  readonly #startEquity: number;
+  #startEquity: number;
   readonly multiplier: number;
   readonly shortingEnabled: boolean;
   readonly accountId: string;
@@ -41,6 +55,26 @@ export class Ledger {
 
   get cash(): number {
     return this.#cash;
+  }
+
+  /** The account's money and positions, for saving. */
+  snapshot(): LedgerSnapshot {
+    return {
+      cash: this.#cash,
+      startEquity: this.#startEquity,
+      holdings: [...this.#holdings].map(([symbol, h]) => ({ symbol, ...h })),
+    };
+  }
+
+  /** Replaces the account's money and positions with saved ones. */
+  restore(snapshot: LedgerSnapshot): void {
+    this.#cash = snapshot.cash;
+    this.#startEquity = snapshot.startEquity;
+    this.#holdings.clear();
+    for (const h of snapshot.holdings) {
+      if (h.qty === 0) continue;
+      this.#holdings.set(h.symbol, { qty: h.qty, avgEntry: h.avgEntry, lastdayPrice: h.lastdayPrice });
+    }
   }
 
   /** Signed position in shares; 0 when flat. */
@@ -152,7 +186,7 @@ export class Ledger {
       asset_id: assetId,
       symbol,
       exchange: 'NASDAQ',
-      asset_class: 'us_equity',
+      asset_class: assetClassOf(symbol),
       asset_marginable: true,
       avg_entry_price: round(h.avgEntry, 4),
       qty: numberToDecimal(h.qty),

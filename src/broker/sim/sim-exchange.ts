@@ -11,9 +11,11 @@ import { FeedCursor, type PriceFeed } from './price-feed.ts';
 import { FixedWindowLimiter, type RateLimitOptions } from './rate-limiter.ts';
 import { SimClock, type SimClockOptions } from './sim-clock.ts';
 import { SimHttpError } from './sim-errors.ts';
+import { readSimState, type SimStateError, SimStateFile } from './state-file.ts';
 import { StreamServer } from './stream-server.ts';
 import { tradingRoutes } from './trading-routes.ts';
 import { Venue } from './venue.ts';
+import { restoreVenue, snapshotVenue } from './venue-snapshot.ts';
 
 /** The assets listed when none are given: a few large caps and one sub-dollar stock. */
 export const DEFAULT_ASSETS: readonly SimAsset[] = [
@@ -49,6 +51,14 @@ export interface SimExchangeOptions {
   readonly streamFrames?: 'binary' | 'text';
   /** In real-time mode, how often (wall ms) the feed is pumped. Default 100. */
   readonly pumpIntervalMs?: number;
+  /**
+   * A file that keeps the account, positions and orders across restarts: read at start when it
+   * exists (its account wins over `account`), written durably shortly after every change and on
+   * close. A damaged file is refused at start with `SIM_STATE_UNREADABLE`.
+   */
+  readonly stateFile?: string;
+  /** Called when the state file could not be written (the write is tried again on the next change). */
+  readonly onStateError?: (error: SimStateError) => void;
 }
 
 /** One request the exchange received (for tests that check order of arrival). */
@@ -77,6 +87,7 @@ export class SimExchange {
   readonly #limiter: FixedWindowLimiter;
   readonly #cursor: FeedCursor | undefined;
   readonly #pending = new Set<Promise<void>>();
+  readonly #stateFile: SimStateFile | undefined;
   #pump: NodeJS.Timeout | undefined;
   #pumping = false;
   #requestSeq = 0;
@@ -96,6 +107,16 @@ export class SimExchange {
         partialFillFraction: (symbol) => this.faults.partialFillFraction(symbol),
       },
     });
+    if (options.stateFile !== undefined) {
+      const saved = readSimState(options.stateFile);
+      if (saved !== undefined) restoreVenue(this.venue.state, saved);
+      const file = new SimStateFile(options.stateFile, () => snapshotVenue(this.venue.state), {
+        ...(options.onStateError !== undefined ? { onError: options.onStateError } : {}),
+      });
+      this.#stateFile = file;
+      // Every change to an order or the account is announced as a trade event.
+      this.venue.state.listeners.add(() => file.schedule());
+    }
     this.#limiter = new FixedWindowLimiter(options.rateLimit);
     this.#cursor = options.feed === undefined ? undefined : new FeedCursor(options.feed);
     this.#stream = new StreamServer({
@@ -119,6 +140,9 @@ export class SimExchange {
   /** Starts an exchange listening on the given host and port. */
   static async start(options: SimExchangeOptions = {}): Promise<SimExchange> {
     const exchange = new SimExchange(options);
+    // The first write proves the file can be written, before anything is traded.
+    const unwritable = exchange.#stateFile?.flush();
+    if (unwritable !== undefined) throw unwritable;
     await new Promise<void>((resolve, reject) => {
       exchange.#server.once('error', reject);
       exchange.#server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -311,6 +335,12 @@ export class SimExchange {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
     await Promise.allSettled([...this.#pending]);
     await this.#cursor?.close();
+    this.#stateFile?.flush();
+  }
+
+  /** Writes the state file now, when there is one (otherwise it is written shortly after each change). */
+  saveState(): void {
+    this.#stateFile?.flush();
   }
 }
 

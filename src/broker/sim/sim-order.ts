@@ -1,6 +1,7 @@
 import type { OrderType, TimeInForce } from '../../core/order.ts';
 import type { Side } from '../../core/side.ts';
 import type { OrderStatus } from '../order-types.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 import type { WireOrder } from '../wire/order-wire.ts';
 import { rfc3339 } from './sim-clock.ts';
@@ -104,7 +105,7 @@ export function renderOrder(order: SimOrder, legs: readonly SimOrder[] | undefin
     replaces: order.replaces ?? null,
     asset_id: order.assetId,
     symbol: order.symbol,
-    asset_class: 'us_equity',
+    asset_class: assetClassOf(order.symbol),
     notional: null,
     qty: numberToDecimal(order.qty),
     filled_qty: numberToDecimal(order.filledQty),

@@ -126,9 +126,11 @@ export function tradingRoutes(router: Router, venue: Venue): void {
     })
     .on('GET', '/v2/assets', ({ query }) => {
       const status = query.get('status');
+      const assetClass = query.get('asset_class');
       const assets = [...s.assets.values()]
         .map(renderAsset)
-        .filter((a) => status === null || a.status === status);
+        .filter((a) => status === null || a.status === status)
+        .filter((a) => assetClass === null || a.class === assetClass);
       return ok(assets);
     })
     .on('GET', '/v2/assets/:symbol', ({ params }) => {

@@ -62,6 +62,21 @@ export class VenueState {
     this.#order.set(order.id, this.#sequence++);
   }
 
+  /** Replaces every order with saved ones, given in arrival order. */
+  restoreOrders(orders: readonly SimOrder[], droppedLegOrders: number): void {
+    this.orders.clear();
+    this.byClientId.clear();
+    this.#order.clear();
+    this.#sequence = 0;
+    for (const order of orders) this.add(order);
+    this.droppedLegOrders = droppedLegOrders;
+  }
+
+  /** Every order in arrival order. */
+  ordersInArrivalOrder(): SimOrder[] {
+    return [...this.orders.values()].sort((a, b) => this.sequenceOf(a) - this.sequenceOf(b));
+  }
+
   sequenceOf(order: SimOrder): number {
     return this.#order.get(order.id) ?? 0;
   }

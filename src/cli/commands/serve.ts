@@ -15,7 +15,7 @@ Options (environment variable in brackets; flags win over the environment, which
   --config <file>              JSON or YAML file with any of the settings below in camelCase [RISKGATE_CONFIG]
   --host <addr>                Interface to listen on (default 127.0.0.1) [RISKGATE_HOST]
   --port <n>                   Port (default 8080; 0 picks a free one) [RISKGATE_PORT]
-  --data-dir <dir>             Embedded store directory (default ./.riskgate) [RISKGATE_DATA_DIR]
+  --data-dir <dir>             Embedded store and embedded exchange state (default ./.riskgate) [RISKGATE_DATA_DIR]
   --database-url <url>         PostgreSQL server instead of the embedded store [DATABASE_URL]
   --profile <file>             Risk profile (default examples/profiles/example.yaml) [RISKGATE_PROFILE]
   --broker sim|alpaca          Broker (default sim) [RISKGATE_BROKER]

@@ -21,6 +21,8 @@ Options:
   --key <id>         API key id to accept (default SIMKEY)
   --secret <s>       API secret to accept (default SIMSECRET)
   --strict           Reject take_profit/stop_loss on simple orders (the real broker drops them silently)
+  --state <file>     Keep the account, positions and orders in this file across restarts (written
+                     durably after every change; a damaged file is refused)
   --data <path>      Market replay from files: CSV replay arrives through the backtest loaders and is
                      not available in this command yet; it is refused with an explanation
   -h, --help         Show this help
@@ -41,6 +43,8 @@ export interface SimExchangeArgs {
   readonly keyId: string;
   readonly secretKey: string;
   readonly strict: boolean;
+  /** File that keeps the account, positions and orders across restarts. */
+  readonly stateFile?: string;
 }
 
 const DEFAULT_SYMBOLS = { AAPL: 190, MSFT: 410, SPY: 560, TSLA: 250 };
@@ -68,6 +72,7 @@ export function parseSimExchangeArgs(
         key: { type: 'string' },
         secret: { type: 'string' },
         strict: { type: 'boolean' },
+        state: { type: 'string' },
         data: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -112,7 +117,7 @@ export function parseSimExchangeArgs(
         'use --seed for a random walk, or POST /admin/quotes to drive prices',
     );
   }
-  for (const name of ['key', 'secret', 'host'] as const) {
+  for (const name of ['key', 'secret', 'host', 'state'] as const) {
     if (values[name] === '') errors.push(`--${name}: must not be empty`);
   }
   if (errors.length > 0) return { errors };
@@ -129,6 +134,7 @@ export function parseSimExchangeArgs(
     keyId: typeof values.key === 'string' ? values.key : 'SIMKEY',
     secretKey: typeof values.secret === 'string' ? values.secret : 'SIMSECRET',
     strict: values.strict === true,
+    ...(typeof values.state === 'string' ? { stateFile: values.state } : {}),
   };
 }
 
@@ -157,6 +163,12 @@ export function startFromArgs(options: SimExchangeArgs): Promise<SimExchange> {
     ],
     account: { cash: options.cash, multiplier: options.multiplier },
     rateLimit: { limit: options.rateLimit },
+    ...(options.stateFile !== undefined
+      ? {
+          stateFile: options.stateFile,
+          onStateError: (error: Error) => console.error(`riskgate sim-exchange: ${error.message}`),
+        }
+      : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { docsPage } from '../openapi/docs-page.ts';
+import { docsPage, exampleBaseUrl } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
 import { invalidReply } from './alpaca-errors.ts';
@@ -74,6 +74,8 @@ export function buildServer(services: GatewayServices): FastifyInstance {
       .send(await ctx.metrics.registry.metrics());
   });
   app.get('/openapi.json', async (request) => openApiDocument(`${request.protocol}://${request.host}`));
-  app.get('/docs', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docsPage()));
+  app.get('/docs', async (request, reply) =>
+    reply.type('text/html; charset=utf-8').send(docsPage(exampleBaseUrl(request.protocol, request.host))),
+  );
   return app;
 }

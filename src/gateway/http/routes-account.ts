@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { brokerErrorReply } from '../orders/broker-error-reply.ts';
 import { closePosition } from '../risk/position-closer.ts';
 import type { GatewayServices } from '../services.ts';
+import { ACCEPTED_MARKETS, parseMarkets, renderClockV3 } from '../wire/market-clock-v3.ts';
 import { renderAccount, renderAsset, renderClock, renderOrder, renderPosition } from '../wire/render.ts';
 import { denialReply, invalidReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
@@ -143,6 +144,28 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
   app.get('/v2/clock', read, async (_request, reply) => {
     try {
       return reply.send(renderClock(await ctx.broker.getClock()));
+    } catch (error) {
+      return fail(reply, error);
+    }
+  });
+
+  app.get('/v3/clock', read, async (request, reply) => {
+    const q = request.query as Record<string, string | string[] | undefined>;
+    const issues: { field: string; expected: string }[] = [];
+    const markets = typeof q.markets === 'string' || q.markets === undefined ? parseMarkets(q.markets) : null;
+    if (markets === null) issues.push({ field: 'markets', expected: ACCEPTED_MARKETS });
+    if (q.time !== undefined) {
+      issues.push({
+        field: 'time',
+        expected: 'omitted: the gateway serves the clock at the current time only',
+      });
+    }
+    if (issues.length > 0 || markets === null) {
+      const r = invalidReply(issues);
+      return reply.code(r.status).send(r.body);
+    }
+    try {
+      return reply.send(renderClockV3(await ctx.broker.getClock(), markets));
     } catch (error) {
       return fail(reply, error);
     }

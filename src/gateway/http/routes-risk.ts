@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { parseSide } from '../../core/side.ts';
 import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../store/audit-types.ts';
+import { ensureMark } from '../risk/ensure-mark.ts';
 import { killSwitch, resetTrading } from '../risk/risk-controls.ts';
 import { riskStateView } from '../risk/state-view.ts';
 import type { GatewayServices } from '../services.ts';
@@ -50,8 +51,13 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
         .map(([f]) => ({ field: f as string, expected: 'a positive number' })),
     ];
     if (issues.length > 0 || !side.ok) return invalid(reply, issues);
+    const symbol = (b.symbol as string).toUpperCase();
+    // A symbol nobody has traded or checked yet has no mark: its latest quote is fetched once.
+    if (entryPrice === undefined) {
+      await ensureMark(ctx, symbol, (actions) => void services.actor.handle(actions, 'mark'));
+    }
     const suggestion = ctx.risk.engine.suggestSize({
-      symbol: (b.symbol as string).toUpperCase(),
+      symbol,
       side: side.value,
       ...(entryPrice !== undefined ? { entryPrice } : {}),
       ...(stopPrice !== undefined ? { stopPrice } : {}),

@@ -107,9 +107,17 @@ export class AccountMonitor {
     if (this.#lastQuote.get(symbol) === time) return;
     this.#lastQuote.set(symbol, time);
     const engine = ctx.risk.engine;
-    await this.#actor.handle(engine.onMarket({ kind: 'quote', symbol, time, bid, ask }), 'mark');
+    // A bar finished by this quote is older than the quote (it is stamped with its start), so it
+    // reaches the engine first, and in the same turn: the reference price is never set back to
+    // the bar's time, not even for the moment an order could be checked in between.
     const bar = this.#bars.add(symbol, (bid + ask) / 2, time);
-    if (bar !== undefined) await this.#actor.handle(engine.onMarket(bar), 'bar');
+    const fromBar = bar === undefined ? undefined : engine.onMarket(bar);
+    const fromQuote = engine.onMarket({ kind: 'quote', symbol, time, bid, ask });
+    // Handled together: one exit signalled by both events is sent once (the actor dedupes a close).
+    await Promise.all([
+      fromBar === undefined ? undefined : this.#actor.handle(fromBar, 'bar'),
+      this.#actor.handle(fromQuote, 'mark'),
+    ]);
   }
 
   /** Sets the state and breaker gauges from the engine. */

@@ -4,8 +4,26 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** A self-contained HTML page (no scripts, no CDN) listing every endpoint and who may call it. */
-export function docsPage(): string {
+/** The address the example is written for when the request's is not a plain host and port. */
+const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
+
+/**
+ * The base URL for the example: the address the page was asked for when it is a plain
+ * `http(s)://host[:port]` (so the example can be pasted into a shell as it is), else the default.
+ */
+export function exampleBaseUrl(protocol: string, host: string | undefined): string {
+  const plain = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+  if ((protocol !== 'http' && protocol !== 'https') || host === undefined || !plain.test(host)) {
+    return DEFAULT_BASE_URL;
+  }
+  return `${protocol}://${host}`;
+}
+
+/**
+ * A self-contained HTML page (no scripts, no CDN) listing every endpoint and who may call it,
+ * with an example that runs as shown against `baseUrl`.
+ */
+export function docsPage(baseUrl: string = DEFAULT_BASE_URL): string {
   const rows = OPERATIONS.map(
     (op) =>
       `<tr><td>${escapeHtml(op.tag)}</td><td class="m">${op.method.toUpperCase()}</td><td><code>${escapeHtml(op.path)}</code></td><td>${escapeHtml(op.role)}</td><td>${escapeHtml(op.summary)}</td></tr>`,
@@ -23,8 +41,9 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;pad
 malformed input as <code>422</code> with every field and what was expected. The machine-readable
 description is at <a href="/openapi.json">/openapi.json</a>.</p>
 <pre>curl -s -H "APCA-API-KEY-ID: $KEY" -H "APCA-API-SECRET-KEY: $SECRET" \\
+  -H 'content-type: application/json' \\
   -d '{"symbol":"AAPL","qty":"10","side":"buy","type":"market","time_in_force":"day"}' \\
-  http://127.0.0.1:8080/v1/orders/check</pre>
+  ${escapeHtml(baseUrl)}/v1/orders/check</pre>
 <table><thead><tr><th>group</th><th>method</th><th>path</th><th>role</th><th>what</th></tr></thead>
 <tbody>
 ${rows}

@@ -133,6 +133,13 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v3/clock',
+    summary: 'The market clock per market (NYSE, NASDAQ): phase, phase end, next open and close',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
     path: '/stream',
     summary: 'WebSocket: trade_updates with the Alpaca authenticate/listen handshake',
     role: 'read-only',

@@ -9,6 +9,7 @@ import type { Principal } from '../auth/api-key-auth.ts';
 import type { GatewayContext } from '../context.ts';
 import { denialReply, type ErrorReply, invalidReply, unavailableReply } from '../http/alpaca-errors.ts';
 import type { ProtectionManager } from '../protection/protection-manager.ts';
+import { ensureMark } from '../risk/ensure-mark.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import { parseOrderRequest } from '../wire/parse-order-request.ts';
 import { renderOrder } from '../wire/render.ts';
@@ -58,26 +59,8 @@ export class OrderFlow {
    * first order in a symbol the monitor does not watch yet fetches its quote once.
    */
   async #ensureMark(symbol: string): Promise<void> {
-    const ctx = this.#ctx;
-    const engine = ctx.risk.engine;
     this.watched.add(symbol);
-    const book = engine.book.symbols.get(symbol);
-    const maxAge = engine.profile.marketData.maxQuoteAgeMs;
-    if (book !== undefined && Date.now() - book.priceTime <= maxAge) return;
-    try {
-      const quote = (await ctx.broker.getLatestQuotes([symbol])).get(symbol);
-      if (quote === undefined) return;
-      const actions = ctx.risk.engine.onMarket({
-        kind: 'quote',
-        symbol,
-        time: quote.time,
-        bid: quote.bid,
-        ask: quote.ask,
-      });
-      this.#onActions(actions);
-    } catch {
-      // No quote: the engine denies with NO_REFERENCE_PRICE, which is the right answer.
-    }
+    await ensureMark(this.#ctx, symbol, this.#onActions);
   }
 
   /** Resolves once the submission of this client order id (if any is in flight) is recorded. */

@@ -2,6 +2,7 @@ import type { BrokerAccount, BrokerPosition } from '../../broker/account-types.t
 import type { BrokerAsset, MarketClock } from '../../broker/market-types.ts';
 import type { BrokerOrder } from '../../broker/order-types.ts';
 import type { TradeUpdate } from '../../broker/trade-update.ts';
+import { assetClassOf } from '../../broker/wire/asset-class.ts';
 import { numberToDecimal } from '../../broker/wire/decimal.ts';
 
 /** RFC 3339 with nanoseconds, as the broker writes times. */
@@ -36,7 +37,7 @@ export function renderOrder(o: BrokerOrder): Record<string, unknown> {
     replaces: o.replaces ?? null,
     asset_id: null,
     symbol: o.symbol,
-    asset_class: o.assetClass ?? 'us_equity',
+    asset_class: o.assetClass ?? assetClassOf(o.symbol),
     notional: dec(o.notional),
     qty: dec(o.qty),
     filled_qty: numberToDecimal(o.filledQty),
@@ -94,7 +95,7 @@ export function renderPosition(p: BrokerPosition): Record<string, unknown> {
     asset_id: p.assetId ?? null,
     symbol: p.symbol,
     exchange: null,
-    asset_class: p.assetClass ?? 'us_equity',
+    asset_class: p.assetClass ?? assetClassOf(p.symbol),
     asset_marginable: true,
     avg_entry_price: numberToDecimal(p.avgEntryPrice),
     qty: numberToDecimal(p.qty),
@@ -116,7 +117,7 @@ export function renderPosition(p: BrokerPosition): Record<string, unknown> {
 export function renderAsset(a: BrokerAsset): Record<string, unknown> {
   return {
     id: a.id,
-    class: a.assetClass,
+    class: a.assetClass === '' ? assetClassOf(a.symbol) : a.assetClass,
     exchange: a.exchange,
     symbol: a.symbol,
     name: a.name ?? null,
