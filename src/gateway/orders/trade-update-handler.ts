@@ -80,7 +80,8 @@ export class TradeUpdateHandler {
     if (!result.applied) return;
     ctx.hub.publish('fill', { fill, position: result.position ?? null });
     void this.#actor.handle(result, 'fill');
-    ctx.store.fills.record(fill).catch((error: unknown) => {
+    ctx.durability.orders.recordFill(fill).catch((error: unknown) => {
+      // [durability] journalled while the store is down
       ctx.log.error({ executionId: fill.executionId, error: String(error) }, 'fill not recorded');
     });
   }
@@ -91,7 +92,7 @@ export class TradeUpdateHandler {
     await this.#flow.settled(order.clientOrderId);
     const status = storeStatus(order.status);
     if (status === 'new' && update.event === 'new') return;
-    const result = await ctx.store.orders
+    const result = await ctx.durability.orders // [durability] journalled while the store is down
       .transition(order.clientOrderId, {
         to: status,
         at: update.time ?? Date.now(),
