@@ -11,6 +11,8 @@ export interface PgCluster {
   url(database?: string): string;
   stop(): void;
   start(): void;
+  /** Starts it unless it runs (after a test that failed while it was stopped). */
+  ensureRunning(): void;
   /** Stops it and removes its files. */
   destroy(): void;
 }
@@ -60,15 +62,24 @@ export async function startPgCluster(binDir: string): Promise<PgCluster> {
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = () =>
+  let running = false;
+  const start = () => {
     run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '60', 'start']);
-  const stop = () => run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+    running = true;
+  };
+  const stop = () => {
+    run('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
+    running = false;
+  };
   start();
   return {
     port,
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     start,
     stop,
+    ensureRunning() {
+      if (!running) start();
+    },
     destroy() {
       try {
         stop();
