@@ -89,6 +89,16 @@ describe('latch kept in the journal and the store', () => {
     second.journal.close();
   });
 
+  it('journals the latch it starts from, so both records hold it', async () => {
+    const store = new FlakyStore();
+    const first = await boot(store);
+    expect(first.durable.durability()).toEqual({ journal: true, store: true });
+    first.journal.close();
+    const second = await boot(store);
+    expect(second.durable.restored?.why).toBe('the store and the journal agree');
+    second.journal.close();
+  });
+
   it('honours a reset recorded after a halt in both records', async () => {
     const store = new FlakyStore();
     const first = await boot(store);

@@ -78,7 +78,10 @@ export class JournalledRiskState implements RiskStateStore {
     const merge = mergeLatch(stored.tradingState, this.#history);
     this.#restore = { source: merge.source, record: merge.record, why: merge.why };
     if (merge.source === 'store') {
-      this.#current = { record: merge.record, journal: this.#journalHas(merge.record), store: true };
+      // The journal records the latch it starts from, so both records hold it from now on.
+      const journalled = this.#journalHas(merge.record) || this.#append(merge.record, undefined);
+      this.#markStored(merge.record);
+      this.#current = { record: merge.record, journal: journalled, store: true };
       return stored;
     }
     const counters = mergedCounters(stored, merge.record, merge.trip);
