@@ -91,6 +91,47 @@ describe('store failure', () => {
     expect(engine.storeAvailable).toBe(true);
     expectAccepted(engine.validateOrder(order('AAPL', 'buy', 1)));
   });
+  it('keeps denying entries after a failed latch write until the latch itself is stored again', async () => {
+    const store = new FlakyStore();
+    const { engine, clock } = await start(store);
+    mark(engine, 'AAPL', 100);
+    await engine.flush();
+
+    store.failing = true;
+    engine.kill('ops', 'store went away');
+    await engine.flush();
+    expect(engine.storeAvailable).toBe(false);
+    expect((await store.inner.load()).tradingState.state).toBe('active');
+
+    store.failing = false;
+    clock.advance(1_000);
+    mark(engine, 'AAPL', 150); // a new peak: this write succeeds, but the halt is still not stored
+    await engine.flush();
+    expect(engine.storeAvailable).toBe(false);
+    const decision = engine.validateOrder(order('AAPL', 'buy', 1), { dryRun: true });
+    expect(decision.kind === 'deny' ? decision.violations.map((v) => v.code) : []).toContain(
+      'STORE_UNAVAILABLE',
+    );
+
+    expect(await engine.retryStoreWrites()).toBe(true);
+    expect(engine.storeAvailable).toBe(true);
+    const stored = await store.inner.load();
+    expect(stored.tradingState).toMatchObject({ state: 'halted', code: 'KILL_SWITCH' });
+    expect((await store.inner.listBreakerTrips(10)).map((t) => t.code)).toContain('KILL_SWITCH');
+  });
+
+  it('retries the failed writes until the store takes them', async () => {
+    const store = new FlakyStore();
+    const { engine } = await start(store);
+    store.failing = true;
+    engine.kill('ops', 'store went away');
+    await engine.flush();
+    expect(await engine.retryStoreWrites()).toBe(false);
+    expect(engine.storeAvailable).toBe(false);
+    store.failing = false;
+    expect(await engine.retryStoreWrites()).toBe(true);
+    expect((await store.inner.load()).tradingState.state).toBe('halted');
+  });
 });
 
 describe('restart from the store', () => {

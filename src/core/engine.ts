@@ -51,6 +51,9 @@ interface SymbolIndicators {
   rv: RealizedVolatility;
 }
 
+/** The kinds of store write the engine follows; a failure of one is made good only by the same kind. */
+type StoreWriteKind = 'latch' | 'counters' | 'peak' | 'day-start';
+
 /**
  * The risk engine: owns the trading state and runs the rules. The same class runs in a
  * backtest, inside a strategy and in the gateway; only the clock, broker and store differ.
@@ -90,7 +93,10 @@ export class RiskEngine implements RiskContext {
   #peak: number;
   #dayStart: { sessionDate: string; equity: number } | null = null;
   #pause = { until: 0, code: '', reason: '' };
-  #storeError: unknown;
+  /** The last failure of each kind of store write that no later write of that kind has made good. */
+  readonly #storeErrors = new Map<StoreWriteKind, unknown>();
+  /** Breaker trips whose latch write failed: retried until each is stored. */
+  readonly #unwrittenTrips: BreakerTrip[] = [];
 
   constructor(options: RiskEngineOptions) {
     this.profile = options.profile;
@@ -234,9 +240,11 @@ export class RiskEngine implements RiskContext {
       }
       if (found !== null) (violations ??= []).push(found);
     }
-    if (!reducing && this.#storeError !== undefined) {
+    if (!reducing && this.#storeErrors.size > 0) {
       (violations ??= []).push(
-        violation('STORE_UNAVAILABLE', 'store', { reason: describe(this.#storeError) }),
+        violation('STORE_UNAVAILABLE', 'store', {
+          reason: describe(this.#storeErrors.values().next().value),
+        }),
       );
     }
     const dryRun = options?.dryRun === true;
@@ -642,6 +650,7 @@ export class RiskEngine implements RiskContext {
     const store = this.#store;
     if (store !== undefined) {
       this.#track(
+        'day-start',
         store.saveDayStart(dayStart, time).then((stored) => {
           // Another process may have recorded the session first: its value wins.
           if (this.#dayStart?.sessionDate === stored.sessionDate) this.#dayStart = { ...stored };
@@ -678,6 +687,7 @@ export class RiskEngine implements RiskContext {
       const store = this.#store;
       if (store !== undefined) {
         this.#track(
+          'peak',
           store.raisePeakEquity(equity, time).then((stored) => {
             if (stored > this.#peak) this.#peak = stored;
           }),
@@ -776,7 +786,21 @@ export class RiskEngine implements RiskContext {
   }
 
   #persistState(record: TradingStateRecord, trip?: BreakerTrip): void {
-    if (this.#store !== undefined) this.#track(this.#store.saveTradingState(record, trip));
+    const store = this.#store;
+    if (store === undefined) return;
+    const write = store.saveTradingState(record, trip).then(
+      () => {
+        if (trip !== undefined) {
+          const i = this.#unwrittenTrips.indexOf(trip);
+          if (i >= 0) this.#unwrittenTrips.splice(i, 1);
+        }
+      },
+      (error: unknown) => {
+        if (trip !== undefined && !this.#unwrittenTrips.includes(trip)) this.#unwrittenTrips.push(trip);
+        throw error;
+      },
+    );
+    this.#track('latch', write);
   }
 
   /** Exit signals that flatten every open position at market. */
@@ -875,7 +899,7 @@ export class RiskEngine implements RiskContext {
       pause: this.#pause,
       breakers,
     };
-    this.#track(store.saveCounter('engine', value, this.now()));
+    this.#track('counters', store.saveCounter('engine', value, this.now()));
   }
 
   /** Restores persisted state (latch, peak, day start, counters) after a restart. */
@@ -900,13 +924,20 @@ export class RiskEngine implements RiskContext {
       if (b.restore && saved.breakers?.[b.id] !== undefined) b.restore(saved.breakers[b.id]);
   }
 
-  #track(promise: Promise<unknown>): void {
+  /**
+   * Follows a store write. A failure is remembered per kind of write and is cleared only by a
+   * later successful write of the same kind: each kind writes the whole current value (the
+   * latch, the counters, the max-merged peak, the session's day start), so such a success makes
+   * the earlier failure good, while a success of another kind does not. A failed latch write
+   * stays failed until the current latch and every trip whose write failed are stored.
+   */
+  #track(kind: StoreWriteKind, promise: Promise<unknown>): void {
     const tracked = promise.then(
       () => {
-        this.#storeError = undefined;
+        if (kind !== 'latch' || this.#unwrittenTrips.length === 0) this.#storeErrors.delete(kind);
       },
       (error: unknown) => {
-        this.#storeError = error;
+        this.#storeErrors.set(kind, error);
         if (this.#listeners.length > 0) this.#emit({ type: 'store-error', error, time: this.now() });
       },
     );
@@ -919,9 +950,38 @@ export class RiskEngine implements RiskContext {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 
-  /** True while the last store write failed: new entries are denied with STORE_UNAVAILABLE. */
+  /**
+   * True while a store write failed and was not made good since: new entries are denied with
+   * STORE_UNAVAILABLE. Exits, cancels and the latch itself are unaffected.
+   */
   get storeAvailable(): boolean {
-    return this.#storeError === undefined;
+    return this.#storeErrors.size === 0;
+  }
+
+  /**
+   * Writes again whatever failed to reach the store: the current latch with every trip whose
+   * write failed, the counters, the peak and the day start. Resolves true once all of it is
+   * stored (the caller retries later otherwise); the caller owns the timing.
+   */
+  async retryStoreWrites(): Promise<boolean> {
+    const store = this.#store;
+    if (store === undefined || this.#storeErrors.size === 0) return true;
+    await this.flush();
+    const failed = new Set(this.#storeErrors.keys());
+    if (failed.has('latch')) {
+      const trips = [...this.#unwrittenTrips];
+      if (trips.length === 0) this.#persistState(this.#state);
+      for (const trip of trips) this.#persistState(this.#state, trip);
+    }
+    if (failed.has('counters')) this.#saveCounters();
+    if (failed.has('peak')) this.#track('peak', store.raisePeakEquity(this.#peak, this.now()));
+    const dayStart = this.#dayStart;
+    if (failed.has('day-start')) {
+      if (dayStart === null) this.#storeErrors.delete('day-start');
+      else this.#track('day-start', store.saveDayStart(dayStart, this.now()));
+    }
+    await this.flush();
+    return this.#storeErrors.size === 0;
   }
 
   // ---- events and snapshot -----------------------------------------------------------------

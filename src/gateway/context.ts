@@ -8,6 +8,7 @@ import type { AlertBus } from './alerts/alert-bus.ts';
 import type { EventHub } from './alerts/event-hub.ts';
 import type { ApiKeyAuth } from './auth/api-key-auth.ts';
 import type { GatewayConfig } from './config/gateway-config.ts';
+import type { GatewayDurability } from './durability/gateway-durability.ts';
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { OrderIndex } from './orders/order-index.ts';
 import type { RiskHolder } from './risk/risk-holder.ts';
@@ -33,4 +34,6 @@ export interface GatewayContext {
   readonly auth: ApiKeyAuth;
   /** Set once the engine was restored and reconciled with the broker. */
   readonly readiness: { ready: boolean; reason: string };
+  /** The local journal beside the store: latch transitions, and order records while the store is down. */
+  readonly durability: GatewayDurability;
 }

@@ -16,6 +16,8 @@ import { WebhookSender } from './alerts/webhook-sender.ts';
 import { ApiKeyAuth } from './auth/api-key-auth.ts';
 import { type GatewayConfig, GatewayConfigError } from './config/gateway-config.ts';
 import type { GatewayContext } from './context.ts';
+import { GatewayDurability } from './durability/gateway-durability.ts';
+import { openStoreRetrying } from './durability/open-store-retrying.ts';
 import {
   EMBEDDED_STATE_FILE,
   EMBEDDED_SYMBOLS,
@@ -23,6 +25,7 @@ import {
   startEmbeddedSim,
 } from './embedded/embedded-sim.ts';
 import { buildServer } from './http/build-server.ts';
+import { listenStarting } from './http/starting-server.ts';
 import { TradeStreamServer } from './http/trade-stream.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { AccountMonitor } from './monitors/account-monitor.ts';
@@ -50,6 +53,10 @@ export interface StartGatewayOptions {
   readonly logDestination?: DestinationStream;
   /** Adapter options to override (tests tune retries and the circuit). */
   readonly brokerOverrides?: Partial<AlpacaBrokerOptions>;
+  /** Called once the port is open, before the store and the broker (which may take a while). */
+  readonly onListening?: (url: string) => void;
+  /** Aborting it gives up a start that is still waiting for the store. */
+  readonly signal?: AbortSignal;
 }
 
 /** A running gateway. */
@@ -116,20 +123,44 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ]);
   }
 
-  // The embedded store and the embedded exchange's state both live in the data directory.
-  if (config.databaseUrl === undefined || config.broker.kind === 'sim') {
-    mkdirSync(config.dataDir, { recursive: true });
-  }
-  const store = await openStore({
-    ...(config.databaseUrl !== undefined
-      ? { databaseUrl: config.databaseUrl }
-      : { dataDir: join(config.dataDir, 'data') }),
-    // Audit events and equity marks are never awaited on the order path; gathering them a little
-    // longer keeps their commits out of an order's round trip and batches them under load.
-    groupCommit: { maxDelayMs: AUDIT_BATCH_DELAY_MS },
-  });
-  const cleanup: (() => Promise<void>)[] = [() => store.close()];
+  // The data directory holds the local journal (even when the store is a server), the embedded
+  // store and the embedded exchange's state.
+  mkdirSync(config.dataDir, { recursive: true });
+  // Listening first: while the store or the broker is awaited, clients get a reason, not a refused connection.
+  const starting = await listenStarting(config.host, config.port, 'opening the store');
+  options.onListening?.(starting.url);
+  let store: Store;
   try {
+    store = await openStoreRetrying(
+      () =>
+        openStore({
+          ...(config.databaseUrl !== undefined
+            ? { databaseUrl: config.databaseUrl }
+            : { dataDir: join(config.dataDir, 'data') }),
+          // Audit events and equity marks are never awaited on the order path; gathering them a little
+          // longer keeps their commits out of an order's round trip and batches them under load.
+          groupCommit: { maxDelayMs: AUDIT_BATCH_DELAY_MS },
+        }),
+      {
+        retry: config.databaseUrl !== undefined,
+        log,
+        signal: options.signal,
+        onWaiting: (reason) => {
+          starting.reason = reason;
+        },
+      },
+    );
+  } catch (error) {
+    await starting.close();
+    throw error;
+  }
+  starting.reason = 'restoring the engine and reconciling with the broker';
+  const cleanup: (() => Promise<void>)[] = [() => store.close(), () => starting.close()];
+  try {
+    const durability = new GatewayDurability({ dataDir: config.dataDir, store, log });
+    cleanup.unshift(async () => durability.close());
+    // Order records journalled while the store was down reach it before the engine is restored.
+    await durability.orders.replay();
     const fileSha = await fileSha256(config.profilePath);
     const persisted = await store.riskState.load();
     const override = storedProfileOverride(persisted.counters, fileSha);
@@ -187,7 +218,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const engine = await RiskEngine.create({
       profile,
       clock: systemClock,
-      store: store.riskState,
+      store: durability.riskState,
       instruments: (symbol) => assets.get(symbol),
       breakers: [breaker],
     });
@@ -211,6 +242,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       metrics,
       auth: new ApiKeyAuth(store),
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
+      durability,
     };
     const manager = new ProtectionManager(ctx);
     const actor = new RiskActor(ctx, manager);
@@ -256,14 +288,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
     ctx.risk.subscribe((event) => {
       if (event.type === 'state') hub.publish('state', event.record, event.record.at);
-      if (event.type === 'store-error') {
-        ctx.alerts.raise({
-          code: 'STORE_UNAVAILABLE',
-          severity: 'critical',
-          message: `risk state could not be persisted: ${String(event.error)}`,
-        });
-      }
     });
+    // Store outages and journal failures are alerted; failed writes are retried until they land.
+    durability.connect(ctx);
     broker.onCircuitState((state) => {
       monitor.refreshGauges();
       if (state === 'open') {
@@ -278,21 +305,28 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       log.info({ state: event.state, attempt: event.attempt }, 'trade stream state'),
     );
 
-    const app = buildServer(services);
+    // The API takes over the server that has been answering "starting" since the beginning.
+    let handler: Parameters<typeof starting.attach>[0] | undefined;
+    const app = buildServer(services, {
+      serverFactory: (h) => {
+        handler = h;
+        return starting.server;
+      },
+    });
+    await app.ready();
+    if (handler !== undefined) starting.attach(handler);
     const tradeStream = new TradeStreamServer(ctx.auth, trades);
     app.server.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://x').pathname === '/stream')
         tradeStream.handleUpgrade(request, socket, head);
       else socket.destroy();
     });
-    await app.listen({ host: config.host, port: config.port });
     cleanup.unshift(async () => {
       tradeStream.close();
       await app.close();
+      await starting.close();
     });
-    const address = app.server.address();
-    const port = typeof address === 'object' && address !== null ? address.port : config.port;
-    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    const url = starting.url;
 
     // Updates that arrive while the engine is being restored are applied right after.
     const buffered: TradeUpdate[] = [];

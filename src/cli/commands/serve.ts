@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { GatewayConfigError } from '../../gateway/config/gateway-config.ts';
 import { resolveGatewayConfig } from '../../gateway/config/load-gateway-config.ts';
+import { StartAbortedError } from '../../gateway/durability/open-store-retrying.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gateway.ts';
 import { isStoreError } from '../../store/errors.ts';
 import type { Command } from '../command.ts';
@@ -156,8 +157,13 @@ export async function runServe(
       env,
       ...(configFile !== undefined ? { configFile } : {}),
     });
-    gateway = await startGateway({ config });
+    gateway = await startGateway({
+      config,
+      signal,
+      onListening: (url) => process.stderr.write(`riskgate gateway starting at ${url} (not ready yet)\n`),
+    });
   } catch (error) {
+    if (error instanceof StartAbortedError) return 0;
     if (error instanceof GatewayConfigError) {
       console.error(`riskgate serve: ${error.message}`);
       return 2;

@@ -56,9 +56,14 @@ export class ApiKeyAuth {
    * be checked against the store ({@link verify}). Synchronous, for the request path.
    */
   cached(keyId: string | undefined, secret: string | undefined): Principal | undefined {
+    return this.#match(keyId, secret, Date.now());
+  }
+
+  /** The cached principal when the pair matches an entry still valid at `now`. */
+  #match(keyId: string | undefined, secret: string | undefined, now: number): Principal | undefined {
     if (typeof keyId !== 'string' || typeof secret !== 'string') return undefined;
     const hit = this.#cache.get(keyId);
-    if (hit === undefined || hit.expiresAt <= Date.now()) return undefined;
+    if (hit === undefined || hit.expiresAt <= now) return undefined;
     const presented = Buffer.from(secret, 'utf8');
     // The length of a secret is public (every key has the same); its bytes are compared in constant time.
     if (presented.length !== hit.secret.length || !timingSafeEqual(presented, hit.secret)) return undefined;
@@ -74,7 +79,9 @@ export class ApiKeyAuth {
     try {
       record = await this.#store.apiKeys.verify(keyId, secret);
     } catch {
-      return null; // fail closed: a key that cannot be checked is not accepted
+      // While the store cannot be read, a pair this gateway verified before is still accepted,
+      // so exits, cancels and kills keep working through an outage; any other key is refused.
+      return this.#match(keyId, secret, Number.NEGATIVE_INFINITY) ?? null;
     }
     if (record === null) return null;
     const principal: Principal = { keyId: record.keyId, role: record.role, label: record.label };

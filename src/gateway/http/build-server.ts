@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
 import { docsPage, exampleBaseUrl } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
@@ -8,7 +8,10 @@ import { riskRoutes } from './routes-risk.ts';
 import { tradingRoutes } from './routes-trading.ts';
 
 /** Builds the gateway's Fastify app: every route, CORS when configured, errors in the broker's envelope. */
-export function buildServer(services: GatewayServices): FastifyInstance {
+export function buildServer(
+  services: GatewayServices,
+  options: { readonly serverFactory?: FastifyServerFactory } = {},
+): FastifyInstance {
   const { ctx } = services;
   const app: FastifyInstance = Fastify({
     // No Fastify logger: with one, every request gets a child logger and response listeners,
@@ -17,6 +20,7 @@ export function buildServer(services: GatewayServices): FastifyInstance {
     logger: false,
     bodyLimit: ctx.config.http.bodyLimitBytes,
     forceCloseConnections: true,
+    ...(options.serverFactory !== undefined ? { serverFactory: options.serverFactory } : {}),
   });
   app.decorateRequest('principal', undefined);
 
@@ -60,11 +64,17 @@ export function buildServer(services: GatewayServices): FastifyInstance {
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const ready = ctx.readiness.ready && ctx.store.isAvailable;
+    const storeProblem = ctx.durability.storeProblem();
+    const ready = ctx.readiness.ready && storeProblem === null;
     return reply.code(ready ? 200 : 503).send({
       ready,
-      reason: ready ? 'reconciled with the broker' : ctx.readiness.reason,
+      reason: ready
+        ? 'reconciled with the broker'
+        : !ctx.readiness.ready
+          ? ctx.readiness.reason
+          : storeProblem,
       store: ctx.store.isAvailable,
+      durability: ctx.durability.status(),
     });
   });
   app.get('/metrics', async (_request, reply) => {

@@ -85,9 +85,9 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
     if (typeof b.reason !== 'string' || b.reason.trim() === '') {
       return invalid(reply, [{ field: 'reason', expected: 'why trading may resume (required)' }]);
     }
-    const record = await resetTrading(ctx, { by: principalOf(request).keyId, reason: b.reason });
+    const { record, durable } = await resetTrading(ctx, { by: principalOf(request).keyId, reason: b.reason });
     services.monitor.refreshGauges();
-    return reply.send({ tradingState: record });
+    return reply.send({ tradingState: record, durable });
   });
 
   app.get('/v1/profile', read, async (_request, reply) =>

@@ -172,14 +172,15 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'post',
     path: '/v1/kill',
     summary:
-      'Kill switch {reason, flatten?}: halt, cancel every working order, optionally flatten; returns the time to the broker acknowledgement',
+      'Kill switch {reason, flatten?}: halt, cancel every working order, optionally flatten; returns the time to the broker acknowledgement and where the halt is durable ({journal, store})',
     role: 'trader',
     tag: 'riskgate',
   },
   {
     method: 'post',
     path: '/v1/reset',
-    summary: 'Reset the trading state to active {reason} (risk officers only)',
+    summary:
+      'Reset the trading state to active {reason} (risk officers only); returns where the reset is durable ({journal, store})',
     role: 'risk-officer',
     tag: 'riskgate',
   },
@@ -216,7 +217,8 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/readyz',
-    summary: 'Readiness: 200 only after the engine was restored and reconciled with the broker',
+    summary:
+      'Readiness: 200 only after the engine was restored and reconciled with the broker, while the store takes writes; otherwise 503 with the reason',
     role: 'none',
     tag: 'operations',
   },

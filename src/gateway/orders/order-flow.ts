@@ -162,10 +162,15 @@ export class OrderFlow {
     let recorded: Awaited<ReturnType<typeof ctx.store.orders.recordIntent>>;
     try {
       recorded = await ctx.store.orders.recordIntent(toSend, { at: Date.now() });
-    } catch {
-      engine.onOrderClosed(id);
-      this.#recordDecision(decision, intent, principal);
-      return unavailableReply('STORE_UNAVAILABLE', 'the intent could not be recorded; nothing was sent');
+    } catch (error) {
+      While the store is down an exit's intent is journalled locally and the exit sent.
+      const journalled = exit ? ctx.durability.orders.journalIntent(toSend, error) : undefined;
+      if (journalled === undefined) {
+        engine.onOrderClosed(id);
+        this.#recordDecision(decision, intent, principal);
+        return unavailableReply('STORE_UNAVAILABLE', 'the intent could not be recorded; nothing was sent');
+      }
+      recorded = journalled;
     }
     if (!recorded.created) {
       // The id was used before (by an order this process no longer tracks): release what this
@@ -331,7 +336,7 @@ export class OrderFlow {
         );
       }
       ctx.risk.engine.onOrderClosed(id);
-      await ctx.store.orders
+      await ctx.durability.orders
         .transition(id, { to: 'submit_failed', at: Date.now(), reason: String((error as Error).message) })
         .catch(() => undefined);
       if (isBrokerError(error, 'CIRCUIT_OPEN')) {
@@ -368,7 +373,7 @@ export class OrderFlow {
       at: Date.now(),
     };
     return new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => ctx.store.orders.recordAck(order.clientOrderId, ack))
+      .then(() => ctx.durability.orders.recordAck(order.clientOrderId, ack))
       .then(
         () => undefined,
         (error: unknown) => {

@@ -87,7 +87,7 @@ export class TradeUpdateHandler {
     if (!result.applied) return;
     ctx.hub.publish('fill', { fill, position: result.position ?? null });
     void this.#actor.handle(result, 'fill');
-    ctx.store.fills.record(fill).catch((error: unknown) => {
+    ctx.durability.orders.recordFill(fill).catch((error: unknown) => {
       ctx.log.error({ executionId: fill.executionId, error: String(error) }, 'fill not recorded');
     });
   }
@@ -98,7 +98,7 @@ export class TradeUpdateHandler {
     await this.#flow.settled(order.clientOrderId);
     const status = storeStatus(order.status);
     if (status === 'new' && update.event === 'new') return;
-    const result = await ctx.store.orders
+    const result = await ctx.durability.orders
       .transition(order.clientOrderId, {
         to: status,
         at: update.time ?? Date.now(),

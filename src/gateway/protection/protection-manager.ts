@@ -333,7 +333,13 @@ export class ProtectionManager {
         : { stopPrice: stop }),
     };
     try {
-      await ctx.store.orders.recordIntent(intent, { at: Date.now(), closeReason: 'STOP_LOSS_HIT' });
+      // A protective order is never held back by the store: while it is down, the intent is
+      // journalled locally and written when it returns.
+      await ctx.store.orders
+        .recordIntent(intent, { at: Date.now(), closeReason: 'STOP_LOSS_HIT' })
+        .catch((error: unknown) => {
+          if (ctx.durability.orders.journalIntent(intent, error) === undefined) throw error;
+        });
       const submitted = await withTimeout(
         ctx.metrics.timeBroker('placeStop', () =>
           ctx.broker.submitOrder({
@@ -346,7 +352,7 @@ export class ProtectionManager {
       );
       ctx.orders.upsert(submitted.order);
       if (oco && submitted.order.legs.length === 0) await this.#readLegs(submitted.order);
-      await ctx.store.orders
+      await ctx.durability.orders
         .recordAck(intent.clientOrderId, {
           brokerOrderId: submitted.order.id,
           status: storeStatus(submitted.order.status),
@@ -366,7 +372,7 @@ export class ProtectionManager {
         { symbol: position.symbol, attempt: state.attempts, error: state.lastError },
         'protective order not placed',
       );
-      await ctx.store.orders
+      await ctx.durability.orders
         .transition(intent.clientOrderId, { to: 'submit_failed', at: Date.now(), reason: state.lastError })
         .catch(() => undefined);
       // Shares held by orders the gateway does not see yet: learn them, so the next try accounts for them.

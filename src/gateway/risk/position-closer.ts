@@ -79,8 +79,9 @@ export async function recordClose(
   };
   try {
     const now = Date.now();
-    await ctx.store.orders.recordIntent(intent, { at: now, closeReason: reason });
-    await ctx.store.orders.recordAck(order.clientOrderId, {
+    // Journalled while the store is down, written to it when it is back.
+    await ctx.durability.orders.recordCloseIntent(intent, { at: now, closeReason: reason });
+    await ctx.durability.orders.recordAck(order.clientOrderId, {
       brokerOrderId: order.id,
       status: storeStatus(order.status),
       at: now,

@@ -100,7 +100,7 @@ export class ProfileService {
     const next = await RiskEngine.create({
       profile: after,
       clock: ctx.clock,
-      store: ctx.store.riskState,
+      store: ctx.durability.riskState,
       instruments: (symbol) => old.instrument(symbol),
       breakers: this.#breakers,
     });

@@ -1,5 +1,6 @@
 import type { TradingStateRecord } from '../../core/trading-state.ts';
 import type { GatewayContext } from '../context.ts';
+import type { LatchDurability } from '../durability/journalled-risk-state.ts';
 import type { RiskActor } from './risk-actor.ts';
 
 /** What the kill switch did, with the time to the broker's acknowledgement. */
@@ -15,9 +16,17 @@ export interface KillReport {
   /** False when the broker did not acknowledge in time; the halt holds regardless. */
   readonly acknowledged: boolean;
   readonly error: string | null;
+  /**
+   * Where the halt is recorded when the answer is sent: the local journal (fsync'd) and the
+   * store. While the store is down `store` is false; the halt holds in memory and is written as
+   * soon as the store is back.
+   */
+  readonly durable: LatchDurability;
 }
 
 const ACK_TIMEOUT_MS = 10_000;
+/** How long a kill or reset waits for the store before answering with what is durable so far. */
+const STORE_WAIT_MS = 2_000;
 
 /**
  * The kill switch: halt (persisted before anything else), cancel every working order and, with
@@ -31,7 +40,9 @@ export async function killSwitch(
   const start = performance.now();
   const engine = ctx.risk.engine;
   engine.kill(options.by, options.reason, { flatten: options.flatten });
-  await engine.flush();
+  // The journal already has it; a store that is down or slow does not hold up the cancels.
+  await withTimeout(engine.flush(), STORE_WAIT_MS).catch(() => undefined);
+  const durable = ctx.durability.riskState.durability();
   const state = engine.snapshot().tradingState;
   ctx.store.audit
     .append({
@@ -82,18 +93,19 @@ export async function killSwitch(
     message: `kill switch by ${options.by}: ${options.reason}; ${cancelled} order(s) cancelled${options.flatten ? `, ${flattened} position(s) closing` : ''}${acknowledged ? '' : ` (broker did not acknowledge: ${error})`}`,
     data: { ackMs, cancelled, flattened },
   });
-  return { state, cancelled, cancelFailures, flattened, ackMs, acknowledged, error };
+  return { state, cancelled, cancelFailures, flattened, ackMs, acknowledged, error, durable };
 }
 
 /** An authorised reset (risk officers only, checked by the route): back to active, audited. */
 export async function resetTrading(
   ctx: GatewayContext,
   options: { readonly by: string; readonly reason: string },
-): Promise<TradingStateRecord> {
+): Promise<{ record: TradingStateRecord; durable: LatchDurability }> {
   const engine = ctx.risk.engine;
   const previous = engine.snapshot().tradingState;
   const record = engine.reset(options.by, options.reason);
-  await engine.flush();
+  await withTimeout(engine.flush(), STORE_WAIT_MS).catch(() => undefined);
+  const durable = ctx.durability.riskState.durability();
   await ctx.store.audit
     .append({
       at: record.at,
@@ -109,7 +121,7 @@ export async function resetTrading(
     severity: 'info',
     message: `trading reset to active by ${options.by}: ${options.reason} (was ${previous.state}, ${previous.code})`,
   });
-  return record;
+  return { record, durable };
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {

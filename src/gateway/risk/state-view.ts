@@ -99,6 +99,7 @@ export async function riskStateView(services: GatewayServices): Promise<Record<s
     disabledStrategies: snap.disabledStrategies,
     health: {
       store: { ...storeHealth, engineWritesOk: snap.storeAvailable },
+      durability: ctx.durability.status(),
       broker: {
         circuit: ctx.broker.circuitState ?? 'closed',
         lastPollAt: monitor.lastTickAt || null,

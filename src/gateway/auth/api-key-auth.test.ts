@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../../store/open-store.ts';
+import { ApiKeyAuth } from './api-key-auth.ts';
+
+describe('api key auth while the store cannot be read', () => {
+  it('still accepts a pair it verified before, and refuses any other', async () => {
+    const store = await openStore({ memory: true });
+    const trader = await store.apiKeys.create({ role: 'trader', label: 'bot', by: 'test', at: Date.now() });
+    const other = await store.apiKeys.create({ role: 'trader', label: 'other', by: 'test', at: Date.now() });
+    // A zero time-to-live: every request goes to the store, as once the cache entry expired.
+    const auth = new ApiKeyAuth(store, 0);
+    expect((await auth.verify(trader.key.keyId, trader.secret))?.role).toBe('trader');
+
+    await store.close(); // every read now fails
+    expect((await auth.verify(trader.key.keyId, trader.secret))?.keyId).toBe(trader.key.keyId);
+    expect(await auth.verify(trader.key.keyId, `${trader.secret.slice(0, -1)}x`)).toBeNull();
+    expect(await auth.verify(other.key.keyId, other.secret)).toBeNull();
+  }, 120_000); // the embedded store's initdb is slow on a loaded machine
+});
