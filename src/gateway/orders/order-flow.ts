@@ -163,7 +163,7 @@ export class OrderFlow {
     try {
       recorded = await ctx.store.orders.recordIntent(toSend, { at: Date.now() });
     } catch (error) {
-      While the store is down an exit's intent is journalled locally and the exit sent.
+      // While the store is down an exit's intent is journalled locally and the exit sent.
       const journalled = exit ? ctx.durability.orders.journalIntent(toSend, error) : undefined;
       if (journalled === undefined) {
         engine.onOrderClosed(id);
