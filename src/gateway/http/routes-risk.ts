@@ -50,8 +50,11 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
         .map(([f]) => ({ field: f as string, expected: 'a positive number' })),
     ];
     if (issues.length > 0 || !side.ok) return invalid(reply, issues);
+    const symbol = (b.symbol as string).toUpperCase();
+    // Watched from now on (among the few recent dry-run symbols), so later requests find a mark.
+    ctx.watchList.noteDryRun(symbol);
     const suggestion = ctx.risk.engine.suggestSize({
-      symbol: (b.symbol as string).toUpperCase(),
+      symbol,
       side: side.value,
       ...(entryPrice !== undefined ? { entryPrice } : {}),
       ...(stopPrice !== undefined ? { stopPrice } : {}),

@@ -33,6 +33,7 @@ export class AccountMonitor {
     ctx: GatewayContext,
     actor: RiskActor,
     protection: ProtectionMonitor,
+    /** The symbols to poll quotes for (the watch list). */
     symbols: () => Iterable<string>,
   ) {
     this.#ctx = ctx;
@@ -54,12 +55,10 @@ export class AccountMonitor {
   async tick(): Promise<void> {
     const ctx = this.#ctx;
     try {
-      const symbols = new Set(this.#symbols());
-      for (const p of ctx.risk.engine.snapshot().positions) symbols.add(p.symbol);
-      for (const o of ctx.orders.live()) symbols.add(o.symbol);
-      if (symbols.size > 0) {
+      const symbols = [...this.#symbols()];
+      if (symbols.length > 0) {
         const quotes = await ctx.metrics.timeBroker('getLatestQuotes', () =>
-          ctx.broker.getLatestQuotes([...symbols]),
+          ctx.broker.getLatestQuotes(symbols),
         );
         for (const q of quotes.values()) await this.#onQuote(q.symbol, q.time, q.bid, q.ask);
       }

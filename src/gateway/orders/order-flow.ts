@@ -36,8 +36,6 @@ export class OrderFlow {
   readonly #inFlight = new Map<string, Promise<Reply>>();
   /** Settles when the acknowledgement of a client order id is committed (trade updates wait on it). */
   readonly #acks = new Map<string, Promise<void>>();
-  /** Symbols orders were sent for: the monitors keep marking them. */
-  readonly watched = new Set<string>();
 
   readonly #onActions: (actions: RiskActions) => void;
 
@@ -53,12 +51,14 @@ export class OrderFlow {
   async #ensureMark(symbol: string): Promise<void> {
     const ctx = this.#ctx;
     const engine = ctx.risk.engine;
-    this.watched.add(symbol);
+    ctx.watchList.noteOrder(symbol);
     const book = engine.book.symbols.get(symbol);
     const maxAge = engine.profile.marketData.maxQuoteAgeMs;
     if (book !== undefined && Date.now() - book.priceTime <= maxAge) return;
     try {
-      const quote = (await ctx.broker.getLatestQuotes([symbol])).get(symbol);
+      // Paced as client traffic unless it marks a position (whose exits must not wait).
+      const purpose = book?.position === undefined ? 'client' : 'monitor';
+      const quote = (await ctx.broker.getLatestQuotes([symbol], { purpose })).get(symbol);
       if (quote === undefined) return;
       const actions = ctx.risk.engine.onMarket({
         kind: 'quote',
@@ -100,7 +100,7 @@ export class OrderFlow {
   check(body: unknown, strategy: string | undefined): Reply {
     const parsed = parseOrderRequest(body, strategy, DRY_RUN_ID);
     if (!parsed.ok) return invalidReply(parsed.issues);
-    this.watched.add(parsed.intent.symbol);
+    this.#ctx.watchList.noteDryRun(parsed.intent.symbol);
     const start = performance.now();
     const decision = this.#ctx.risk.engine.validateOrder(parsed.intent, { dryRun: true });
     this.#ctx.metrics.observeCheck('check', (performance.now() - start) / 1000, decision.kind);
@@ -150,7 +150,7 @@ export class OrderFlow {
 
     const toSend = decision.kind === 'accept-modified' ? decision.order : intent;
     const exit = decision.effect === 'reduce' || decision.effect === 'close';
-    this.watched.add(toSend.symbol);
+    ctx.watchList.noteOrder(toSend.symbol);
     if (!exit && ctx.broker.circuitState === 'open') {
       engine.onOrderClosed(id);
       this.#recordDecision(decision, intent, principal);
