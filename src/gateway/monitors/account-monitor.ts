@@ -54,6 +54,14 @@ export class AccountMonitor {
   /** One poll: quotes, bars, account, protection, gauges. Never throws. */
   async tick(): Promise<void> {
     const ctx = this.#ctx;
+    const errors: string[] = [];
+    const failed = (what: string, error: unknown) => {
+      const message = (error as Error).message ?? String(error);
+      errors.push(message);
+      ctx.log.warn({ error: message }, `account monitor ${what} poll failed`);
+    };
+    // Quotes and the account are polled apart: a failing quote poll must not also stop the
+    // account breakers, nor the other way round.
     try {
       const symbols = [...this.#symbols()];
       if (symbols.length > 0) {
@@ -62,6 +70,10 @@ export class AccountMonitor {
         );
         for (const q of quotes.values()) await this.#onQuote(q.symbol, q.time, q.bid, q.ask);
       }
+    } catch (error) {
+      failed('quote', error);
+    }
+    try {
       const account = await ctx.metrics.timeBroker('getAccount', () => ctx.broker.getAccount());
       const snapshot = {
         time: Date.now(),
@@ -71,11 +83,10 @@ export class AccountMonitor {
       };
       await this.#actor.handle(ctx.risk.engine.onAccount(snapshot), 'account');
       this.#recordMark(snapshot);
-      this.lastError = null;
     } catch (error) {
-      this.lastError = (error as Error).message ?? String(error);
-      ctx.log.warn({ error: this.lastError }, 'account monitor poll failed');
+      failed('account', error);
     }
+    this.lastError = errors.length === 0 ? null : errors.join('; ');
     this.#protection.check();
     this.refreshGauges();
     this.lastTickAt = Date.now();
