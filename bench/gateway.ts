@@ -240,11 +240,13 @@ async function main(): Promise<void> {
           reconcileIntervalMs: '600000',
           logLevel: 'warn',
           demoKeys: 'false',
+          // The load generator is one key far past any per-key limit: the overhead is measured here.
+          keyRateLimit: '0',
         },
         env: { ALPACA_API_KEY_ID: keyId, ALPACA_API_SECRET_KEY: secretKey },
       }),
       logDestination: new Writable({ write: (_c, _e, cb) => cb() }),
-      brokerOverrides: { requestsPerMinute: 1_000_000_000, maxConcurrent: 64 },
+      brokerOverrides: { requestsPerMinute: 1_000_000_000, maxConcurrent: 64, clientSharePercent: 100 },
     });
     cleanup.unshift(() => gateway.close());
     const key = await gateway.store.apiKeys.create({

@@ -13,7 +13,8 @@ export {
   type AlpacaBrokerOptions,
 } from './alpaca/alpaca-broker.ts';
 export type { CircuitOptions, GateState } from './alpaca/circuit-gate.ts';
-export type { RequestKind } from './alpaca/pacer.ts';
+export type { BudgetSnapshot, PacerOptions } from './alpaca/pacer.ts';
+export type { RequestKind } from './alpaca/request-class.ts';
 export { MAX_CLIENT_ORDER_ID_LENGTH, toWireOrder } from './alpaca/to-wire.ts';
 export { newClientOrderId } from './client-order-id.ts';
 export {
@@ -43,6 +44,7 @@ export {
   TERMINAL_STATUSES,
 } from './order-types.ts';
 export type { Broker } from './port.ts';
+export type { ReadOptions, ReadPurpose } from './read-options.ts';
 export type { SimAsset } from './sim/assets.ts';
 export type { FaultSpec, RouteMatch } from './sim/faults.ts';
 export { type PriceFeed, type RandomWalkOptions, randomWalkFeed } from './sim/price-feed.ts';

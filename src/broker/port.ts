@@ -13,11 +13,14 @@ import type {
   SubmitOrderRequest,
   SubmittedOrder,
 } from './order-types.ts';
+import type { ReadOptions } from './read-options.ts';
 import type { StreamStateEvent, TradeUpdate, Unsubscribe } from './trade-update.ts';
 
 /**
  * The broker port: everything riskgate asks of a broker. Implementations translate only; every
- * I/O failure is a `BrokerError` with a literal `code`.
+ * I/O failure is a `BrokerError` with a literal `code`. Reads take {@link ReadOptions}: a read
+ * made on behalf of a client says so, so that an adapter with a request budget can keep client
+ * traffic from starving the gateway's own polls.
  */
 export interface Broker {
   /**
@@ -34,22 +37,29 @@ export interface Broker {
   /** Replaces a working order; the result has a new id. */
   replaceOrder(orderId: string, changes: ReplaceOrderRequest): Promise<BrokerOrder>;
   /** Reads one order; `nested` includes bracket legs. */
-  getOrder(orderId: string, options?: { readonly nested?: boolean }): Promise<BrokerOrder>;
+  getOrder(orderId: string, options?: { readonly nested?: boolean } & ReadOptions): Promise<BrokerOrder>;
   /** Reads one order by the client order id it was sent with. */
-  getOrderByClientId(clientOrderId: string): Promise<BrokerOrder>;
-  listOrders(query?: OrderQuery): Promise<readonly BrokerOrder[]>;
-  listPositions(): Promise<readonly BrokerPosition[]>;
+  getOrderByClientId(clientOrderId: string, options?: ReadOptions): Promise<BrokerOrder>;
+  listOrders(query?: OrderQuery, options?: ReadOptions): Promise<readonly BrokerOrder[]>;
+  listPositions(options?: ReadOptions): Promise<readonly BrokerPosition[]>;
   /** Reads one position; `NOT_FOUND` when flat. */
-  getPosition(symbol: string): Promise<BrokerPosition>;
-  getAccount(): Promise<BrokerAccount>;
+  getPosition(symbol: string, options?: ReadOptions): Promise<BrokerPosition>;
+  getAccount(options?: ReadOptions): Promise<BrokerAccount>;
   /** Closes all or part of a position with a market order; always paced as an exit. */
   closePosition(symbol: string, amount?: ClosePositionAmount): Promise<BrokerOrder>;
   /** Closes every position; with `cancelOrders` the open orders (legs) are cancelled first. */
   closeAllPositions(options?: { readonly cancelOrders?: boolean }): Promise<readonly ClosePositionResult[]>;
-  getLatestQuotes(symbols: readonly string[]): Promise<ReadonlyMap<string, LatestQuote>>;
-  getAsset(symbol: string): Promise<BrokerAsset>;
-  listAssets(query?: AssetQuery): Promise<readonly BrokerAsset[]>;
-  getClock(): Promise<MarketClock>;
+  /**
+   * Latest quotes of any number of symbols; an adapter splits a long list into requests its
+   * broker accepts. Symbols without a quote are absent from the map.
+   */
+  getLatestQuotes(
+    symbols: readonly string[],
+    options?: ReadOptions,
+  ): Promise<ReadonlyMap<string, LatestQuote>>;
+  getAsset(symbol: string, options?: ReadOptions): Promise<BrokerAsset>;
+  listAssets(query?: AssetQuery, options?: ReadOptions): Promise<readonly BrokerAsset[]>;
+  getClock(options?: ReadOptions): Promise<MarketClock>;
   /** Subscribes to order events; the stream connects on the first subscription and reconnects by itself. */
   subscribeTradeUpdates(handler: (update: TradeUpdate) => void): Unsubscribe;
   /** Observes stream connection state changes. */

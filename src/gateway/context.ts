@@ -10,6 +10,7 @@ import type { ApiKeyAuth } from './auth/api-key-auth.ts';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import type { GatewayDurability } from './durability/gateway-durability.ts';
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
+import type { WatchList } from './monitors/watch-list.ts';
 import type { OrderIndex } from './orders/order-index.ts';
 import type { RiskHolder } from './risk/risk-holder.ts';
 
@@ -32,6 +33,8 @@ export interface GatewayContext {
   readonly alerts: AlertBus;
   readonly metrics: GatewayMetrics;
   readonly auth: ApiKeyAuth;
+  /** The symbols the monitors poll quotes for. */
+  readonly watchList: WatchList;
   /** Set once the engine was restored and reconciled with the broker. */
   readonly readiness: { ready: boolean; reason: string };
   /** The local journal beside the store: latch transitions, and order records while the store is down. */

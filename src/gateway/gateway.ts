@@ -32,6 +32,7 @@ import { AccountMonitor } from './monitors/account-monitor.ts';
 import { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import { Reconciler } from './monitors/reconciler.ts';
 import { UnprotectedPositionBreaker } from './monitors/unprotected-breaker.ts';
+import { WatchList } from './monitors/watch-list.ts';
 import { OrderFlow } from './orders/order-flow.ts';
 import { OrderIndex } from './orders/order-index.ts';
 import { TradeUpdateHandler } from './orders/trade-update-handler.ts';
@@ -172,6 +173,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       );
     }
     let sim: EmbeddedSim | undefined;
+    const budgets = config.budgets;
+    const circuit = {
+      failureThreshold: budgets.circuitFailures,
+      orderFailureThreshold: budgets.circuitOrderFailures,
+      halfOpenAfterMs: budgets.circuitHalfOpenMs,
+    };
     let brokerOptions: AlpacaBrokerOptions;
     if (config.broker.kind === 'sim') {
       sim = await startEmbeddedSim({
@@ -189,8 +196,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         baseUrl: exchange.url,
         keyId: exchange.keyId,
         secretKey: exchange.secretKey,
+        // In process, with a limit of its own far above Alpaca's.
         requestsPerMinute: 1_000_000,
         maxConcurrent: 32,
+        clientSharePercent: budgets.brokerClientSharePercent,
+        circuit,
       };
     } else {
       brokerOptions = {
@@ -198,6 +208,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         ...(config.broker.dataUrl !== undefined ? { dataUrl: config.broker.dataUrl } : {}),
         keyId: config.broker.keyId,
         secretKey: config.broker.secretKey,
+        requestsPerMinute: budgets.brokerRequestsPerMinute,
+        clientSharePercent: budgets.brokerClientSharePercent,
+        circuit,
       };
     }
     const broker = new AlpacaBroker({ ...brokerOptions, ...options.brokerOverrides });
@@ -229,6 +242,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       config.alerts.webhookUrl === undefined
         ? undefined
         : new WebhookSender({ url: config.alerts.webhookUrl, attempts: config.alerts.webhookAttempts }, log);
+    const orders = new OrderIndex();
+    const watchList = new WatchList({
+      base: sim !== undefined ? Object.keys(EMBEDDED_SYMBOLS) : [],
+      needed: function* () {
+        // The current engine: a profile change replaces it.
+        for (const p of ctx.risk.engine.snapshot().positions) yield p.symbol;
+        for (const o of orders.live()) yield o.symbol;
+      },
+      orderSymbols: config.monitor.watchOrderSymbols,
+      dryRunSymbols: config.monitor.watchDryRunSymbols,
+    });
     const ctx: GatewayContext = {
       config,
       clock: systemClock,
@@ -236,11 +260,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       store,
       broker,
       risk: new RiskHolder(engine),
-      orders: new OrderIndex(),
+      orders,
       hub,
       alerts: new AlertBus(log, hub, metrics, webhook),
       metrics,
       auth: new ApiKeyAuth(store),
+      watchList,
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
       durability,
     };
@@ -270,8 +295,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }
       manager.schedule(symbol);
     };
-    const watched = sim !== undefined ? Object.keys(EMBEDDED_SYMBOLS) : [];
-    const monitor = new AccountMonitor(ctx, actor, protection, () => [...watched, ...flow.watched]);
+    const monitor = new AccountMonitor(ctx, actor, protection, () => watchList.symbols());
     const reconciler = new Reconciler(ctx, trades);
     const profileService = new ProfileService(ctx, [breaker], fileSha, override === null ? 'file' : 'api');
     const services: GatewayServices = {

@@ -108,7 +108,7 @@ describe('circuit breaker', () => {
 });
 
 describe('pacing', () => {
-  it('sends cancels first, then exits, then entries, then reads', async () => {
+  it("sends cancels first, then exits, the gateway's own reads, entries, and client reads last", async () => {
     pair = await startPair({}, { maxConcurrent: 1 });
     const p = pair;
     const { workingId } = await setUp(p);
@@ -122,6 +122,7 @@ describe('pacing', () => {
     });
     const seen = p.exchange.requests.length;
     const done = Promise.all([
+      p.broker.getAsset('AAPL', { purpose: 'client' }),
       p.broker.getAccount(),
       p.broker.submitOrder(entry),
       p.broker.submitOrder(exit),
@@ -136,8 +137,9 @@ describe('pacing', () => {
     expect(order).toEqual([
       `DELETE /v2/orders/${workingId}`,
       'POST /v2/orders exit',
-      'POST /v2/orders entry',
       'GET /v2/account',
+      'POST /v2/orders entry',
+      'GET /v2/assets/AAPL',
     ]);
   });
 });

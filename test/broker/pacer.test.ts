@@ -19,7 +19,12 @@ function recorder(pacer: Pacer) {
 
 describe('Pacer', () => {
   it('keeps within the requests-per-minute budget', async () => {
-    const pacer = new Pacer({ requestsPerMinute: 2, maxConcurrent: 10, now: () => Date.now() });
+    const pacer = new Pacer({
+      requestsPerMinute: 2,
+      maxConcurrent: 10,
+      clientSharePercent: 100,
+      now: () => Date.now(),
+    });
     const { ran, run } = recorder(pacer);
     const all = Promise.all([run('read', 'a'), run('read', 'b'), run('read', 'c')]);
     await vi.advanceTimersByTimeAsync(59_000);
@@ -42,7 +47,12 @@ describe('Pacer', () => {
   });
 
   it('orders waiting requests: cancels, exits, entries, reads; first come first served within a kind', async () => {
-    const pacer = new Pacer({ requestsPerMinute: 2, maxConcurrent: 10, now: () => Date.now() });
+    const pacer = new Pacer({
+      requestsPerMinute: 2,
+      maxConcurrent: 10,
+      clientSharePercent: 100,
+      now: () => Date.now(),
+    });
     const { ran, run } = recorder(pacer);
     await Promise.all([run('read', 'warm-1'), run('read', 'warm-2')]);
     const all = Promise.all([
@@ -65,5 +75,103 @@ describe('Pacer', () => {
     const waiting = run('read', 'b');
     pacer.close();
     await expect(waiting).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
+
+describe('Pacer reserve for the priority classes', () => {
+  it('lets entries and client reads use only their share of the minute; the rest stays for polls, cancels and exits', async () => {
+    const pacer = new Pacer({
+      requestsPerMinute: 10,
+      maxConcurrent: 100,
+      clientSharePercent: 40,
+      now: () => Date.now(),
+    });
+    const { ran, run } = recorder(pacer);
+    const flood = Promise.all([
+      ...Array.from({ length: 20 }, (_, i) => run('entry', `entry-${i}`)),
+      ...Array.from({ length: 5 }, (_, i) => run('read', `read-${i}`)),
+    ]);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ran).toHaveLength(4);
+    // Arriving after the flood, the reserved classes still go at once.
+    await Promise.all([
+      run('monitor', 'quotes'),
+      run('monitor', 'account'),
+      run('exit', 'stop'),
+      run('cancel', 'cancel'),
+    ]);
+    expect(ran.slice(4)).toEqual(['quotes', 'account', 'stop', 'cancel']);
+    const snapshot = pacer.snapshot();
+    expect(snapshot).toMatchObject({ limit: 10, clientLimit: 4 });
+    expect(snapshot.sent).toEqual({ cancel: 1, exit: 1, monitor: 2, entry: 4, read: 0 });
+    expect(snapshot.waiting).toMatchObject({ entry: 16, read: 5 });
+    // A minute later the next share of the flood goes, and no more.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ran).toHaveLength(12);
+    pacer.close();
+    await flood.catch(() => undefined);
+  });
+
+  it('may give the priority classes the whole minute when client traffic is quiet', async () => {
+    const pacer = new Pacer({
+      requestsPerMinute: 6,
+      maxConcurrent: 100,
+      clientSharePercent: 50,
+      now: () => Date.now(),
+    });
+    const { ran, run } = recorder(pacer);
+    await Promise.all(Array.from({ length: 6 }, (_, i) => run('monitor', `poll-${i}`)));
+    expect(ran).toHaveLength(6);
+    const entry = run('entry', 'entry');
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(ran).toHaveLength(6);
+    await vi.advanceTimersByTimeAsync(1_000);
+    await entry;
+    expect(ran).toHaveLength(7);
+  });
+
+  it('keeps slots in flight free for the priority classes while client requests hang', async () => {
+    const pacer = new Pacer({
+      requestsPerMinute: 1_000,
+      maxConcurrent: 4,
+      clientSharePercent: 50,
+      now: () => Date.now(),
+    });
+    const release: Array<() => void> = [];
+    const hung = Array.from({ length: 6 }, () =>
+      pacer.schedule('entry', () => new Promise<void>((resolve) => release.push(resolve))),
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    expect(release).toHaveLength(2);
+    const { ran, run } = recorder(pacer);
+    await Promise.all([run('monitor', 'quotes'), run('exit', 'stop')]);
+    expect(ran).toEqual(['quotes', 'stop']);
+    expect(pacer.snapshot()).toMatchObject({ clientConcurrent: 2, waiting: { entry: 4 } });
+    pacer.close();
+    for (const r of release) r();
+    await Promise.allSettled(hung);
+  });
+
+  it('leaves what the broker reports remaining to the priority classes once it falls to the reserve', async () => {
+    const pacer = new Pacer({
+      requestsPerMinute: 200,
+      maxConcurrent: 100,
+      clientSharePercent: 50,
+      now: () => Date.now(),
+    });
+    // The broker allows 200 a minute and has 100 left: exactly the reserve of the priority classes.
+    pacer.observe({ limit: 200, remaining: 100, resetAtMs: Date.now() + 30_000 });
+    const { ran, run } = recorder(pacer);
+    const entry = run('entry', 'entry');
+    await run('monitor', 'poll');
+    expect(ran).toEqual(['poll']);
+    await vi.advanceTimersByTimeAsync(30_000);
+    await entry;
+    expect(ran).toEqual(['poll', 'entry']);
+  });
+
+  it('refuses a client share outside (0, 100]', () => {
+    expect(() => new Pacer({ clientSharePercent: 0 })).toThrow(/clientSharePercent/);
+    expect(() => new Pacer({ clientSharePercent: 101 })).toThrow(/clientSharePercent/);
   });
 });

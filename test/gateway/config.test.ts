@@ -67,4 +67,34 @@ describe('gateway configuration', () => {
       baseUrl: 'https://api.alpaca.markets',
     });
   });
+
+  it('has documented budget defaults, set by flag or environment, and names a bad one', () => {
+    const defaults = resolveGatewayConfig({ flags: {}, env: {} });
+    expect(defaults.budgets).toEqual({
+      keyRequestsPerMinute: 200,
+      brokerRequestsPerMinute: 200,
+      brokerClientSharePercent: 50,
+      circuitFailures: 5,
+      circuitOrderFailures: 5,
+      circuitHalfOpenMs: 10_000,
+    });
+    expect(defaults.monitor).toMatchObject({ watchOrderSymbols: 256, watchDryRunSymbols: 64 });
+    const set = resolveGatewayConfig({
+      flags: { keyRateLimit: '0', circuitOrderFailures: '3' },
+      env: { RISKGATE_WATCH_DRY_RUN_SYMBOLS: '16', RISKGATE_BROKER_CLIENT_SHARE: '40' },
+    });
+    expect(set.budgets).toMatchObject({
+      keyRequestsPerMinute: 0,
+      circuitOrderFailures: 3,
+      brokerClientSharePercent: 40,
+    });
+    expect(set.monitor.watchDryRunSymbols).toBe(16);
+    const issues = issuesOf({ brokerClientShare: '0', circuitFailures: '2.5', watchDryRunSymbols: '-1' });
+    expect(issues.map((i) => i.setting)).toEqual([
+      '--watch-dry-run-symbols (RISKGATE_WATCH_DRY_RUN_SYMBOLS)',
+      '--broker-client-share (RISKGATE_BROKER_CLIENT_SHARE)',
+      '--circuit-failures (RISKGATE_CIRCUIT_FAILURES)',
+    ]);
+    expect(issues[1]).toMatchObject({ problem: 'got "0"', expected: 'a percent above 0 and at most 100' });
+  });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { trading } from '@alpacahq/alpaca-trade-api';
+import type { AlpacaBrokerOptions } from '../../src/broker/alpaca/alpaca-broker.ts';
 import type { SimClockOptions } from '../../src/broker/sim/sim-clock.ts';
 import { SimExchange } from '../../src/broker/sim/sim-exchange.ts';
 import { resolveGatewayConfig } from '../../src/gateway/config/load-gateway-config.ts';
@@ -52,9 +53,11 @@ export async function startRig(
     profile?: string;
     flags?: Record<string, string>;
     /** Broker circuit breaker of the adapter; default opens after 3 failures for a minute. */
-    circuit?: { failureThreshold: number; halfOpenAfterMs: number };
+    circuit?: { failureThreshold: number; halfOpenAfterMs: number; orderFailureThreshold?: number };
     /** Clock of the simulated exchange; default real time. */
     simClock?: SimClockOptions;
+    /** Further adapter options (the request budget, for one). */
+    broker?: Partial<AlpacaBrokerOptions>;
   } = {},
 ): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-gw-'));
@@ -77,6 +80,8 @@ export async function startRig(
       stopGraceMs: '1500',
       demoKeys: 'false',
       logLevel: 'info',
+      // Tests drive many requests through one key; the per-key limit has tests of its own.
+      keyRateLimit: '0',
       ...options.flags,
     },
     env: { ALPACA_API_KEY_ID: sim.keyId, ALPACA_API_SECRET_KEY: sim.secretKey },
@@ -97,6 +102,7 @@ export async function startRig(
         circuit: options.circuit ?? { failureThreshold: 3, halfOpenAfterMs: 60_000 },
         stream: { initialBackoffMs: 20, maxBackoffMs: 200, pingIntervalMs: 0 },
         timeoutMs: 3_000,
+        ...options.broker,
       },
     });
   let gateway = await start();

@@ -39,8 +39,11 @@ describe('the protective-stop guarantee and broker outages', () => {
   }, 60_000);
 
   it('closes at market through the fallback monitor when no stop can be placed and price crosses it', async () => {
-    // A high failure threshold keeps the circuit closed, so the close is sent at once, not queued.
-    rig = await startRig({ circuit: { failureThreshold: 100, halfOpenAfterMs: 60_000 } });
+    // High failure thresholds keep the circuit closed (the failed stop POSTs would otherwise open
+    // it through the order count), so the close is sent at once, not queued.
+    rig = await startRig({
+      circuit: { failureThreshold: 100, orderFailureThreshold: 100, halfOpenAfterMs: 60_000 },
+    });
     const r = rig;
     r.sim.faults.add({ kind: 'reject-stop-leg', symbol: 'AAPL', count: 1 });
     await new OrdersApi(r.sdk()).market({

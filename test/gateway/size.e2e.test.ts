@@ -17,8 +17,8 @@ describe('POST /v1/size', () => {
     expect(size.body.bound, JSON.stringify(size.body)).not.toBe('unavailable');
     expect(size.body.entryPrice).toBeCloseTo(400.02, 6);
     expect(size.body.qty).toBeGreaterThan(0);
-    // Asking for a size is not trading: the symbol is not added to the monitor's watch list.
-    expect(rig.gateway.services.flow.watched.has('MSFT')).toBe(false);
+    // Watched from now on, among the few recent dry-run and sizing symbols (bounded).
+    expect(rig.gateway.services.ctx.watchList.symbols()).toContain('MSFT');
   });
 
   it('still answers NO_REFERENCE_PRICE for a symbol without any quote', async () => {

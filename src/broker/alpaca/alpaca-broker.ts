@@ -16,6 +16,7 @@ import type {
   SubmittedOrder,
 } from '../order-types.ts';
 import type { Broker } from '../port.ts';
+import type { ReadOptions } from '../read-options.ts';
 import type { StreamStateEvent, TradeUpdate, Unsubscribe } from '../trade-update.ts';
 import { wireAccountSchema, wireClosePositionEntrySchema, wirePositionSchema } from '../wire/account-wire.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
@@ -32,7 +33,9 @@ import {
 } from './from-wire.ts';
 import type { HttpRequest } from './http-transport.ts';
 import { submitOrder } from './order-submission.ts';
-import type { RequestKind } from './pacer.ts';
+import type { BudgetSnapshot } from './pacer.ts';
+import { chunkSymbols, type QuoteChunking } from './quote-chunks.ts';
+import { type RequestKind, readKind } from './request-class.ts';
 import { RequestPipeline, type Schema } from './request-pipeline.ts';
 import { toWireReplace } from './to-wire.ts';
 import { TradeStream } from './trade-stream.ts';
@@ -60,6 +63,14 @@ export interface AlpacaBrokerOptions {
   readonly requestsPerMinute?: number;
   /** Requests in flight at once. Default 4. */
   readonly maxConcurrent?: number;
+  /**
+   * Share of the request budget (per minute and in flight) that entries and client reads may use
+   * together, in percent. The rest is reserved for cancels, exits, protective orders and the
+   * gateway's own polls. Default 50.
+   */
+  readonly clientSharePercent?: number;
+  /** How quote polls of many symbols are split into requests. Defaults: 200 symbols, 2,000 characters. */
+  readonly quoteChunks?: Partial<QuoteChunking>;
   /** Read retries: attempts in total and backoff bounds in ms. Defaults 3, 200, 5 000. */
   readonly readRetry?: {
     readonly maxAttempts?: number;
@@ -96,6 +107,7 @@ export class AlpacaBroker implements Broker {
       timeoutMs: options.timeoutMs ?? 10_000,
       ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
       ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
+      ...(options.clientSharePercent !== undefined ? { clientSharePercent: options.clientSharePercent } : {}),
       ...(options.readRetry !== undefined ? { readRetry: options.readRetry } : {}),
       ...(options.circuit !== undefined ? { circuit: options.circuit } : {}),
     });
@@ -114,6 +126,11 @@ export class AlpacaBroker implements Broker {
     return this.#pipeline.gate.state;
   }
 
+  /** The request budget, its client share, and how each request class uses it now. */
+  requestBudget(): BudgetSnapshot {
+    return this.#pipeline.budget();
+  }
+
   /** Observes circuit state changes. */
   onCircuitState(listener: (state: GateState) => void): Unsubscribe {
     return this.#pipeline.gate.onStateChange(listener);
@@ -122,8 +139,8 @@ export class AlpacaBroker implements Broker {
   #read<T>(
     path: string,
     schema: Schema<T>,
-    query?: HttpRequest['query'],
-    kind: RequestKind = 'read',
+    query: HttpRequest['query'] | undefined,
+    kind: RequestKind,
     base?: string,
   ) {
     const req: HttpRequest = {
@@ -150,7 +167,7 @@ export class AlpacaBroker implements Broker {
       {
         post: async (body: WireOrderRequest, kind) =>
           fromWireOrder(await this.#write(kind, 'POST', '/v2/orders', wireOrderSchema, { body })),
-        byClientId: (cid, kind) => this.getOrderByClientId(cid, kind),
+        byClientId: (cid, kind) => this.#getOrderByClientId(cid, kind),
         nested: (id, kind) => this.#getOrder(id, true, kind),
       },
       request,
@@ -173,7 +190,7 @@ export class AlpacaBroker implements Broker {
       body = toWireReplace(changes, undefined);
     } catch {
       // A price off the tick: learn the order's side to round it the conservative way.
-      const current = await this.#getOrder(orderId, false, changes.intent === 'exit' ? 'exit' : 'read');
+      const current = await this.#getOrder(orderId, false, changes.intent === 'exit' ? 'exit' : 'entry');
       body = toWireReplace(changes, current.side);
     }
     const kind: RequestKind = changes.intent === 'exit' ? 'exit' : 'entry';
@@ -181,8 +198,8 @@ export class AlpacaBroker implements Broker {
     return fromWireOrder(await this.#write(kind, 'PATCH', path, wireOrderSchema, { body }));
   }
 
-  getOrder(orderId: string, options: { readonly nested?: boolean } = {}): Promise<BrokerOrder> {
-    return this.#getOrder(orderId, options.nested ?? false, 'read');
+  getOrder(orderId: string, options: { readonly nested?: boolean } & ReadOptions = {}): Promise<BrokerOrder> {
+    return this.#getOrder(orderId, options.nested ?? false, readKind(options));
   }
 
   async #getOrder(orderId: string, nested: boolean, kind: RequestKind): Promise<BrokerOrder> {
@@ -192,7 +209,11 @@ export class AlpacaBroker implements Broker {
     );
   }
 
-  async getOrderByClientId(clientOrderId: string, kind: RequestKind = 'read'): Promise<BrokerOrder> {
+  getOrderByClientId(clientOrderId: string, options?: ReadOptions): Promise<BrokerOrder> {
+    return this.#getOrderByClientId(clientOrderId, readKind(options));
+  }
+
+  async #getOrderByClientId(clientOrderId: string, kind: RequestKind): Promise<BrokerOrder> {
     const order = await this.#read(
       '/v2/orders:by_client_order_id',
       wireOrderSchema,
@@ -202,8 +223,8 @@ export class AlpacaBroker implements Broker {
     return fromWireOrder(order);
   }
 
-  async listOrders(query: OrderQuery = {}): Promise<readonly BrokerOrder[]> {
-    const orders = await this.#read('/v2/orders', z.array(wireOrderSchema), {
+  async listOrders(query: OrderQuery = {}, options?: ReadOptions): Promise<readonly BrokerOrder[]> {
+    const wireQuery = {
       status: query.status,
       limit: query.limit === undefined ? undefined : String(query.limit),
       after: query.after === undefined ? undefined : new Date(query.after).toISOString(),
@@ -212,22 +233,28 @@ export class AlpacaBroker implements Broker {
       nested: query.nested === undefined ? undefined : String(query.nested),
       symbols: query.symbols === undefined ? undefined : query.symbols.join(','),
       side: query.side,
-    });
+    };
+    const orders = await this.#read('/v2/orders', z.array(wireOrderSchema), wireQuery, readKind(options));
     return orders.map(fromWireOrder);
   }
 
-  async listPositions(): Promise<readonly BrokerPosition[]> {
-    return (await this.#read('/v2/positions', z.array(wirePositionSchema))).map(fromWirePosition);
-  }
-
-  async getPosition(symbol: string): Promise<BrokerPosition> {
-    return fromWirePosition(
-      await this.#read(`/v2/positions/${encodeURIComponent(symbol)}`, wirePositionSchema),
+  async listPositions(options?: ReadOptions): Promise<readonly BrokerPosition[]> {
+    const positions = await this.#read(
+      '/v2/positions',
+      z.array(wirePositionSchema),
+      undefined,
+      readKind(options),
     );
+    return positions.map(fromWirePosition);
   }
 
-  async getAccount(): Promise<BrokerAccount> {
-    return fromWireAccount(await this.#read('/v2/account', wireAccountSchema));
+  async getPosition(symbol: string, options?: ReadOptions): Promise<BrokerPosition> {
+    const path = `/v2/positions/${encodeURIComponent(symbol)}`;
+    return fromWirePosition(await this.#read(path, wirePositionSchema, undefined, readKind(options)));
+  }
+
+  async getAccount(options?: ReadOptions): Promise<BrokerAccount> {
+    return fromWireAccount(await this.#read('/v2/account', wireAccountSchema, undefined, readKind(options)));
   }
 
   async closePosition(symbol: string, amount?: ClosePositionAmount): Promise<BrokerOrder> {
@@ -266,32 +293,48 @@ export class AlpacaBroker implements Broker {
     });
   }
 
-  async getLatestQuotes(symbols: readonly string[]): Promise<ReadonlyMap<string, LatestQuote>> {
-    const query = { symbols: symbols.join(','), feed: this.#options.feed ?? 'iex' };
-    const answer = await this.#read(
-      '/v2/stocks/quotes/latest',
-      wireLatestQuotesSchema,
-      query,
-      'read',
-      this.#dataUrl,
+  /**
+   * Latest quotes, in as many requests as the symbols need: each request's `symbols` list is
+   * bounded in count and length (see {@link AlpacaBrokerOptions.quoteChunks}), so no request URL
+   * grows past what the broker accepts however many symbols are watched.
+   */
+  async getLatestQuotes(
+    symbols: readonly string[],
+    options?: ReadOptions,
+  ): Promise<ReadonlyMap<string, LatestQuote>> {
+    const feed = this.#options.feed ?? 'iex';
+    const kind = readKind(options);
+    const answers = await Promise.all(
+      chunkSymbols(symbols, this.#options.quoteChunks).map((chunk) =>
+        this.#read(
+          '/v2/stocks/quotes/latest',
+          wireLatestQuotesSchema,
+          { symbols: chunk.join(','), feed },
+          kind,
+          this.#dataUrl,
+        ),
+      ),
     );
-    return new Map(Object.entries(answer.quotes).map(([symbol, q]) => [symbol, fromWireQuote(symbol, q)]));
+    const quotes = new Map<string, LatestQuote>();
+    for (const answer of answers) {
+      for (const [symbol, q] of Object.entries(answer.quotes)) quotes.set(symbol, fromWireQuote(symbol, q));
+    }
+    return quotes;
   }
 
-  async getAsset(symbol: string): Promise<BrokerAsset> {
-    return fromWireAsset(await this.#read(`/v2/assets/${encodeURIComponent(symbol)}`, wireAssetSchema));
+  async getAsset(symbol: string, options?: ReadOptions): Promise<BrokerAsset> {
+    const path = `/v2/assets/${encodeURIComponent(symbol)}`;
+    return fromWireAsset(await this.#read(path, wireAssetSchema, undefined, readKind(options)));
   }
 
-  async listAssets(query: AssetQuery = {}): Promise<readonly BrokerAsset[]> {
-    const assets = await this.#read('/v2/assets', z.array(wireAssetSchema), {
-      status: query.status,
-      asset_class: query.assetClass,
-    });
+  async listAssets(query: AssetQuery = {}, options?: ReadOptions): Promise<readonly BrokerAsset[]> {
+    const wireQuery = { status: query.status, asset_class: query.assetClass };
+    const assets = await this.#read('/v2/assets', z.array(wireAssetSchema), wireQuery, readKind(options));
     return assets.map(fromWireAsset);
   }
 
-  async getClock(): Promise<MarketClock> {
-    return fromWireClock(await this.#read('/v2/clock', wireClockSchema));
+  async getClock(options?: ReadOptions): Promise<MarketClock> {
+    return fromWireClock(await this.#read('/v2/clock', wireClockSchema, undefined, readKind(options)));
   }
 
   subscribeTradeUpdates(handler: (update: TradeUpdate) => void): Unsubscribe {

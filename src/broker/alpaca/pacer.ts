@@ -1,10 +1,11 @@
 import type { RateLimitInfo } from '../errors.ts';
 import { BrokerError } from '../errors.ts';
+import { isClientKind, PRIORITY, REQUEST_KINDS, type RequestKind } from './request-class.ts';
 
-/** What a request does, which decides its place in line: cancels, then exits, entries, reads. */
-export type RequestKind = 'cancel' | 'exit' | 'entry' | 'read';
+export type { RequestKind } from './request-class.ts';
 
-const PRIORITY: Readonly<Record<RequestKind, number>> = { cancel: 0, exit: 1, entry: 2, read: 3 };
+/** Default share of the budget that client traffic (entries and client reads) may use, in percent. */
+export const DEFAULT_CLIENT_SHARE_PERCENT = 50;
 
 /** Options of {@link Pacer}. */
 export interface PacerOptions {
@@ -12,8 +13,28 @@ export interface PacerOptions {
   readonly requestsPerMinute?: number;
   /** Requests in flight at once. Default 4. */
   readonly maxConcurrent?: number;
+  /**
+   * Share of the per-minute budget, and of the requests in flight, that entries and client reads
+   * may use together, in percent (1–100). The rest is reserved for cancels, exits and the
+   * gateway's own polls. Default {@link DEFAULT_CLIENT_SHARE_PERCENT}.
+   */
+  readonly clientSharePercent?: number;
   /** Wall clock in epoch ms, injectable for tests. */
   readonly now?: () => number;
+}
+
+/** How the budget is being used, for diagnostics and tests. */
+export interface BudgetSnapshot {
+  /** Requests allowed per rolling minute, and how many of them client traffic may use. */
+  readonly limit: number;
+  readonly clientLimit: number;
+  /** Requests in flight at once, and how many of them client traffic may hold. */
+  readonly maxConcurrent: number;
+  readonly clientConcurrent: number;
+  /** Requests dispatched in the current rolling minute, by class. */
+  readonly sent: Readonly<Record<RequestKind, number>>;
+  /** Requests waiting for their turn, by class. */
+  readonly waiting: Readonly<Record<RequestKind, number>>;
 }
 
 interface Waiting {
@@ -23,32 +44,53 @@ interface Waiting {
   readonly fail: (error: Error) => void;
 }
 
+interface Sent {
+  readonly at: number;
+  readonly client: boolean;
+}
+
 const WINDOW_MS = 60_000;
 
 /**
- * Client-side pacing under the broker's request limit, with a priority queue. The budget is a
- * rolling minute of dispatches, tightened by what the broker reports in `X-RateLimit-Remaining`.
+ * Client-side pacing under the broker's request limit, with a priority queue (see
+ * {@link RequestKind}). The budget is a rolling minute of dispatches, tightened by what the broker
+ * reports in `X-RateLimit-Remaining`. Client traffic may use only its share of the budget and of
+ * the concurrency, so the rest always remains for cancels, exits and the monitors' polls.
  */
 export class Pacer {
   readonly #limit: number;
+  readonly #clientLimit: number;
+  readonly #sharePercent: number;
   readonly #maxConcurrent: number;
+  readonly #clientConcurrent: number;
   readonly #now: () => number;
   readonly #queue: Waiting[] = [];
-  readonly #sent: number[] = [];
+  readonly #sent: Sent[] = [];
+  readonly #sentByKind = new Map<RequestKind, number[]>();
   #inFlight = 0;
+  #clientInFlight = 0;
   #seq = 0;
-  #timer: NodeJS.Timeout | undefined;
+  #timer: { handle: NodeJS.Timeout; at: number } | undefined;
   /** Broker-reported remaining budget and when it resets (epoch ms). */
-  #remote: { remaining: number; resetAtMs: number } | undefined;
+  #remote: { remaining: number; resetAtMs: number; limit: number | undefined } | undefined;
   #closed = false;
 
   constructor(options: PacerOptions = {}) {
     this.#limit = options.requestsPerMinute ?? 200;
     this.#maxConcurrent = options.maxConcurrent ?? 4;
+    const share = options.clientSharePercent ?? DEFAULT_CLIENT_SHARE_PERCENT;
     this.#now = options.now ?? Date.now;
     if (!(this.#limit > 0) || !(this.#maxConcurrent > 0)) {
       throw new RangeError('Pacer: requestsPerMinute and maxConcurrent must be positive');
     }
+    if (!(share > 0 && share <= 100)) {
+      throw new RangeError(`Pacer: clientSharePercent must be above 0 and at most 100, got ${share}`);
+    }
+    this.#sharePercent = share;
+    this.#clientLimit = this.#clientShareOf(this.#limit);
+    // At least one slot stays free for the priority classes whenever there is more than one.
+    const slots = Math.floor((this.#maxConcurrent * share) / 100);
+    this.#clientConcurrent = Math.max(1, Math.min(slots, this.#maxConcurrent - 1));
   }
 
   /** Number of requests waiting for their turn. */
@@ -56,21 +98,44 @@ export class Pacer {
     return this.#queue.length;
   }
 
+  /** The budget, its client share, and how it is used right now. */
+  snapshot(): BudgetSnapshot {
+    this.#expire(this.#now());
+    const sent = {} as Record<RequestKind, number>;
+    const waiting = {} as Record<RequestKind, number>;
+    for (const kind of REQUEST_KINDS) {
+      sent[kind] = this.#sentByKind.get(kind)?.length ?? 0;
+      waiting[kind] = 0;
+    }
+    for (const entry of this.#queue) waiting[entry.kind]++;
+    return {
+      limit: this.#limit,
+      clientLimit: this.#clientLimit,
+      maxConcurrent: this.#maxConcurrent,
+      clientConcurrent: this.#clientConcurrent,
+      sent,
+      waiting,
+    };
+  }
+
   /** Runs `task` when its turn comes: higher priority first, first come first served within one. */
   schedule<T>(kind: RequestKind, task: () => Promise<T>): Promise<T> {
     if (this.#closed)
       return Promise.reject(new BrokerError('UNAVAILABLE', 'the broker client is closed', { local: true }));
     return new Promise<T>((resolve, reject) => {
+      const client = isClientKind(kind);
       const entry: Waiting = {
         kind,
         seq: this.#seq++,
         fail: reject,
         run: () => {
           this.#inFlight++;
+          if (client) this.#clientInFlight++;
           task()
             .then(resolve, reject)
             .finally(() => {
               this.#inFlight--;
+              if (client) this.#clientInFlight--;
               this.#pump();
             });
         },
@@ -84,50 +149,99 @@ export class Pacer {
   /** Adapts the budget to what the broker reported on an answer. */
   observe(info: RateLimitInfo): void {
     if (info.remaining === undefined || info.resetAtMs === undefined) return;
-    this.#remote = { remaining: info.remaining, resetAtMs: info.resetAtMs };
+    this.#remote = { remaining: info.remaining, resetAtMs: info.resetAtMs, limit: info.limit };
     this.#pump();
   }
 
   /** Refuses everything still waiting and stops the timer. */
   close(): void {
     this.#closed = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer.handle);
+    this.#timer = undefined;
     for (const entry of this.#queue.splice(0)) {
       entry.fail(new BrokerError('UNAVAILABLE', 'the broker client was closed', { local: true }));
     }
   }
 
   #pump(): void {
+    // The queue is sorted by priority, so when its head must wait, everything behind it waits too:
+    // a priority request behind a waiting client request cannot exist.
     while (this.#queue.length > 0 && this.#inFlight < this.#maxConcurrent) {
-      const waitMs = this.#budgetWait();
+      const head = this.#queue[0]!;
+      const client = isClientKind(head.kind);
+      if (client && this.#clientInFlight >= this.#clientConcurrent) return; // a finishing request pumps again
+      const waitMs = this.#budgetWait(client);
       if (waitMs > 0) {
         this.#arm(waitMs);
         return;
       }
-      const entry = this.#queue.shift()!;
-      this.#sent.push(this.#now());
+      this.#queue.shift();
+      const now = this.#now();
+      this.#sent.push({ at: now, client });
+      let times = this.#sentByKind.get(head.kind);
+      if (times === undefined) this.#sentByKind.set(head.kind, (times = []));
+      times.push(now);
       if (this.#remote !== undefined) this.#remote.remaining--;
-      entry.run();
+      head.run();
     }
   }
 
-  /** Milliseconds until one more request fits the budget; 0 when it fits now. */
-  #budgetWait(): number {
+  /** How many of `limit` requests client traffic may use. */
+  #clientShareOf(limit: number): number {
+    return Math.max(1, Math.floor((limit * this.#sharePercent) / 100));
+  }
+
+  /** Drops dispatches older than the rolling minute. */
+  #expire(now: number): void {
+    while (this.#sent.length > 0 && this.#sent[0]!.at <= now - WINDOW_MS) this.#sent.shift();
+    for (const times of this.#sentByKind.values()) {
+      while (times.length > 0 && times[0]! <= now - WINDOW_MS) times.shift();
+    }
+  }
+
+  /** Milliseconds until one more request of the class fits the budget; 0 when it fits now. */
+  #budgetWait(client: boolean): number {
     const now = this.#now();
-    while (this.#sent.length > 0 && this.#sent[0]! <= now - WINDOW_MS) this.#sent.shift();
-    let wait = this.#sent.length >= this.#limit ? this.#sent[0]! + WINDOW_MS - now : 0;
+    this.#expire(now);
+    let wait = this.#sent.length >= this.#limit ? this.#sent[0]!.at + WINDOW_MS - now : 0;
+    if (client) {
+      let clientSent = 0;
+      let oldestClient: number | undefined;
+      for (const s of this.#sent) {
+        if (!s.client) continue;
+        clientSent++;
+        oldestClient ??= s.at;
+      }
+      if (clientSent >= this.#clientLimit && oldestClient !== undefined) {
+        wait = Math.max(wait, oldestClient + WINDOW_MS - now);
+      }
+    }
     if (this.#remote !== undefined) {
       if (now >= this.#remote.resetAtMs) this.#remote = undefined;
-      else if (this.#remote.remaining <= 0) wait = Math.max(wait, this.#remote.resetAtMs - now);
+      else {
+        // What the broker still allows, less what is reserved for the priority classes (the
+        // broker's own limit may differ from the configured one).
+        const brokerLimit = this.#remote.limit ?? this.#limit;
+        const floor = client ? brokerLimit - this.#clientShareOf(brokerLimit) : 0;
+        if (this.#remote.remaining <= floor) wait = Math.max(wait, this.#remote.resetAtMs - now);
+      }
     }
     return Math.max(0, wait);
   }
 
+  /** Pumps again after `ms`; an earlier deadline replaces a later one. */
   #arm(ms: number): void {
-    if (this.#timer !== undefined) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#pump();
-    }, ms);
+    const at = this.#now() + ms;
+    if (this.#timer !== undefined) {
+      if (this.#timer.at <= at) return;
+      clearTimeout(this.#timer.handle);
+    }
+    this.#timer = {
+      at,
+      handle: setTimeout(() => {
+        this.#timer = undefined;
+        this.#pump();
+      }, ms),
+    };
   }
 }

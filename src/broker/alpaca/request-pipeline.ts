@@ -1,8 +1,9 @@
 import { ExponentialBackoff, handleWhen, type RetryPolicy, retry } from 'cockatiel';
 import { BrokerError, isBrokerError } from '../errors.ts';
-import { CircuitGate, type CircuitOptions } from './circuit-gate.ts';
+import { CircuitGate, type CircuitOptions, type CircuitPath } from './circuit-gate.ts';
 import { type HttpRequest, HttpTransport } from './http-transport.ts';
-import { Pacer, type RequestKind } from './pacer.ts';
+import { type BudgetSnapshot, Pacer } from './pacer.ts';
+import type { RequestKind } from './request-class.ts';
 
 /** A parser of a wire body (a zod schema). */
 export type Schema<T> = { parse(value: unknown): T };
@@ -15,6 +16,8 @@ export interface PipelineOptions {
   readonly timeoutMs: number;
   readonly requestsPerMinute?: number;
   readonly maxConcurrent?: number;
+  /** Share of the budget entries and client reads may use, in percent (see `PacerOptions`). */
+  readonly clientSharePercent?: number;
   /** Read retries: attempts in total and backoff bounds in ms. */
   readonly readRetry?: {
     readonly maxAttempts?: number;
@@ -38,6 +41,7 @@ export class RequestPipeline {
     this.#pacer = new Pacer({
       ...(options.requestsPerMinute !== undefined ? { requestsPerMinute: options.requestsPerMinute } : {}),
       ...(options.maxConcurrent !== undefined ? { maxConcurrent: options.maxConcurrent } : {}),
+      ...(options.clientSharePercent !== undefined ? { clientSharePercent: options.clientSharePercent } : {}),
     });
     this.#transport = new HttpTransport({
       keyId: options.keyId,
@@ -60,8 +64,30 @@ export class RequestPipeline {
     );
   }
 
-  /** One attempt, no retry: for writes (order POSTs are never retried here). */
+  /** How the request budget is used right now. */
+  budget(): BudgetSnapshot {
+    return this.#pacer.snapshot();
+  }
+
+  /**
+   * One attempt, no retry: for writes, which are all order requests (order POSTs are never
+   * retried here); they count toward the order breaker as well.
+   */
   once<T>(kind: RequestKind, req: HttpRequest, schema: Schema<T> | undefined): Promise<T> {
+    return this.#attempt(kind, req, schema, 'order');
+  }
+
+  /** A read, retried with backoff and jitter on 5xx, timeouts, resets and 429. */
+  read<T>(kind: RequestKind, req: HttpRequest, schema: Schema<T>): Promise<T> {
+    return this.#readRetry.execute(() => this.#attempt(kind, req, schema, 'read'));
+  }
+
+  #attempt<T>(
+    kind: RequestKind,
+    req: HttpRequest,
+    schema: Schema<T> | undefined,
+    path: CircuitPath,
+  ): Promise<T> {
     return this.gate.run(
       kind,
       (attempt) => this.#pacer.schedule(kind, attempt),
@@ -77,12 +103,8 @@ export class RequestPipeline {
           });
         }
       },
+      path,
     );
-  }
-
-  /** A read, retried with backoff and jitter on 5xx, timeouts, resets and 429. */
-  read<T>(kind: RequestKind, req: HttpRequest, schema: Schema<T>): Promise<T> {
-    return this.#readRetry.execute(() => this.once(kind, req, schema));
   }
 
   /** Refuses queued work and stops timers. */

@@ -35,6 +35,14 @@ Options (environment variable in brackets; flags win over the environment, which
   --stop-grace-ms <n>          Time a position may lack a stop at the broker (default 10000) [RISKGATE_STOP_GRACE_MS]
   --fallback-stop-percent <p>  Stop distance for positions without a stop level (default 2) [RISKGATE_FALLBACK_STOP_PERCENT]
   --unprotected-action <s>     State to latch to when a position stays unprotected: reducing|halted (default reducing) [RISKGATE_UNPROTECTED_ACTION]
+  --watch-order-symbols <n>    Recently ordered symbols kept on the watch list (default 256) [RISKGATE_WATCH_ORDER_SYMBOLS]
+  --watch-dry-run-symbols <n>  Dry-run and sizing symbols kept on the watch list (default 64) [RISKGATE_WATCH_DRY_RUN_SYMBOLS]
+  --key-rate-limit <n>         Requests per minute per API key, 0 for none (default 200) [RISKGATE_KEY_RATE_LIMIT]
+  --broker-rate-limit <n>      Requests per minute sent to Alpaca (default 200) [RISKGATE_BROKER_RATE_LIMIT]
+  --broker-client-share <p>    Percent of that budget entries and client reads may use (default 50) [RISKGATE_BROKER_CLIENT_SHARE]
+  --circuit-failures <n>       Consecutive broker failures that open the circuit (default 5) [RISKGATE_CIRCUIT_FAILURES]
+  --circuit-order-failures <n> Consecutive order-request failures that open it (default 5) [RISKGATE_CIRCUIT_ORDER_FAILURES]
+  --circuit-half-open-ms <n>   Time the circuit stays open before a probe (default 10000) [RISKGATE_CIRCUIT_HALF_OPEN_MS]
   --alert-webhook <url>        POST every alert as JSON here [RISKGATE_ALERT_WEBHOOK]
   --alert-attempts <n>         Webhook attempts per alert (default 5) [RISKGATE_ALERT_ATTEMPTS]
   --body-limit <bytes>         Largest request body (default 65536) [RISKGATE_BODY_LIMIT]
@@ -61,6 +69,14 @@ const FLAG_KEYS: Record<string, string> = {
   'stop-grace-ms': 'stopGraceMs',
   'fallback-stop-percent': 'fallbackStopPercent',
   'unprotected-action': 'unprotectedAction',
+  'watch-order-symbols': 'watchOrderSymbols',
+  'watch-dry-run-symbols': 'watchDryRunSymbols',
+  'key-rate-limit': 'keyRateLimit',
+  'broker-rate-limit': 'brokerRateLimit',
+  'broker-client-share': 'brokerClientShare',
+  'circuit-failures': 'circuitFailures',
+  'circuit-order-failures': 'circuitOrderFailures',
+  'circuit-half-open-ms': 'circuitHalfOpenMs',
   'alert-webhook': 'alertWebhook',
   'alert-attempts': 'alertAttempts',
   'body-limit': 'bodyLimit',

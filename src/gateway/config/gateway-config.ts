@@ -54,6 +54,25 @@ export interface GatewayConfig {
     readonly unprotectedAction: 'reducing' | 'halted';
     /** Stop distance used when a position has no stop level of its own, in percent of its entry price. */
     readonly fallbackStopPercent: number;
+    /** Symbols of recent real orders kept on the watch list once their orders are done. */
+    readonly watchOrderSymbols: number;
+    /** Symbols of recent dry runs and sizing requests kept on the watch list. */
+    readonly watchDryRunSymbols: number;
+  };
+  /** The request budgets that keep client traffic from starving the monitors. */
+  readonly budgets: {
+    /** Requests per minute each API key may make; 0 turns the limit off. */
+    readonly keyRequestsPerMinute: number;
+    /** Requests per minute riskgate sends to the broker at most (Alpaca allows 200). */
+    readonly brokerRequestsPerMinute: number;
+    /** Share of that budget entries and client reads may use together, in percent; the rest is reserved. */
+    readonly brokerClientSharePercent: number;
+    /** Consecutive failures of any broker request that open the broker circuit. */
+    readonly circuitFailures: number;
+    /** Consecutive failures of order requests alone that open the broker circuit. */
+    readonly circuitOrderFailures: number;
+    /** How long the circuit stays open before a probe, in milliseconds. */
+    readonly circuitHalfOpenMs: number;
   };
   readonly alerts: {
     /** Webhook that receives every alert as a JSON POST; undefined for none. */

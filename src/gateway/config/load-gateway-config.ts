@@ -2,7 +2,14 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ALPACA_LIVE_URL, ALPACA_PAPER_URL } from '../../broker/alpaca/alpaca-broker.ts';
+import {
+  DEFAULT_FAILURE_THRESHOLD,
+  DEFAULT_ORDER_FAILURE_THRESHOLD,
+} from '../../broker/alpaca/circuit-gate.ts';
+import { DEFAULT_CLIENT_SHARE_PERCENT } from '../../broker/alpaca/pacer.ts';
 import { EXAMPLE_PROFILE_PATH } from '../../platform/profile-file.ts';
+import { DEFAULT_KEY_REQUESTS_PER_MINUTE } from '../http/key-rate-limit.ts';
+import { DEFAULT_WATCH_DRY_RUN_SYMBOLS, DEFAULT_WATCH_ORDER_SYMBOLS } from '../monitors/watch-list.ts';
 import { type ConfigIssue, type GatewayConfig, GatewayConfigError } from './gateway-config.ts';
 
 /** The value `RISKGATE_LIVE` must have to switch live trading on. */
@@ -52,6 +59,34 @@ const SETTINGS = {
     key: 'unprotectedAction',
     flag: '--unprotected-action',
     env: 'RISKGATE_UNPROTECTED_ACTION',
+  },
+  watchOrderSymbols: {
+    key: 'watchOrderSymbols',
+    flag: '--watch-order-symbols',
+    env: 'RISKGATE_WATCH_ORDER_SYMBOLS',
+  },
+  watchDryRunSymbols: {
+    key: 'watchDryRunSymbols',
+    flag: '--watch-dry-run-symbols',
+    env: 'RISKGATE_WATCH_DRY_RUN_SYMBOLS',
+  },
+  keyRateLimit: { key: 'keyRateLimit', flag: '--key-rate-limit', env: 'RISKGATE_KEY_RATE_LIMIT' },
+  brokerRateLimit: { key: 'brokerRateLimit', flag: '--broker-rate-limit', env: 'RISKGATE_BROKER_RATE_LIMIT' },
+  brokerClientShare: {
+    key: 'brokerClientShare',
+    flag: '--broker-client-share',
+    env: 'RISKGATE_BROKER_CLIENT_SHARE',
+  },
+  circuitFailures: { key: 'circuitFailures', flag: '--circuit-failures', env: 'RISKGATE_CIRCUIT_FAILURES' },
+  circuitOrderFailures: {
+    key: 'circuitOrderFailures',
+    flag: '--circuit-order-failures',
+    env: 'RISKGATE_CIRCUIT_ORDER_FAILURES',
+  },
+  circuitHalfOpenMs: {
+    key: 'circuitHalfOpenMs',
+    flag: '--circuit-half-open-ms',
+    env: 'RISKGATE_CIRCUIT_HALF_OPEN_MS',
   },
   alertWebhook: { key: 'alertWebhook', flag: '--alert-webhook', env: 'RISKGATE_ALERT_WEBHOOK' },
   alertAttempts: { key: 'alertAttempts', flag: '--alert-attempts', env: 'RISKGATE_ALERT_ATTEMPTS' },
@@ -187,6 +222,21 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     'a percent above 0, below 50',
   );
   const unprotectedAction = oneOf('unprotectedAction', ['reducing', 'halted'] as const, 'reducing')!;
+  const count = (name: SettingName, fallback: number, min: number, max: number) =>
+    num(name, fallback, (n) => Number.isInteger(n) && n >= min && n <= max, `an integer ${min}-${max}`);
+  const watchOrderSymbols = count('watchOrderSymbols', DEFAULT_WATCH_ORDER_SYMBOLS, 0, 10_000);
+  const watchDryRunSymbols = count('watchDryRunSymbols', DEFAULT_WATCH_DRY_RUN_SYMBOLS, 0, 10_000);
+  const keyRequestsPerMinute = count('keyRateLimit', DEFAULT_KEY_REQUESTS_PER_MINUTE, 0, 1_000_000_000);
+  const brokerRequestsPerMinute = count('brokerRateLimit', 200, 1, 1_000_000_000);
+  const brokerClientSharePercent = num(
+    'brokerClientShare',
+    DEFAULT_CLIENT_SHARE_PERCENT,
+    (n) => n > 0 && n <= 100,
+    'a percent above 0 and at most 100',
+  );
+  const circuitFailures = count('circuitFailures', DEFAULT_FAILURE_THRESHOLD, 1, 1_000);
+  const circuitOrderFailures = count('circuitOrderFailures', DEFAULT_ORDER_FAILURE_THRESHOLD, 1, 1_000);
+  const circuitHalfOpenMs = count('circuitHalfOpenMs', 10_000, 100, 3_600_000);
   const webhookUrl = url('alertWebhook');
   const webhookAttempts = num(
     'alertAttempts',
@@ -220,6 +270,16 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
       stopGraceMs,
       fallbackStopPercent,
       unprotectedAction,
+      watchOrderSymbols,
+      watchDryRunSymbols,
+    },
+    budgets: {
+      keyRequestsPerMinute,
+      brokerRequestsPerMinute,
+      brokerClientSharePercent,
+      circuitFailures,
+      circuitOrderFailures,
+      circuitHalfOpenMs,
     },
     alerts: { webhookUrl, webhookAttempts },
     http: { bodyLimitBytes, corsOrigins },

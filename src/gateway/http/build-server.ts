@@ -3,6 +3,7 @@ import { docsPage, exampleBaseUrl } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
 import { invalidReply } from './alpaca-errors.ts';
+import { isRiskReducingRequest, KeyRateLimiter, keyRateLimit } from './key-rate-limit.ts';
 import { accountRoutes } from './routes-account.ts';
 import { riskRoutes } from './routes-risk.ts';
 import { tradingRoutes } from './routes-trading.ts';
@@ -57,6 +58,15 @@ export function buildServer(
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ code: 40410000, message: 'endpoint not found' }),
   );
+
+  const perKey = ctx.config.budgets.keyRequestsPerMinute;
+  if (perKey > 0) {
+    // Before the routes: the plugin appends its check to each route's own preHandlers.
+    keyRateLimit(app, {
+      limiter: new KeyRateLimiter(perKey),
+      isExempt: (request) => isRiskReducingRequest(ctx, request),
+    });
+  }
 
   tradingRoutes(app, services);
   accountRoutes(app, services);

@@ -7,6 +7,9 @@ import { renderAccount, renderAsset, renderClock, renderOrder, renderPosition } 
 import { denialReply, invalidReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
 
+/** Reads proxied for a client are paced in the client share of the broker budget. */
+const CLIENT = { purpose: 'client' } as const;
+
 function fail(reply: FastifyReply, error: unknown) {
   const r = brokerErrorReply(error);
   return reply.code(r.status).send(r.body);
@@ -36,7 +39,7 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
 
   app.get('/v2/account', read, async (_request, reply) => {
     try {
-      return reply.send(renderAccount(await ctx.broker.getAccount()));
+      return reply.send(renderAccount(await ctx.broker.getAccount(CLIENT)));
     } catch (error) {
       return fail(reply, error);
     }
@@ -44,7 +47,7 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
 
   app.get('/v2/positions', read, async (_request, reply) => {
     try {
-      return reply.send((await ctx.broker.listPositions()).map(renderPosition));
+      return reply.send((await ctx.broker.listPositions(CLIENT)).map(renderPosition));
     } catch (error) {
       return fail(reply, error);
     }
@@ -53,7 +56,7 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
   app.get('/v2/positions/:symbol', read, async (request, reply) => {
     const { symbol } = request.params as { symbol: string };
     try {
-      return reply.send(renderPosition(await ctx.broker.getPosition(symbol.toUpperCase())));
+      return reply.send(renderPosition(await ctx.broker.getPosition(symbol.toUpperCase(), CLIENT)));
     } catch (error) {
       return fail(reply, error);
     }
@@ -122,10 +125,13 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
   app.get('/v2/assets', read, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     try {
-      const assets = await ctx.broker.listAssets({
-        ...(q.status === 'active' || q.status === 'inactive' ? { status: q.status } : {}),
-        ...(q.asset_class !== undefined ? { assetClass: q.asset_class } : {}),
-      });
+      const assets = await ctx.broker.listAssets(
+        {
+          ...(q.status === 'active' || q.status === 'inactive' ? { status: q.status } : {}),
+          ...(q.asset_class !== undefined ? { assetClass: q.asset_class } : {}),
+        },
+        CLIENT,
+      );
       return reply.send(assets.map(renderAsset));
     } catch (error) {
       return fail(reply, error);
@@ -135,7 +141,7 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
   app.get('/v2/assets/:symbol', read, async (request, reply) => {
     const { symbol } = request.params as { symbol: string };
     try {
-      return reply.send(renderAsset(await ctx.broker.getAsset(symbol.toUpperCase())));
+      return reply.send(renderAsset(await ctx.broker.getAsset(symbol.toUpperCase(), CLIENT)));
     } catch (error) {
       return fail(reply, error);
     }
@@ -143,7 +149,7 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
 
   app.get('/v2/clock', read, async (_request, reply) => {
     try {
-      return reply.send(renderClock(await ctx.broker.getClock()));
+      return reply.send(renderClock(await ctx.broker.getClock(CLIENT)));
     } catch (error) {
       return fail(reply, error);
     }

@@ -52,9 +52,11 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
     ];
     if (issues.length > 0 || !side.ok) return invalid(reply, issues);
     const symbol = (b.symbol as string).toUpperCase();
-    // A symbol nobody has traded or checked yet has no mark: its latest quote is fetched once.
+    // Watched from now on (among the few recent dry-run symbols), so later requests find a mark;
+    // a symbol nobody has traded or checked yet has no mark: its latest quote is fetched once.
+    ctx.watchList.noteDryRun(symbol);
     if (entryPrice === undefined) {
-      await ensureMark(ctx, symbol, (actions) => void services.actor.handle(actions, 'mark'));
+      await ensureMark(ctx, symbol, (actions) => void services.actor.handle(actions, 'mark'), 'client');
     }
     const suggestion = ctx.risk.engine.suggestSize({
       symbol,

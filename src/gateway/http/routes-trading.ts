@@ -11,6 +11,9 @@ import { notFoundReply, unavailableReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
 import { replaceOrder } from './replace-order.ts';
 
+/** Reads proxied for a client are paced in the client share of the broker budget. */
+const CLIENT = { purpose: 'client' } as const;
+
 function send(reply: FastifyReply, r: { status: number; body: unknown }) {
   return reply.code(r.status).send(r.body);
 }
@@ -45,7 +48,7 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
       ...(q.side === 'buy' || q.side === 'sell' ? { side: q.side } : {}),
     };
     try {
-      const orders = await ctx.broker.listOrders(query);
+      const orders = await ctx.broker.listOrders(query, CLIENT);
       return reply.send(orders.map(renderOrder));
     } catch (error) {
       return send(reply, brokerErrorReply(error));
@@ -57,7 +60,7 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
     const id = (request.query as Record<string, string | undefined>).client_order_id;
     if (id === undefined || id === '') return send(reply, notFoundReply('client_order_id is required'));
     try {
-      return reply.send(renderOrder(await ctx.broker.getOrderByClientId(id)));
+      return reply.send(renderOrder(await ctx.broker.getOrderByClientId(id, CLIENT)));
     } catch (error) {
       if (!isBrokerError(error, 'NOT_FOUND')) return send(reply, brokerErrorReply(error));
       const stored = await ctx.store.orders.get(id).catch(() => null);
@@ -70,7 +73,7 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
     const { id } = request.params as { id: string };
     const nested = (request.query as Record<string, string | undefined>).nested === 'true';
     try {
-      return reply.send(renderOrder(await ctx.broker.getOrder(id, { nested })));
+      return reply.send(renderOrder(await ctx.broker.getOrder(id, { nested, ...CLIENT })));
     } catch (error) {
       return send(reply, brokerErrorReply(error));
     }

@@ -33,6 +33,7 @@ export class AccountMonitor {
     ctx: GatewayContext,
     actor: RiskActor,
     protection: ProtectionMonitor,
+    /** The symbols to poll quotes for (the watch list). */
     symbols: () => Iterable<string>,
   ) {
     this.#ctx = ctx;
@@ -53,16 +54,26 @@ export class AccountMonitor {
   /** One poll: quotes, bars, account, protection, gauges. Never throws. */
   async tick(): Promise<void> {
     const ctx = this.#ctx;
+    const errors: string[] = [];
+    const failed = (what: string, error: unknown) => {
+      const message = (error as Error).message ?? String(error);
+      errors.push(message);
+      ctx.log.warn({ error: message }, `account monitor ${what} poll failed`);
+    };
+    // Quotes and the account are polled apart: a failing quote poll must not also stop the
+    // account breakers, nor the other way round.
     try {
-      const symbols = new Set(this.#symbols());
-      for (const p of ctx.risk.engine.snapshot().positions) symbols.add(p.symbol);
-      for (const o of ctx.orders.live()) symbols.add(o.symbol);
-      if (symbols.size > 0) {
+      const symbols = [...this.#symbols()];
+      if (symbols.length > 0) {
         const quotes = await ctx.metrics.timeBroker('getLatestQuotes', () =>
-          ctx.broker.getLatestQuotes([...symbols]),
+          ctx.broker.getLatestQuotes(symbols),
         );
         for (const q of quotes.values()) await this.#onQuote(q.symbol, q.time, q.bid, q.ask);
       }
+    } catch (error) {
+      failed('quote', error);
+    }
+    try {
       const account = await ctx.metrics.timeBroker('getAccount', () => ctx.broker.getAccount());
       const snapshot = {
         time: Date.now(),
@@ -72,11 +83,10 @@ export class AccountMonitor {
       };
       await this.#actor.handle(ctx.risk.engine.onAccount(snapshot), 'account');
       this.#recordMark(snapshot);
-      this.lastError = null;
     } catch (error) {
-      this.lastError = (error as Error).message ?? String(error);
-      ctx.log.warn({ error: this.lastError }, 'account monitor poll failed');
+      failed('account', error);
     }
+    this.lastError = errors.length === 0 ? null : errors.join('; ');
     this.#protection.check();
     this.refreshGauges();
     this.lastTickAt = Date.now();

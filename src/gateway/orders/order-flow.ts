@@ -42,8 +42,6 @@ export class OrderFlow {
   readonly #inFlight = new Map<string, Promise<Reply>>();
   /** Settles when the acknowledgement of a client order id is committed (trade updates wait on it). */
   readonly #acks = new Map<string, Promise<void>>();
-  /** Symbols orders were sent for: the monitors keep marking them. */
-  readonly watched = new Set<string>();
 
   readonly #onActions: (actions: RiskActions) => void;
   readonly #protection: ProtectionManager;
@@ -59,8 +57,11 @@ export class OrderFlow {
    * first order in a symbol the monitor does not watch yet fetches its quote once.
    */
   async #ensureMark(symbol: string): Promise<void> {
-    this.watched.add(symbol);
-    await ensureMark(this.#ctx, symbol, this.#onActions);
+    const ctx = this.#ctx;
+    ctx.watchList.noteOrder(symbol);
+    // Paced as client traffic unless it marks a position (whose exits must not wait).
+    const position = ctx.risk.engine.book.symbols.get(symbol)?.position;
+    await ensureMark(ctx, symbol, this.#onActions, position === undefined ? 'client' : 'monitor');
   }
 
   /** Resolves once the submission of this client order id (if any is in flight) is recorded. */
@@ -90,7 +91,7 @@ export class OrderFlow {
   check(body: unknown, strategy: string | undefined): Reply {
     const parsed = parseOrderRequest(body, strategy, DRY_RUN_ID);
     if (!parsed.ok) return invalidReply(parsed.issues);
-    this.watched.add(parsed.intent.symbol);
+    this.#ctx.watchList.noteDryRun(parsed.intent.symbol);
     const start = performance.now();
     const decision = this.#ctx.risk.engine.validateOrder(parsed.intent, { dryRun: true });
     this.#ctx.metrics.observeCheck('check', (performance.now() - start) / 1000, decision.kind);
@@ -146,7 +147,7 @@ export class OrderFlow {
       decision.effect,
     );
     const exit = decision.effect === 'reduce' || decision.effect === 'close';
-    this.watched.add(toSend.symbol);
+    ctx.watchList.noteOrder(toSend.symbol);
     if (!exit && ctx.broker.circuitState === 'open') {
       engine.onOrderClosed(id);
       this.#recordDecision(decision, intent, principal);

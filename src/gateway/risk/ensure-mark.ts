@@ -11,13 +11,15 @@ export async function ensureMark(
   ctx: GatewayContext,
   symbol: string,
   onActions: (actions: RiskActions) => void,
+  /** Whose request the quote is paced as: a client's (capped) or the gateway's own. */
+  purpose: 'client' | 'monitor' = 'client',
 ): Promise<void> {
   const engine = ctx.risk.engine;
   const book = engine.book.symbols.get(symbol);
   const maxAge = engine.profile.marketData.maxQuoteAgeMs;
   if (book !== undefined && Date.now() - book.priceTime <= maxAge) return;
   try {
-    const quote = (await ctx.broker.getLatestQuotes([symbol])).get(symbol);
+    const quote = (await ctx.broker.getLatestQuotes([symbol], { purpose })).get(symbol);
     if (quote === undefined) return;
     // The engine may have been replaced (a profile change) while the quote was on its way.
     const actions = ctx.risk.engine.onMarket({
