@@ -5,17 +5,13 @@ import { brokerErrorReply } from '../orders/broker-error-reply.ts';
 import { intentOf } from '../risk/hydrate-engine.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import type { GatewayServices } from '../services.ts';
+import { checkReplaceFits, parseReplaceRequest } from '../wire/parse-replace-request.ts';
 import { renderOrder } from '../wire/render.ts';
 import { denialReply, type ErrorReply, invalidReply } from './alpaca-errors.ts';
 
-function positive(value: unknown): number | undefined | null {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
-}
-
 /**
- * `PATCH /v2/orders/{id}`: the replacement is checked like a new order (the old reservation is
+ * `PATCH /v2/orders/{id}`: the body is read strictly (only the broker's replaceable fields, each
+ * applied or refused), the replacement is checked like a new order (the old reservation is
  * released first and put back if the replacement is denied), then replaced at the broker.
  */
 export async function replaceOrder(
@@ -25,34 +21,33 @@ export async function replaceOrder(
   principal: Principal,
 ): Promise<ErrorReply | { status: number; body: unknown }> {
   const { ctx } = services;
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const qty = positive(b.qty);
-  const limitPrice = positive(b.limit_price);
-  const stopPrice = positive(b.stop_price);
-  const issues = [
-    ...(qty === null ? [{ field: 'qty', expected: 'a positive number' }] : []),
-    ...(limitPrice === null ? [{ field: 'limit_price', expected: 'a positive number' }] : []),
-    ...(stopPrice === null ? [{ field: 'stop_price', expected: 'a positive number' }] : []),
-  ];
-  if (issues.length > 0) return invalidReply(issues);
+  const parsed = parseReplaceRequest(body);
+  if (!parsed.ok) return invalidReply(parsed.issues);
+  const changes = parsed.value;
+  const { qty, limitPrice, stopPrice, trail, timeInForce } = changes;
   let current: Awaited<ReturnType<typeof ctx.broker.getOrder>>;
   try {
     current = await ctx.broker.getOrder(orderId, { nested: true });
   } catch (error) {
     return brokerErrorReply(error);
   }
+  const misfits = checkReplaceFits(changes, current);
+  if (misfits.length > 0) return invalidReply(misfits);
   const stored = await ctx.store.orders.get(current.clientOrderId).catch(() => null);
   const before: OrderIntent = stored?.intent ?? intentOf(current);
-  const newId =
-    typeof b.client_order_id === 'string' && b.client_order_id !== ''
-      ? b.client_order_id
-      : newClientOrderId('rg');
+  const newId = changes.clientOrderId ?? newClientOrderId('rg');
   const after: OrderIntent = {
     ...before,
     clientOrderId: newId,
     qty: qty ?? (current.qty ?? before.qty) - current.filledQty,
-    ...(limitPrice !== undefined && limitPrice !== null ? { limitPrice } : {}),
-    ...(stopPrice !== undefined && stopPrice !== null ? { stopPrice } : {}),
+    ...(limitPrice !== undefined ? { limitPrice } : {}),
+    ...(stopPrice !== undefined ? { stopPrice } : {}),
+    ...(timeInForce !== undefined ? { timeInForce } : {}),
+    ...(trail !== undefined
+      ? current.trailPercent !== undefined
+        ? { trailPercent: trail }
+        : { trailPrice: trail }
+      : {}),
   };
   const engine = ctx.risk.engine;
   engine.onOrderClosed(before.clientOrderId);
@@ -65,9 +60,11 @@ export async function replaceOrder(
     await ctx.store.orders.recordIntent(after, { at: Date.now() });
     const replaced = await ctx.metrics.timeBroker('replaceOrder', () =>
       ctx.broker.replaceOrder(orderId, {
-        ...(qty !== undefined && qty !== null ? { qty } : {}),
-        ...(limitPrice !== undefined && limitPrice !== null ? { limitPrice } : {}),
-        ...(stopPrice !== undefined && stopPrice !== null ? { stopPrice } : {}),
+        ...(qty !== undefined ? { qty } : {}),
+        ...(timeInForce !== undefined ? { timeInForce } : {}),
+        ...(limitPrice !== undefined ? { limitPrice } : {}),
+        ...(stopPrice !== undefined ? { stopPrice } : {}),
+        ...(trail !== undefined ? { trail } : {}),
         clientOrderId: newId,
         intent: decision.effect === 'reduce' || decision.effect === 'close' ? 'exit' : 'entry',
       }),

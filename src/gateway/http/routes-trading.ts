@@ -4,8 +4,9 @@ import type { OrderQuery } from '../../broker/order-types.ts';
 import { brokerErrorReply } from '../orders/broker-error-reply.ts';
 import { recordFromOrder } from '../orders/order-record-view.ts';
 import type { GatewayServices } from '../services.ts';
+import { parseNoBody } from '../wire/parse-control-requests.ts';
 import { renderOrder } from '../wire/render.ts';
-import { notFoundReply, unavailableReply } from './alpaca-errors.ts';
+import { invalidReply, notFoundReply, unavailableReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
 import { replaceOrder } from './replace-order.ts';
 
@@ -83,6 +84,8 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
   // Cancels are never blocked: not by limits, not by the trading state, not while starting.
   app.delete('/v2/orders/:id', trade, async (request, reply) => {
     const { id } = request.params as { id: string };
+    const noBody = parseNoBody(request.body);
+    if (!noBody.ok) return send(reply, invalidReply(noBody.issues));
     try {
       await ctx.metrics.timeBroker('cancelOrder', () => ctx.broker.cancelOrder(id));
       return reply.code(204).send();
@@ -91,7 +94,9 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
     }
   });
 
-  app.delete('/v2/orders', trade, async (_request, reply) => {
+  app.delete('/v2/orders', trade, async (request, reply) => {
+    const noBody = parseNoBody(request.body);
+    if (!noBody.ok) return send(reply, invalidReply(noBody.issues));
     try {
       const results = await ctx.metrics.timeBroker('cancelAllOrders', () => ctx.broker.cancelAllOrders());
       return reply.code(207).send(results.map((r) => ({ id: r.orderId, status: r.status, body: null })));
