@@ -104,6 +104,62 @@ describe('more adapter contracts', () => {
     expect(isBrokerError(error, 'FORBIDDEN')).toBe(true);
   });
 
+  it('sends time_in_force, trail and client_order_id on a replace, and the exchange applies each', async () => {
+    pair.exchange.setQuote('AAPL', 100, 100);
+    await raw(pair.exchange, 'POST', '/v2/orders', {
+      symbol: 'AAPL',
+      qty: '3',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+    });
+    pair.exchange.setQuote('AAPL', 100, 100);
+    const trailing = await pair.broker.submitOrder({
+      clientOrderId: 'trail-1',
+      symbol: 'AAPL',
+      side: 'sell',
+      qty: 3,
+      type: 'trailing_stop',
+      trailPrice: 2,
+      timeInForce: 'day',
+    });
+    const replaced = await pair.broker.replaceOrder(trailing.order.id, {
+      trail: 3.5,
+      timeInForce: 'gtc',
+      clientOrderId: 'trail-2',
+      intent: 'exit',
+    });
+    expect([replaced.clientOrderId, replaced.timeInForce, replaced.trailPrice]).toEqual([
+      'trail-2',
+      'gtc',
+      3.5,
+    ]);
+    const atExchange = (await raw(pair.exchange, 'GET', `/v2/orders/${replaced.id}`)).body;
+    expect([atExchange.client_order_id, atExchange.time_in_force, atExchange.trail_price]).toEqual([
+      'trail-2',
+      'gtc',
+      '3.5',
+    ]);
+  });
+
+  it('refuses, rather than drops, a replace field the order does not carry', async () => {
+    const placed = await pair.broker.submitOrder({
+      clientOrderId: 'lim-1',
+      symbol: 'AAPL',
+      side: 'buy',
+      qty: 1,
+      type: 'limit',
+      limitPrice: 90,
+      timeInForce: 'day',
+    });
+    for (const changes of [{ trail: 2 }, { stopPrice: 80 }]) {
+      const error = await pair.broker.replaceOrder(placed.order.id, changes).catch((e: unknown) => e);
+      expect(isBrokerError(error, 'VALIDATION') && error.status === 422).toBe(true);
+    }
+    const market = await raw(pair.exchange, 'PATCH', `/v2/orders/${placed.order.id}`, { trail: '1' });
+    expect([market.status, market.body.message]).toEqual([422, 'trail applies only to trailing_stop orders']);
+  });
+
   it('VALIDATION when replacing an OTO entry, which the broker does not support', async () => {
     const placed = await pair.broker.submitOrder({
       clientOrderId: 'oto-1',

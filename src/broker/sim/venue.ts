@@ -203,6 +203,23 @@ export class Venue {
       if (parsed instanceof Error) throw parsed;
       return parsed;
     };
+    // The broker refuses a change the order cannot carry; dropping it would replace the order
+    // with the field silently unchanged.
+    const carries = {
+      limit_price: old.type === 'limit' || old.type === 'stop_limit',
+      stop_price: old.type === 'stop' || old.type === 'stop_limit',
+      trail: old.type === 'trailing_stop',
+    };
+    if (changes.limit_price !== undefined && !carries.limit_price)
+      throw unprocessable('limit_price applies only to limit and stop_limit orders');
+    if (changes.stop_price !== undefined && !carries.stop_price)
+      throw unprocessable('stop_price applies only to stop and stop_limit orders');
+    if (changes.trail !== undefined && !carries.trail)
+      throw unprocessable('trail applies only to trailing_stop orders');
+    if (old.type === 'trailing_stop' && changes.time_in_force !== undefined) {
+      if (changes.time_in_force !== 'day' && changes.time_in_force !== 'gtc')
+        throw unprocessable('trailing_stop orders must be day or gtc');
+    }
     const limitPrice = price('limit_price', changes.limit_price);
     const stopPrice = price('stop_price', changes.stop_price);
     if (changes.client_order_id !== undefined && s.byClientId.has(changes.client_order_id)) {
@@ -218,7 +235,9 @@ export class Venue {
       limitPrice: limitPrice ?? old.limitPrice,
       stopPrice: stopPrice ?? old.stopPrice,
       trailPrice:
-        changes.trail !== undefined && old.trailPrice !== undefined ? Number(changes.trail) : old.trailPrice,
+        changes.trail !== undefined && old.trailPercent === undefined
+          ? Number(changes.trail)
+          : old.trailPrice,
       trailPercent:
         changes.trail !== undefined && old.trailPercent !== undefined
           ? Number(changes.trail)

@@ -1,5 +1,5 @@
 import type { Violation } from '../../core/decision.ts';
-import type { FieldIssue } from '../wire/parse-order-request.ts';
+import type { FieldIssue } from '../wire/wire-object.ts';
 
 /** An error answer in the broker's envelope (`{code, message, …}`) plus riskgate's details. */
 export interface ErrorReply {
@@ -9,6 +9,7 @@ export interface ErrorReply {
 
 /** The broker's error codes that clients already branch on. */
 export const ALPACA_CODES = {
+  badRequest: 40010000,
   forbidden: 40310000,
   unprocessable: 42210000,
   unauthorized: 40110000,
@@ -53,13 +54,19 @@ export function denialReply(
   };
 }
 
-/** 422 for malformed input: every field with what was expected. */
+function issueLine(i: FieldIssue): string {
+  return i.problem === undefined
+    ? `${i.field} (${i.expected})`
+    : `${i.field}: ${i.problem} (expected ${i.expected})`;
+}
+
+/** 422 for malformed input: every field with what was wrong and what was expected. */
 export function invalidReply(issues: readonly FieldIssue[]): ErrorReply {
   return {
     status: 422,
     body: {
       code: ALPACA_CODES.unprocessable,
-      message: `riskgate: invalid ${issues.map((i) => `${i.field} (${i.expected})`).join('; ')}`,
+      message: `riskgate: invalid ${issues.map(issueLine).join('; ')}`,
       riskgate: { issues },
     },
   };

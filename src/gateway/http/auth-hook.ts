@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastif
 import { allows, type Permission, type Principal } from '../auth/api-key-auth.ts';
 import type { GatewayContext } from '../context.ts';
 import { forbiddenReply, unauthorizedReply } from './alpaca-errors.ts';
+import { refuseUnreadableBody } from './body-reader.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,7 +17,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /**
  * A preHandler that authenticates the riskgate API key sent as `APCA-API-KEY-ID` /
- * `APCA-API-SECRET-KEY` and checks the role has `permission`. A key verified moments ago is
+ * `APCA-API-SECRET-KEY`, checks the role has `permission` and refuses a body that could not be
+ * read (see `installBodyReader`). A key verified moments ago is
  * answered synchronously from the cache, without a promise; others are checked in the store.
  */
 export function guard(ctx: GatewayContext, permission: Permission): preHandlerHookHandler {
@@ -32,7 +34,8 @@ export function guard(ctx: GatewayContext, permission: Permission): preHandlerHo
       return false;
     }
     request.principal = principal;
-    return true;
+    // A body that could not be read is answered only now, so unknown callers learn nothing.
+    return !refuseUnreadableBody(request, reply);
   };
   return (request, reply, done) => {
     const keyId = header(request, 'apca-api-key-id');

@@ -3,6 +3,7 @@ import { docsPage, exampleBaseUrl } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
 import { invalidReply } from './alpaca-errors.ts';
+import { installBodyReader } from './body-reader.ts';
 import { isRiskReducingRequest, KeyRateLimiter, keyRateLimit } from './key-rate-limit.ts';
 import { accountRoutes } from './routes-account.ts';
 import { riskRoutes } from './routes-risk.ts';
@@ -24,6 +25,7 @@ export function buildServer(
     ...(options.serverFactory !== undefined ? { serverFactory: options.serverFactory } : {}),
   });
   app.decorateRequest('principal', undefined);
+  installBodyReader(app);
 
   const origins = new Set(ctx.config.http.corsOrigins);
   if (origins.size > 0) {
@@ -49,7 +51,7 @@ export function buildServer(
       });
     }
     if (status >= 400 && status < 500) {
-      const r = invalidReply([{ field: '(body)', expected: `valid JSON (${error.message})` }]);
+      const r = invalidReply([{ field: '(body)', problem: error.message, expected: 'a JSON body' }]);
       return reply.code(status === 400 ? 422 : status).send(r.body);
     }
     ctx.log.error({ error: error.message }, 'unhandled error in a route');

@@ -7,88 +7,78 @@ import { isLive } from '../orders/order-index.ts';
 import { intentOf } from '../risk/hydrate-engine.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import type { GatewayServices } from '../services.ts';
+import { checkReplaceFits, parseReplaceRequest, type ReplaceChanges } from '../wire/parse-replace-request.ts';
 import { renderOrder } from '../wire/render.ts';
 import { denialReply, type ErrorReply, invalidReply } from './alpaca-errors.ts';
 
-function positive(value: unknown): number | undefined | null {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'string' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : null;
-}
+type Reply = ErrorReply | { status: number; body: unknown };
 
 /**
- * `PATCH /v2/orders/{id}`: the replacement is checked like a new order (the old reservation is
- * released first and put back if the replacement is denied), then replaced at the broker.
+ * `PATCH /v2/orders/{id}`: the body is read strictly (only the broker's replaceable fields, each
+ * applied or refused); a finished order is a 422 as at the broker; the replacement is checked
+ * like a new order (the old reservation is released first and put back if the replacement is
+ * denied) and replaced at the broker through the protection manager, serially with the symbol's
+ * other orders, after freeing the shares a growing exit needs from the position's protection.
  */
 export async function replaceOrder(
   services: GatewayServices,
   orderId: string,
   body: unknown,
   principal: Principal,
-): Promise<ErrorReply | { status: number; body: unknown }> {
+): Promise<Reply> {
   const { ctx } = services;
-  const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  const qty = positive(b.qty);
-  const limitPrice = positive(b.limit_price);
-  const stopPrice = positive(b.stop_price);
-  const issues = [
-    ...(qty === null ? [{ field: 'qty', expected: 'a positive number' }] : []),
-    ...(limitPrice === null ? [{ field: 'limit_price', expected: 'a positive number' }] : []),
-    ...(stopPrice === null ? [{ field: 'stop_price', expected: 'a positive number' }] : []),
-  ];
-  if (issues.length > 0) return invalidReply(issues);
-  let current: Awaited<ReturnType<typeof ctx.broker.getOrder>>;
+  const parsed = parseReplaceRequest(body);
+  if (!parsed.ok) return invalidReply(parsed.issues);
+  const changes = parsed.value;
+  let current: BrokerOrder;
   try {
     current = await ctx.broker.getOrder(orderId, { nested: true });
   } catch (error) {
     return brokerErrorReply(error);
   }
-  // As at the broker: a finished order cannot be replaced.
   if (TERMINAL_STATUSES.has(current.status)) {
     return {
       status: 422,
       body: { code: 42210000, message: `order is already in "${current.status}" state` },
     };
   }
-  // An exit that grows needs shares the position's protection may hold: they are freed first,
-  // and the protection is brought back in line after, serially with the symbol's other orders.
+  const misfits = checkReplaceFits(changes, current);
+  if (misfits.length > 0) return invalidReply(misfits);
   const position = services.manager.positionQty(current.symbol);
   const closing = position !== 0 && (current.side === 'sell') === position > 0;
   const growth =
-    closing && qty !== undefined && qty !== null
-      ? Math.max(0, qty - ((current.qty ?? 0) - current.filledQty))
+    closing && changes.qty !== undefined
+      ? Math.max(0, changes.qty - ((current.qty ?? 0) - current.filledQty))
       : 0;
   return services.manager.withFree(current.symbol, growth, () =>
-    replaceChecked(services, current, { qty, limitPrice, stopPrice, body: b }, principal),
+    replaceChecked(services, current, changes, principal),
   );
 }
 
 async function replaceChecked(
   services: GatewayServices,
   current: BrokerOrder,
-  changes: {
-    readonly qty: number | undefined | null;
-    readonly limitPrice: number | undefined | null;
-    readonly stopPrice: number | undefined | null;
-    readonly body: Record<string, unknown>;
-  },
+  changes: ReplaceChanges,
   principal: Principal,
-): Promise<ErrorReply | { status: number; body: unknown }> {
+): Promise<Reply> {
   const { ctx } = services;
-  const { qty, limitPrice, stopPrice, body: b } = changes;
+  const { qty, limitPrice, stopPrice, trail, timeInForce } = changes;
   const orderId = current.id;
   const stored = await ctx.store.orders.get(current.clientOrderId).catch(() => null);
   const before: OrderIntent = stored?.intent ?? intentOf(current);
-  const newId =
-    typeof b.client_order_id === 'string' && b.client_order_id !== ''
-      ? b.client_order_id
-      : newClientOrderId('rg');
+  const newId = changes.clientOrderId ?? newClientOrderId('rg');
   const after: OrderIntent = {
     ...before,
     clientOrderId: newId,
     qty: qty ?? (current.qty ?? before.qty) - current.filledQty,
-    ...(limitPrice !== undefined && limitPrice !== null ? { limitPrice } : {}),
-    ...(stopPrice !== undefined && stopPrice !== null ? { stopPrice } : {}),
+    ...(limitPrice !== undefined ? { limitPrice } : {}),
+    ...(stopPrice !== undefined ? { stopPrice } : {}),
+    ...(timeInForce !== undefined ? { timeInForce } : {}),
+    ...(trail !== undefined
+      ? current.trailPercent !== undefined
+        ? { trailPercent: trail }
+        : { trailPrice: trail }
+      : {}),
   };
   const engine = ctx.risk.engine;
   engine.onOrderClosed(before.clientOrderId);
@@ -101,9 +91,11 @@ async function replaceChecked(
     await ctx.store.orders.recordIntent(after, { at: Date.now() });
     const replaced = await ctx.metrics.timeBroker('replaceOrder', () =>
       ctx.broker.replaceOrder(orderId, {
-        ...(qty !== undefined && qty !== null ? { qty } : {}),
-        ...(limitPrice !== undefined && limitPrice !== null ? { limitPrice } : {}),
-        ...(stopPrice !== undefined && stopPrice !== null ? { stopPrice } : {}),
+        ...(qty !== undefined ? { qty } : {}),
+        ...(timeInForce !== undefined ? { timeInForce } : {}),
+        ...(limitPrice !== undefined ? { limitPrice } : {}),
+        ...(stopPrice !== undefined ? { stopPrice } : {}),
+        ...(trail !== undefined ? { trail } : {}),
         clientOrderId: newId,
         intent: decision.effect === 'reduce' || decision.effect === 'close' ? 'exit' : 'entry',
       }),

@@ -3,6 +3,7 @@ import { brokerErrorReply } from '../orders/broker-error-reply.ts';
 import { closePosition } from '../risk/position-closer.ts';
 import type { GatewayServices } from '../services.ts';
 import { ACCEPTED_MARKETS, parseMarkets, renderClockV3 } from '../wire/market-clock-v3.ts';
+import { parseClosePosition, parseNoBody } from '../wire/parse-control-requests.ts';
 import { renderAccount, renderAsset, renderClock, renderOrder, renderPosition } from '../wire/render.ts';
 import { denialReply, invalidReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
@@ -65,27 +66,31 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
   app.delete('/v2/positions/:symbol', trade, async (request, reply) => {
     const refused = exitRefusal();
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
-    const symbol = (request.params as { symbol: string }).symbol.toUpperCase();
-    const q = request.query as Record<string, string | undefined>;
-    if (q.qty !== undefined && q.percentage !== undefined) {
-      const r = invalidReply([{ field: 'qty', expected: 'either qty or percentage, not both' }]);
+    const noBody = parseNoBody(request.body);
+    const parsed = parseClosePosition(
+      (request.params as { symbol: string }).symbol,
+      request.query as Record<string, unknown>,
+    );
+    if (!noBody.ok || !parsed.ok) {
+      const r = invalidReply([...(noBody.ok ? [] : noBody.issues), ...(parsed.ok ? [] : parsed.issues)]);
       return reply.code(r.status).send(r.body);
     }
+    const { symbol, percentage } = parsed.value;
     try {
-      let qty: number | undefined;
-      if (q.qty !== undefined) qty = Number(q.qty);
-      if (q.percentage !== undefined) {
-        const pct = Number(q.percentage);
-        if (!(pct > 0 && pct <= 100)) {
-          const r = invalidReply([{ field: 'percentage', expected: 'a number above 0 and at most 100' }]);
+      let qty = parsed.value.qty;
+      if (percentage !== undefined) {
+        const position = await ctx.broker.getPosition(symbol);
+        qty = percentage === 100 ? undefined : Math.floor((Math.abs(position.qty) * percentage) / 100);
+        if (qty === 0) {
+          const r = invalidReply([
+            {
+              field: 'percentage',
+              problem: `${percentage}% of ${Math.abs(position.qty)} shares is less than one share`,
+              expected: 'a percentage that closes at least one share',
+            },
+          ]);
           return reply.code(r.status).send(r.body);
         }
-        const position = await ctx.broker.getPosition(symbol);
-        qty = pct === 100 ? undefined : Math.floor((Math.abs(position.qty) * pct) / 100);
-      }
-      if (qty !== undefined && !(qty > 0)) {
-        const r = invalidReply([{ field: 'qty', expected: 'a positive number of shares' }]);
-        return reply.code(r.status).send(r.body);
       }
       const by = principalOf(request).keyId;
       const order = await services.manager.run(symbol, () =>
@@ -100,6 +105,11 @@ export function accountRoutes(app: FastifyInstance, services: GatewayServices): 
   app.delete('/v2/positions', trade, async (request, reply) => {
     const refused = exitRefusal();
     if (refused !== undefined) return reply.code(refused.status).send(refused.body);
+    const noBody = parseNoBody(request.body);
+    if (!noBody.ok) {
+      const r = invalidReply(noBody.issues);
+      return reply.code(r.status).send(r.body);
+    }
     const by = principalOf(request).keyId;
     try {
       const positions = await ctx.broker.listPositions();

@@ -1,22 +1,22 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { parseSide } from '../../core/side.ts';
 import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../store/audit-types.ts';
 import { ensureMark } from '../risk/ensure-mark.ts';
 import { killSwitch, resetTrading } from '../risk/risk-controls.ts';
 import { riskStateView } from '../risk/state-view.ts';
 import type { GatewayServices } from '../services.ts';
+import {
+  parseKillRequest,
+  parseProfileRequest,
+  parseResetRequest,
+  parseSizeRequest,
+} from '../wire/parse-control-requests.ts';
+import type { FieldIssue } from '../wire/wire-object.ts';
 import { invalidReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
 
-function invalid(reply: FastifyReply, issues: { field: string; expected: string }[]) {
+function invalid(reply: FastifyReply, issues: readonly FieldIssue[]) {
   const r = invalidReply(issues);
   return reply.code(r.status).send(r.body);
-}
-
-function body(request: { body: unknown }): Record<string, unknown> {
-  return typeof request.body === 'object' && request.body !== null
-    ? (request.body as Record<string, unknown>)
-    : {};
 }
 
 /** riskgate's native `/v1` API: dry runs, sizing, state, kill switch, reset, profile, audit. */
@@ -33,61 +33,39 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   });
 
   app.post('/v1/size', read, async (request, reply) => {
-    const b = body(request);
-    const side = parseSide(b.side);
-    const num = (v: unknown) => (v === undefined ? undefined : Number(v));
-    const entryPrice = num(b.entry_price);
-    const stopPrice = num(b.stop_price);
-    const riskPercent = num(b.risk_percent);
-    const issues = [
-      ...(typeof b.symbol !== 'string' || b.symbol === '' ? [{ field: 'symbol', expected: 'a ticker' }] : []),
-      ...(side.ok ? [] : [{ field: 'side', expected: 'buy or sell' }]),
-      ...[
-        ['entry_price', entryPrice],
-        ['stop_price', stopPrice],
-        ['risk_percent', riskPercent],
-      ]
-        .filter(([, v]) => v !== undefined && !((v as number) > 0))
-        .map(([f]) => ({ field: f as string, expected: 'a positive number' })),
-    ];
-    if (issues.length > 0 || !side.ok) return invalid(reply, issues);
-    const symbol = (b.symbol as string).toUpperCase();
+    const parsed = parseSizeRequest(request.body);
+    if (!parsed.ok) return invalid(reply, parsed.issues);
     // Watched from now on (among the few recent dry-run symbols), so later requests find a mark;
     // a symbol nobody has traded or checked yet has no mark: its latest quote is fetched once.
+    const symbol = parsed.value.symbol;
     ctx.watchList.noteDryRun(symbol);
-    if (entryPrice === undefined) {
+    if (parsed.value.entryPrice === undefined) {
       await ensureMark(ctx, symbol, (actions) => void services.actor.handle(actions, 'mark'), 'client');
     }
-    const suggestion = ctx.risk.engine.suggestSize({
-      symbol,
-      side: side.value,
-      ...(entryPrice !== undefined ? { entryPrice } : {}),
-      ...(stopPrice !== undefined ? { stopPrice } : {}),
-      ...(riskPercent !== undefined ? { riskPercent } : {}),
-    });
-    return reply.send(suggestion);
+    return reply.send(ctx.risk.engine.suggestSize(parsed.value));
   });
 
   app.get('/v1/state', read, async (_request, reply) => reply.send(await riskStateView(services)));
 
   app.post('/v1/kill', kill, async (request, reply) => {
-    const b = body(request);
-    const reason = typeof b.reason === 'string' && b.reason.trim() !== '' ? b.reason : 'kill switch';
+    const parsed = parseKillRequest(request.body);
+    if (!parsed.ok) return invalid(reply, parsed.issues);
     const report = await killSwitch(ctx, services.actor, {
       by: principalOf(request).keyId,
-      reason,
-      flatten: b.flatten === true,
+      reason: parsed.value.reason ?? 'kill switch',
+      flatten: parsed.value.flatten,
     });
     services.monitor.refreshGauges();
     return reply.send(report);
   });
 
   app.post('/v1/reset', manage, async (request, reply) => {
-    const b = body(request);
-    if (typeof b.reason !== 'string' || b.reason.trim() === '') {
-      return invalid(reply, [{ field: 'reason', expected: 'why trading may resume (required)' }]);
-    }
-    const { record, durable } = await resetTrading(ctx, { by: principalOf(request).keyId, reason: b.reason });
+    const parsed = parseResetRequest(request.body);
+    if (!parsed.ok) return invalid(reply, parsed.issues);
+    const { record, durable } = await resetTrading(ctx, {
+      by: principalOf(request).keyId,
+      reason: parsed.value.reason,
+    });
     services.monitor.refreshGauges();
     return reply.send({ tradingState: record, durable });
   });
@@ -101,11 +79,10 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   );
 
   app.put('/v1/profile', manage, async (request, reply) => {
-    const b = body(request);
-    if (typeof b.reason !== 'string' || b.reason.trim() === '') {
-      return invalid(reply, [{ field: 'reason', expected: 'why the limits change (required)' }]);
-    }
-    const result = await services.profile.change(b.profile, principalOf(request).keyId, b.reason);
+    const parsed = parseProfileRequest(request.body);
+    if (!parsed.ok) return invalid(reply, parsed.issues);
+    const { profile, reason } = parsed.value;
+    const result = await services.profile.change(profile, principalOf(request).keyId, reason);
     if (!result.ok) {
       return invalid(
         reply,

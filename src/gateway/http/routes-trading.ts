@@ -6,8 +6,9 @@ import { isLive } from '../orders/order-index.ts';
 import { recordFromOrder } from '../orders/order-record-view.ts';
 import { isManaged } from '../protection/coverage.ts';
 import type { GatewayServices } from '../services.ts';
+import { parseNoBody } from '../wire/parse-control-requests.ts';
 import { renderOrder } from '../wire/render.ts';
-import { notFoundReply, unavailableReply } from './alpaca-errors.ts';
+import { invalidReply, notFoundReply, unavailableReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
 import { replaceOrder } from './replace-order.ts';
 
@@ -88,6 +89,8 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
   // Cancels are never blocked: not by limits, not by the trading state, not while starting.
   app.delete('/v2/orders/:id', trade, async (request, reply) => {
     const { id } = request.params as { id: string };
+    const noBody = parseNoBody(request.body);
+    if (!noBody.ok) return send(reply, invalidReply(noBody.issues));
     try {
       await ctx.metrics.timeBroker('cancelOrder', () => ctx.broker.cancelOrder(id));
       return reply.code(204).send();
@@ -98,7 +101,9 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
 
   // Cancels the bot's open orders. The positions' protection is the gateway's, not the bot's: it
   // stays, and it is resized by the protection manager as the bot's orders go.
-  app.delete('/v2/orders', trade, async (_request, reply) => {
+  app.delete('/v2/orders', trade, async (request, reply) => {
+    const noBody = parseNoBody(request.body);
+    if (!noBody.ok) return send(reply, invalidReply(noBody.issues));
     try {
       const open = await ctx.broker.listOrders({ status: 'open', nested: true, limit: 500 });
       for (const o of open) ctx.orders.upsert(o);

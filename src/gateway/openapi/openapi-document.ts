@@ -246,7 +246,9 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         ...(op.method === 'get' || op.role === 'none'
           ? {}
           : {
+              '400': { $ref: '#/components/responses/Error' },
               '403': { $ref: '#/components/responses/Error' },
+              '413': { $ref: '#/components/responses/Error' },
               '422': { $ref: '#/components/responses/Error' },
             }),
       },
@@ -271,7 +273,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
       responses: {
         Error: {
           description:
-            "The broker's error envelope; denials add riskgate.violations, malformed input riskgate.issues",
+            "The broker's error envelope; denials add riskgate.violations, malformed input riskgate.issues ([{field, problem, expected}]). Bodies are read as JSON whatever the content type says.",
           content: {
             'application/json': {
               schema: {

@@ -1,12 +1,26 @@
+import { z } from 'zod';
 import { newClientOrderId } from '../../broker/client-order-id.ts';
 import type { OrderClass } from '../../broker/order-types.ts';
-import { type OrderInput, type OrderIntent, parseOrderIntent } from '../../core/order.ts';
+import {
+  ORDER_TYPES,
+  type OrderInput,
+  type OrderIntent,
+  parseOrderIntent,
+  TIMES_IN_FORCE,
+} from '../../core/order.ts';
+import { type FieldIssue, optionalField, readWireObject, requiredField } from './wire-object.ts';
+import {
+  boolean,
+  clientOrderId,
+  oneOf,
+  POSITIVE_DECIMAL_EXPECTED,
+  positiveDecimal,
+  symbol,
+  unsupported,
+  type WireValue,
+} from './wire-values.ts';
 
-/** One problem with a request body: the wire field, what was expected, and what came. */
-export interface FieldIssue {
-  readonly field: string;
-  readonly expected: string;
-}
+export type { FieldIssue } from './wire-object.ts';
 
 /** A parsed `POST /v2/orders` body, or every problem with it. */
 export type ParsedOrderRequest =
@@ -26,7 +40,23 @@ const WIRE_NAMES: Readonly<Record<string, string>> = {
   extendedHours: 'extended_hours',
 };
 
-const KNOWN_FIELDS = new Set([
+/** Sides: the broker's two words plus the aliases riskgate has always accepted. */
+const readSide = oneOf(['buy', 'sell', 'long', 'short'] as const);
+
+/** `oco` and `mleg` exist at the broker but cannot pass riskgate (see the expected text). */
+function readOrderClass(value: unknown): WireValue<OrderClass | undefined> {
+  if (value === '' || value === 'simple') return { ok: true, value: undefined };
+  if (value === 'bracket' || value === 'oto') return { ok: true, value };
+  return {
+    ok: false,
+    problem: `got ${JSON.stringify(value)}`,
+    expected: 'simple, "", bracket or oto (oco and mleg are not supported through riskgate)',
+  };
+}
+
+const positionIntents = ['buy_to_open', 'buy_to_close', 'sell_to_open', 'sell_to_close'] as const;
+
+const ORDER_FIELDS = [
   'symbol',
   'qty',
   'notional',
@@ -46,50 +76,60 @@ const KNOWN_FIELDS = new Set([
   'legs',
   'advanced_instructions',
   'subtag',
-]);
+] as const;
+
+const price = optionalField(positiveDecimal);
+
+const orderBody = z.strictObject({
+  symbol: requiredField(symbol, 'a ticker such as AAPL'),
+  qty: requiredField(positiveDecimal, POSITIVE_DECIMAL_EXPECTED),
+  notional: optionalField(unsupported('send qty instead: riskgate checks limits on share quantities')),
+  side: requiredField(readSide, 'one of buy, sell, long, short'),
+  type: optionalField(oneOf(ORDER_TYPES)),
+  time_in_force: optionalField(oneOf(TIMES_IN_FORCE)),
+  limit_price: price,
+  stop_price: price,
+  trail_price: price,
+  trail_percent: price,
+  extended_hours: optionalField(boolean),
+  client_order_id: optionalField(clientOrderId),
+  order_class: optionalField(readOrderClass),
+  take_profit: z.strictObject({ limit_price: price }).nullish(),
+  stop_loss: z.strictObject({ stop_price: price, limit_price: price }).nullish(),
+  position_intent: optionalField(oneOf(positionIntents)),
+  legs: optionalField(unsupported('legs belong to mleg orders, which riskgate does not support')),
+  advanced_instructions: optionalField(unsupported('advanced routing is not supported through riskgate')),
+  subtag: optionalField(unsupported('subtags are not supported through riskgate')),
+});
 
 const newId = () => newClientOrderId('rg');
 
-function nested(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-}
-
 /**
- * Parses an Alpaca order body into an intent, reporting every problem with its wire field name.
- * `take_profit`/`stop_loss` are honoured whatever `order_class` says: the broker would drop legs
- * sent on a simple order silently, riskgate sends them as a bracket or OTO instead. A body
- * without a client order id gets a fresh one, or `placeholderId` when given (dry runs).
+ * Parses an Alpaca order body into an intent, reporting every problem with its wire field name,
+ * what was wrong and what was expected. Values are read strictly (see `wire-values.ts`): decimal
+ * strings or JSON numbers, enums and symbols exactly as the broker accepts them, unknown fields
+ * refused. `take_profit`/`stop_loss` are honoured whatever `order_class` says: the broker would
+ * drop legs sent on a simple order silently, riskgate sends them as a bracket or OTO instead. A
+ * body without a client order id gets a fresh one, or `placeholderId` when given (dry runs).
  */
 export function parseOrderRequest(
   body: unknown,
   strategy: string | undefined,
   placeholderId?: string,
 ): ParsedOrderRequest {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, issues: [{ field: '(body)', expected: 'a JSON object' }] };
-  }
-  const b = body as Record<string, unknown>;
+  const read = readWireObject(orderBody, body, ORDER_FIELDS);
+  if (!read.ok) return read;
+  const b = read.value;
   const issues: FieldIssue[] = [];
-  for (const key of Object.keys(b)) {
-    if (!KNOWN_FIELDS.has(key)) issues.push({ field: key, expected: 'no such field in an Alpaca order' });
-  }
-  if (b.notional !== undefined && b.notional !== null) {
-    issues.push({ field: 'notional', expected: 'qty instead: riskgate checks limits on share quantities' });
-  }
-  const orderClass = b.order_class;
-  let resolvedClass: OrderClass | undefined;
-  if (orderClass === undefined || orderClass === null || orderClass === '' || orderClass === 'simple') {
-    resolvedClass = undefined;
-  } else if (orderClass === 'bracket' || orderClass === 'oto') {
-    resolvedClass = orderClass;
-  } else {
-    issues.push({
-      field: 'order_class',
-      expected: 'simple, bracket or oto (oco and mleg are not supported through riskgate)',
-    });
-  }
-  if (b.extended_hours !== undefined && typeof b.extended_hours !== 'boolean') {
-    issues.push({ field: 'extended_hours', expected: 'true or false' });
+  if (b.position_intent !== undefined && b.side !== undefined) {
+    const buying = b.side === 'buy' || b.side === 'long';
+    if (b.position_intent.startsWith('buy') !== buying) {
+      issues.push({
+        field: 'position_intent',
+        problem: `${b.position_intent} on a ${b.side} order`,
+        expected: `a position intent of the order's side (${buying ? 'buy_to_open or buy_to_close' : 'sell_to_open or sell_to_close'})`,
+      });
+    }
   }
   const input: OrderInput = {
     clientOrderId: b.client_order_id,
@@ -102,9 +142,9 @@ export function parseOrderRequest(
     stopPrice: b.stop_price,
     trailPercent: b.trail_percent,
     trailPrice: b.trail_price,
-    takeProfit: nested(b.take_profit, 'limit_price'),
-    stopLoss: nested(b.stop_loss, 'stop_price'),
-    stopLossLimit: nested(b.stop_loss, 'limit_price'),
+    takeProfit: b.take_profit?.limit_price,
+    stopLoss: b.stop_loss?.stop_price,
+    stopLossLimit: b.stop_loss?.limit_price,
     strategy,
     extendedHours: b.extended_hours === true ? true : undefined,
   };
@@ -113,12 +153,12 @@ export function parseOrderRequest(
     for (const issue of parsed.issues)
       issues.push({ field: WIRE_NAMES[issue.path] ?? issue.path, expected: issue.message });
   }
-  if (resolvedClass === 'bracket' && (input.takeProfit === undefined || input.stopLoss === undefined)) {
+  if (b.order_class === 'bracket' && (input.takeProfit === undefined || input.stopLoss === undefined)) {
     issues.push({
       field: 'take_profit.limit_price',
       expected: 'both take_profit.limit_price and stop_loss.stop_price on a bracket order',
     });
   }
   if (issues.length > 0 || !parsed.ok) return { ok: false, issues };
-  return { ok: true, intent: parsed.value, orderClass: resolvedClass };
+  return { ok: true, intent: parsed.value, orderClass: b.order_class };
 }
