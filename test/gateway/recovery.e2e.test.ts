@@ -111,6 +111,42 @@ describe('a restart after fills that happened while the gateway was down', () =>
     expect(await mismatchAlerts()).toEqual([]);
   }, 90_000);
 
+  it('settles an intent whose acknowledgement was never recorded, with the fill it got while down', async () => {
+    // The state a crash leaves between the broker's answer and the commit of its acknowledgement.
+    await rig.gateway.store.orders.recordIntent(
+      {
+        clientOrderId: 'unacked-1',
+        symbol: 'AAPL',
+        side: 'buy',
+        qty: 5,
+        type: 'limit',
+        limitPrice: 99.5,
+        timeInForce: 'gtc',
+      },
+      { at: Date.now() },
+    );
+    await rig.restart(async () => {
+      await orderAtExchange({
+        symbol: 'AAPL',
+        qty: '5',
+        side: 'buy',
+        type: 'limit',
+        limit_price: '99.5',
+        time_in_force: 'gtc',
+        client_order_id: 'unacked-1',
+      });
+      rig.sim.setQuote('AAPL', 99.3, 99.4);
+    });
+    const stored = await rig.gateway.store.orders.get('unacked-1');
+    expect(stored).toMatchObject({
+      status: 'filled',
+      filledQty: 5,
+      brokerOrderId: exchangeOrder('unacked-1')?.id,
+    });
+    expect(await storedPositions()).toEqual({ AAPL: 5 });
+    expect(await mismatchAlerts()).toEqual([]);
+  }, 90_000);
+
   it('alerts a fill made at the exchange outside riskgate once, and not again on the next restart', async () => {
     await rig.restart(async () => {
       await orderAtExchange({

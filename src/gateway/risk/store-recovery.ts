@@ -1,6 +1,6 @@
 import type { BrokerPosition } from '../../broker/account-types.ts';
 import { isBrokerError } from '../../broker/errors.ts';
-import type { BrokerOrder } from '../../broker/order-types.ts';
+import { type BrokerOrder, TERMINAL_STATUSES } from '../../broker/order-types.ts';
 import type { TradeUpdate } from '../../broker/trade-update.ts';
 import type { Fill } from '../../core/market.ts';
 import type { OrderRecord } from '../../store/order-types.ts';
@@ -31,6 +31,11 @@ export interface StoreRecovery {
 }
 
 const STOP_TYPES = new Set(['stop', 'stop_limit', 'trailing_stop']);
+
+/** True when the broker will not change the order again (done for the day included). */
+function isFinal(order: BrokerOrder): boolean {
+  return TERMINAL_STATUSES.has(order.status) || order.status === 'done_for_day';
+}
 const EPSILON = 1e-9;
 /** Stored orders of one symbol searched for protective legs when that symbol's position differs. */
 const LEG_PARENT_LOOKBACK = 200;
@@ -152,7 +157,8 @@ class Recovery {
       const takeProfitLeg = order.legs.find((l) => l.type === 'limit');
       await ctx.store.orders.recordAck(record.clientOrderId, {
         brokerOrderId: order.id,
-        status: storeStatus(order.status),
+        // A final status comes with its fill figures in the transition below.
+        status: isFinal(order) ? 'new' : storeStatus(order.status),
         legs: { takeProfit: takeProfitLeg?.id ?? null, stopLoss: stopLeg?.id ?? null },
         at: this.#now,
       });
@@ -160,10 +166,10 @@ class Recovery {
     await this.#recordFills(order);
     const status = storeStatus(order.status);
     const current = await ctx.store.orders.get(record.clientOrderId);
-    if (
-      current !== null &&
-      (current.status !== status || Math.abs(current.filledQty - order.filledQty) > EPSILON)
-    ) {
+    // Only fills and final statuses are recorded: a working status the broker reports differently
+    // (`accepted` for `new`) is not news, and must not move the order backwards.
+    const filled = current !== null && Math.abs(current.filledQty - order.filledQty) > EPSILON;
+    if (current !== null && (filled || (isFinal(order) && current.status !== status))) {
       const result = await ctx.store.orders.transition(record.clientOrderId, {
         to: status,
         at: this.#now,
@@ -175,12 +181,13 @@ class Recovery {
     }
   }
 
-  /** Looks up the bracket/OTO parents of a symbol, so fills of their legs are recorded too. */
+  /** Looks up the filled bracket/OTO entries of a symbol, so fills of their legs are recorded too. */
   async settleLegsOf(symbol: string): Promise<void> {
     const ctx = this.#ctx;
     const parents = (await ctx.store.orders.list({ symbol, limit: LEG_PARENT_LOOKBACK })).filter(
       (o) =>
         o.brokerOrderId !== null &&
+        o.filledQty > 0 &&
         !this.#seen.has(o.brokerOrderId) &&
         (o.legs.stopLoss !== null || o.legs.takeProfit !== null),
     );
