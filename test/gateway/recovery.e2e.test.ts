@@ -169,4 +169,27 @@ describe('a restart after fills that happened while the gateway was down', () =>
     expect(await mismatchAlerts()).toEqual([]);
     expect(await storedPositions()).toEqual({ MSFT: 5 });
   }, 90_000);
+
+  it('records a correction made while running in the store, so the next start does not alert it again', async () => {
+    // The stream loses the fill, so only reconciliation sees the position.
+    rig.sim.faults.add({ kind: 'drop-stream-events', events: ['new', 'fill'], count: 2 });
+    await orderAtExchange({
+      symbol: 'MSFT',
+      qty: '5',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'by-hand-2',
+    });
+    rig.sim.setQuote('MSFT', 400, 400.04);
+    await eventually(
+      () => rig.gateway.services.ctx.alerts.recent.some((a) => a.code === 'RECONCILIATION_MISMATCH'),
+      'the running reconciliation to correct the position',
+    );
+    await eventually(async () => (await storedPositions()).MSFT === 5, 'the correction in the store');
+
+    await rig.restart();
+    expect(await mismatchAlerts()).toEqual([]);
+    expect(await storedPositions()).toEqual(await exchangePositions());
+  }, 90_000);
 });
