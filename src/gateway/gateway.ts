@@ -356,7 +356,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const buffered: TradeUpdate[] = [];
     let live = false;
     const unsubscribe = broker.subscribeTradeUpdates((u) => (live ? trades.handle(u) : buffered.push(u)));
-    const hydration = await hydrateEngine(ctx, engine);
+    const hydration = await hydrateEngine(ctx, engine, buffered);
     if (sim !== undefined) for (const bar of sim.history) engine.onMarket(bar);
     for (const m of hydration.mismatches) {
       ctx.alerts.raise({

@@ -106,6 +106,26 @@ export class FillRepository {
     return { inserted: false, seq: again.rows[0]!.seq };
   }
 
+  /**
+   * Filled quantity (shares) and value (dollars, Σ qty × price) recorded per client order id,
+   * for the ids given; an id without fills is absent from the map. Recovery compares these with
+   * the broker's cumulative figures to find executions the store missed.
+   */
+  async totalsByOrder(
+    clientOrderIds: readonly string[],
+  ): Promise<Map<string, { readonly qty: number; readonly value: number }>> {
+    const totals = new Map<string, { readonly qty: number; readonly value: number }>();
+    if (clientOrderIds.length === 0) return totals;
+    const { rows } = await this.#db.query<{ client_order_id: string; qty: string; value: string }>(
+      `SELECT client_order_id, sum(qty) AS qty, sum(qty * price) AS value FROM ${this.#t.fills}
+       WHERE client_order_id = ANY($1::text[]) GROUP BY client_order_id`,
+      [[...new Set(clientOrderIds)]],
+    );
+    for (const row of rows)
+      totals.set(row.client_order_id, { qty: toNumber(row.qty), value: toNumber(row.value) });
+    return totals;
+  }
+
   /** The fill with this execution id, or null. */
   async get(executionId: string): Promise<StoredFill | null> {
     const { rows } = await this.#db.query<FillRow>(

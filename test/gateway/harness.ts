@@ -32,8 +32,11 @@ export interface Rig {
   readonly officer: CreatedApiKey;
   readonly dir: string;
   readonly logs: string[];
-  /** Stops the gateway and starts a new one on the same store and exchange (keys stay valid). */
-  restart(): Promise<RunningGateway>;
+  /**
+   * Stops the gateway and starts a new one on the same store and exchange (keys stay valid);
+   * `whileDown` runs between the two, e.g. to trade at the exchange while riskgate is away.
+   */
+  restart(whileDown?: () => void | Promise<void>): Promise<RunningGateway>;
   /** SDK configuration pointed at the gateway with a key. */
   sdk(key?: CreatedApiKey): trading.Configuration;
   /** Raw HTTP to the gateway with a key; the body is parsed JSON, loosely typed for assertions. */
@@ -123,8 +126,9 @@ export async function startRig(
     officer,
     dir,
     logs,
-    async restart() {
+    async restart(whileDown) {
       await gateway.close();
+      await whileDown?.();
       gateway = await start();
       return gateway;
     },

@@ -85,6 +85,22 @@ describe('the protection manager: the bot trades as at the broker, every positio
     expect(flat.qty).toBe(0);
   }, 60_000);
 
+  it('still lets a full exit through after a restart, with the protection placed before it', async () => {
+    rig = await startRig({ profile: PROFILE });
+    bid = 100;
+    const r = rig;
+    await order(r, { symbol: 'AAPL', qty: '10', side: 'buy', type: 'market' });
+    await protectedExactly(r, 'AAPL');
+    // A partial exit leaves the gateway's own standalone stop on the rest.
+    await order(r, { symbol: 'AAPL', qty: '3', side: 'sell', type: 'market' });
+    await eventually(() => atExchange(r, 'AAPL').qty === 7, 'the partial exit');
+    await protectedExactly(r, 'AAPL');
+    await r.restart();
+    const sell = await order(r, { symbol: 'AAPL', qty: '7', side: 'sell', type: 'market' });
+    expect(sell.status, JSON.stringify(sell.body)).toBe(200);
+    expect((await protectedExactly(r, 'AAPL')).qty).toBe(0);
+  }, 90_000);
+
   it('keeps the remainder protected after a partial exit, and the whole after an add', async () => {
     rig = await startRig({ profile: PROFILE });
     bid = 100;

@@ -163,6 +163,20 @@ export function ordersContract(backend: TestBackend): void {
       expect(await store.fills.list()).toHaveLength(2);
     }));
 
+  it('totals the recorded fills of each order, for comparing with the broker', () =>
+    withStore(async (store) => {
+      expect(await store.fills.totalsByOrder([])).toEqual(new Map());
+      await store.fills.record(fill('t-1', { qty: 4, price: 100, clientOrderId: 'o-1' }));
+      await store.fills.record(fill('t-2', { qty: 6, price: 101.5, clientOrderId: 'o-1' }));
+      await store.fills.record(fill('t-3', { qty: 2, price: 50, clientOrderId: 'o-2' }));
+      await store.fills.record(fill('t-4', { qty: 9, price: 1 }));
+      const totals = await store.fills.totalsByOrder(['o-1', 'o-2', 'o-3', 'o-1']);
+      expect([...totals.keys()].sort()).toEqual(['o-1', 'o-2']);
+      expect(totals.get('o-1')?.qty).toBe(10);
+      expect(totals.get('o-1')?.value).toBeCloseTo(1009, 9);
+      expect(totals.get('o-2')).toEqual({ qty: 2, value: 100 });
+    }));
+
   it('rebuilds positions from fills, and from a snapshot plus later fills', () =>
     withStore(async (store) => {
       expect((await store.positions.current()).positions).toEqual([]);

@@ -1,21 +1,26 @@
+import type { Fill } from '../../core/market.ts';
 import type { GatewayContext } from '../context.ts';
 import type { TradeUpdateHandler } from '../orders/trade-update-handler.ts';
+import { ReservationReconciler } from './reservation-reconciler.ts';
 
 /** One difference between riskgate's view and the broker's. */
 export interface Mismatch {
-  readonly kind: 'position' | 'order';
+  /** `reservation`: a working order the engine reserved or missed, compared with the broker's open orders. */
+  readonly kind: 'position' | 'order' | 'reservation';
   readonly symbol: string;
   readonly detail: string;
 }
 
 /**
- * Compares riskgate's orders and positions with the broker's on a schedule. Every mismatch is
- * alerted and written to the audit log; the broker's view wins (positions are corrected in the
- * engine, orders that finished unseen are brought up to date).
+ * Compares riskgate's orders, working-order reservations and positions with the broker's on a
+ * schedule. Every mismatch is alerted and written to the audit log; the broker's view wins
+ * (orders that finished unseen are brought up to date, reservations follow the broker's open
+ * orders, positions are corrected in the engine and the correction is recorded in the store).
  */
 export class Reconciler {
   readonly #ctx: GatewayContext;
   readonly #trades: TradeUpdateHandler;
+  readonly #reservations: ReservationReconciler;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<readonly Mismatch[]> | undefined;
   lastRunAt = 0;
@@ -24,6 +29,7 @@ export class Reconciler {
   constructor(ctx: GatewayContext, trades: TradeUpdateHandler) {
     this.#ctx = ctx;
     this.#trades = trades;
+    this.#reservations = new ReservationReconciler(ctx);
   }
 
   start(): void {
@@ -74,6 +80,7 @@ export class Reconciler {
         });
       }
       for (const o of open) ctx.orders.upsert(o);
+      mismatches.push(...(await this.#reservations.reconcile(open, Date.now())));
       // A fill can land between the broker's answer and the comparison, so a difference only
       // counts when a second read a moment later still shows it.
       const first = this.#positionDiffs(positions);
@@ -147,10 +154,13 @@ export class Reconciler {
     return diffs;
   }
 
-  /** Brings the engine's position to the broker's with a correcting fill at the current price. */
+  /**
+   * Brings the engine's position to the broker's with a correcting fill at the current price,
+   * and records the same fill in the store, so the next start does not find the difference again.
+   */
   #correct(symbol: string, delta: number, price: number): void {
     if (!(price > 0)) return;
-    const result = this.#ctx.risk.engine.onFill({
+    const fill: Fill = {
       executionId: `reconcile:${symbol}:${Date.now()}`,
       symbol,
       side: delta > 0 ? 'buy' : 'sell',
@@ -158,7 +168,16 @@ export class Reconciler {
       price,
       time: Date.now(),
       reason: 'reconciliation',
-    });
+    };
+    const result = this.#ctx.risk.engine.onFill(fill);
+    if (result.applied) {
+      this.#ctx.store.fills.record(fill).catch((error: unknown) => {
+        this.#ctx.log.error(
+          { executionId: fill.executionId, error: String(error) },
+          'correction not recorded',
+        );
+      });
+    }
     this.#ctx.hub.publish('fill', {
       fill: { symbol, qty: delta, price, reason: 'reconciliation' },
       position: result.position ?? null,

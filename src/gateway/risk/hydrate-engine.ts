@@ -1,22 +1,35 @@
 import type { BrokerOrder } from '../../broker/order-types.ts';
+import type { TradeUpdate } from '../../broker/trade-update.ts';
 import type { RiskEngine } from '../../core/engine.ts';
 import type { OrderIntent } from '../../core/order.ts';
 import type { GatewayContext } from '../context.ts';
+import { PROTECTIVE_ID_PREFIX } from '../protection/coverage.ts';
+import { recoverStore } from './store-recovery.ts';
 
 /** What hydration found, for the startup log and `/v1/state`. */
 export interface HydrationReport {
   readonly positions: number;
   readonly workingOrders: number;
+  /** Position differences no order explained; each was alerted once and corrected in the store. */
   readonly mismatches: readonly string[];
+  /** Fills made while the gateway was down, recorded from the broker's orders. */
+  readonly recoveredFills: number;
+  /** Stored orders whose status was brought up to the broker's. */
+  readonly updatedOrders: number;
 }
 
 /**
  * Brings a freshly built engine (its latch, peak and day start already restored from the store)
  * up to the broker's truth: account, marks, positions with the stops the broker holds, and the
- * entries still working there. The store's own view of positions is compared and every
- * difference is reported: the broker wins.
+ * entries still working there. The store is brought up to the broker too (see
+ * {@link recoverStore}); `pending` are the trade updates buffered since the stream was
+ * subscribed, applied after this returns.
  */
-export async function hydrateEngine(ctx: GatewayContext, engine: RiskEngine): Promise<HydrationReport> {
+export async function hydrateEngine(
+  ctx: GatewayContext,
+  engine: RiskEngine,
+  pending: readonly TradeUpdate[] = [],
+): Promise<HydrationReport> {
   const { broker, orders } = ctx;
   const [account, positions, open, recovered] = await Promise.all([
     broker.getAccount(),
@@ -53,40 +66,31 @@ export async function hydrateEngine(ctx: GatewayContext, engine: RiskEngine): Pr
       ...(stop !== undefined ? { stop } : {}),
     });
   }
-  const mismatches: string[] = [];
-  const stored = new Map(recovered.positions.positions.map((p) => [p.symbol, p.qty]));
-  for (const p of positions) {
-    const mine = stored.get(p.symbol) ?? 0;
-    if (Math.abs(mine - p.qty) > 1e-9) mismatches.push(`${p.symbol}: store ${mine}, broker ${p.qty}`);
-    stored.delete(p.symbol);
-  }
-  for (const [symbol, qty] of stored) mismatches.push(`${symbol}: store ${qty}, broker 0`);
-
   const intents = new Map(recovered.workingOrders.map((o) => [o.clientOrderId, o.intent]));
   let working = 0;
   for (const o of open) {
     const remaining = (o.qty ?? 0) - o.filledQty;
     if (remaining <= 0) continue;
+    // The gateway's own protective orders are no working exits of the bot: reserved, they would
+    // make the bot's full exit look like a flip.
+    if (o.clientOrderId.startsWith(PROTECTIVE_ID_PREFIX)) continue;
     engine.restoreWorkingOrder(intents.get(o.clientOrderId) ?? intentOf(o), remaining);
     working += 1;
   }
-  // Intents the broker may or may not have got before a crash: settle each by client order id.
-  for (const pending of recovered.unacknowledgedOrders) {
-    try {
-      const found = await broker.getOrderByClientId(pending.clientOrderId);
-      orders.upsert(found);
-      await ctx.store.orders.recordAck(pending.clientOrderId, { brokerOrderId: found.id, at: now });
-    } catch {
-      await ctx.store.orders
-        .transition(pending.clientOrderId, {
-          to: 'submit_failed',
-          at: now,
-          reason: 'not found at the broker after a restart',
-        })
-        .catch(() => undefined);
-    }
-  }
-  return { positions: positions.length, workingOrders: working, mismatches };
+  // The store missed whatever filled while the gateway was down: record it before trading, so
+  // the store's orders and positions equal the broker's. What no order explains is corrected once.
+  const recovery = await recoverStore(ctx, { recovered, positions, pending, now });
+  const mismatches = recovery.corrections.map(
+    (c) =>
+      `${c.symbol}: store ${c.store}, broker ${c.broker} (no order explains it; a correcting fill was recorded)`,
+  );
+  return {
+    positions: positions.length,
+    workingOrders: working,
+    mismatches,
+    recoveredFills: recovery.recoveredFills,
+    updatedOrders: recovery.updatedOrders,
+  };
 }
 
 /** An order at the broker as an intent (for orders riskgate did not record). */
