@@ -66,6 +66,11 @@ export async function reachPosition(
   }
 }
 
+/** Waits (bounded, concurrently) for every symbol to be flat at the exchange. */
+async function allFlat(sim: SimExchange, symbols: readonly string[]): Promise<string[]> {
+  return (await Promise.all(symbols.map((symbol) => reachPosition(sim, symbol, 0)))).flat();
+}
+
 /** Runs a bot call; a refusal becomes a problem message instead of an exception. */
 async function attempt<T>(problems: string[], work: () => Promise<T>): Promise<T | undefined> {
   try {
@@ -232,7 +237,7 @@ export const BOT_DAY_STEPS: readonly BotDayStep[] = [
         if (r.status !== 200)
           problems.push(`close of ${r.symbol} answered ${r.status}: ${JSON.stringify(r.body)}`);
       }
-      for (const symbol of held) problems.push(...(await reachPosition(ctx.sim, symbol, 0)));
+      problems.push(...(await allFlat(ctx.sim, held)));
       return problems;
     },
   },
@@ -249,7 +254,7 @@ export const BOT_DAY_STEPS: readonly BotDayStep[] = [
       const held = ctx.sim.venue.state.ledger.symbols();
       const reply = await ctx.kill({ flatten: true, reason: 'end of the bot day' });
       const problems: string[] = [];
-      for (const symbol of held) problems.push(...(await reachPosition(ctx.sim, symbol, 0)));
+      problems.push(...(await allFlat(ctx.sim, held)));
       if (reply.status !== 200 || problems.length > 0)
         problems.push(`kill answered ${reply.status}: ${JSON.stringify(reply.body)}`);
       return problems;
