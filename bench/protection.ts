@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { startRig } from '../test/gateway/harness.ts';
 import { SDK_LINES, sdk4Client } from '../test/support/bot-clients.ts';
-import { BOT_DAY_STEPS, type BotDayContext, openDay } from '../test/support/bot-day.ts';
+import { BOT_DAY_STEPS, type BotDayContext, fillMarketOrders, openDay } from '../test/support/bot-day.ts';
 import { fillLog } from '../test/support/fill-log.ts';
 import { type InvariantReport, settledReport } from '../test/support/protection-invariant.ts';
 import {
@@ -81,7 +81,12 @@ async function botDay(tally: Tally): Promise<void> {
     try {
       for (const step of BOT_DAY_STEPS) {
         const problems = await step.run(ctx).catch((error: unknown) => [`threw: ${String(error)}`]);
-        count(tally, `bot day ${sdk} "${step.name}"`, await settledReport(rig), problems);
+        count(
+          tally,
+          `bot day ${sdk} "${step.name}"`,
+          await settledReport(rig, { beforeCheck: () => fillMarketOrders(rig.sim) }),
+          problems,
+        );
       }
     } finally {
       clock.finish();

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SDK_LINES } from '../support/bot-clients.ts';
-import { BOT_DAY_STEPS, type BotDayContext, openDay } from '../support/bot-day.ts';
+import { BOT_DAY_STEPS, type BotDayContext, fillMarketOrders, openDay } from '../support/bot-day.ts';
 import { fillLog } from '../support/fill-log.ts';
 import { settledReport } from '../support/protection-invariant.ts';
 import { type Rig, startRig } from './harness.ts';
@@ -40,7 +40,7 @@ describe.each(SDK_LINES)('bot day on the official SDK $sdk', ({ client }) => {
     '$label',
     async ({ step }) => {
       const problems = await step.run(ctx);
-      const report = await settledReport(rig);
+      const report = await settledReport(rig, { beforeCheck: () => fillMarketOrders(rig.sim) });
       const found = [...problems, ...report.violations.map((v) => `invariant: ${v}`)];
       expect(found, `step "${step.name}"`).toEqual([]);
     },

@@ -49,6 +49,16 @@ export function tick(sim: SimExchange, symbol: string): void {
   if (q !== undefined) sim.setQuote(symbol, q.bid, q.ask);
 }
 
+/** Re-quotes every symbol with a live market order, as a market that keeps trading fills them. */
+export function fillMarketOrders(sim: SimExchange): void {
+  const symbols = new Set(
+    [...sim.venue.state.orders.values()]
+      .filter((o) => o.type === 'market' && (o.status === 'new' || o.status === 'partially_filled'))
+      .map((o) => o.symbol),
+  );
+  for (const symbol of symbols) tick(sim, symbol);
+}
+
 /** Ticks until the exchange position is `expected` (bounded); a problem message when it is not. */
 export async function reachPosition(
   sim: SimExchange,

@@ -37,6 +37,11 @@ export interface InvariantOptions {
    * strict, every share needs a stop (a limit exit then needs an OCO stop).
    */
   readonly exitsCountAsCoverage?: boolean;
+  /**
+   * Runs before each poll of {@link settledReport}, e.g. to re-quote symbols with resting market
+   * orders: the simulated exchange matches only on quotes, where a real market trades on.
+   */
+  readonly beforeCheck?: () => void;
 }
 
 /** The gateway's view of one position's protection (the shape of `/v1/state`). */
@@ -202,6 +207,7 @@ export async function settledReport(
   let previousOk = false;
   let report: InvariantReport;
   for (;;) {
+    options.beforeCheck?.();
     report = await checkProtectionInvariant(rig, options);
     if (report.ok && previousOk) break;
     if (Date.now() > deadline) break;

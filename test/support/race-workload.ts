@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import type { Rig } from '../gateway/harness.ts';
 import { BotCallError, type BotClient } from './bot-clients.ts';
-import { positionAt, tick } from './bot-day.ts';
+import { fillMarketOrders, positionAt, tick } from './bot-day.ts';
 import { fillLog } from './fill-log.ts';
 import { type InvariantReport, settledReport } from './protection-invariant.ts';
 
@@ -140,12 +140,17 @@ export async function runRace(ctx: RaceContext, actions: readonly RaceAction[]):
   const steps: RaceStep[] = [];
   for (const action of actions) {
     await applyAction(ctx, action);
-    steps.push({ label: describeAction(action), report: await settledReport(ctx.rig) });
+    steps.push({ label: describeAction(action), report: await settledReport(ctx.rig, settle(ctx)) });
   }
   await bot(ctx, () => ctx.bot.closeAll(true));
   for (const s of SYMBOLS) tick(ctx.rig.sim, s);
-  steps.push({ label: 'close all at the end of the run', report: await settledReport(ctx.rig) });
+  steps.push({ label: 'close all at the end of the run', report: await settledReport(ctx.rig, settle(ctx)) });
   return steps;
+}
+
+/** Settling lets resting market orders fill, as they would in a market that keeps trading. */
+function settle(ctx: RaceContext): { beforeCheck: () => void } {
+  return { beforeCheck: () => fillMarketOrders(ctx.rig.sim) };
 }
 
 /** Does one action. Quantities are sized from the exchange's position, as a bot would. */
