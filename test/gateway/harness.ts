@@ -66,7 +66,12 @@ export async function startRig(
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-gw-'));
   const profilePath = join(dir, 'profile.yaml');
   writeFileSync(profilePath, options.profile ?? TEST_PROFILE);
-  const sim = await SimExchange.start({ clock: options.simClock ?? { mode: 'real' } });
+  // The gateway polls every 100 ms here, far above the broker's 200 a minute: the exchange's own
+  // limit is lifted so that tests see the gateway's behaviour, not a starved budget.
+  const sim = await SimExchange.start({
+    clock: options.simClock ?? { mode: 'real' },
+    rateLimit: { limit: 1_000_000 },
+  });
   sim.setQuote('AAPL', 100, 100.02);
   sim.setQuote('MSFT', 400, 400.04);
   const logs: string[] = [];
