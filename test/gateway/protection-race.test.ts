@@ -5,7 +5,7 @@
  * holds and no protective order has opened or flipped a position. One exchange and gateway
  * serve every run; the run is flattened and reset between runs.
  *
- * RISKGATE_RACE_RUNS (default 20) sets how many interleavings run, RISKGATE_RACE_SEED the seed.
+ * RISKGATE_RACE_RUNS (default 60) sets how many interleavings run, RISKGATE_RACE_SEED the seed.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -22,7 +22,7 @@ import {
 } from '../support/race-workload.ts';
 import { type Rig, startRig } from './harness.ts';
 
-const RUNS = Number(process.env.RISKGATE_RACE_RUNS ?? 20);
+const RUNS = Number(process.env.RISKGATE_RACE_RUNS ?? 60);
 const SEED = Number(process.env.RISKGATE_RACE_SEED ?? 20_261_206);
 
 describe('protection under random interleavings', () => {
