@@ -214,6 +214,24 @@ describe('the protection manager: the bot trades as at the broker, every positio
     expect((await state(r)).workingOrders).toEqual([]);
   }, 60_000);
 
+  it('leaves no phantom working order when the broker refuses a replace because the order died meanwhile', async () => {
+    rig = await startRig({ profile: PROFILE });
+    bid = 100;
+    const r = rig;
+    const buy = await order(r, { symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '90' });
+    expect(buy.status).toBe(200);
+    expect((await state(r)).workingOrders).toHaveLength(1);
+    // The replace reaches the exchange late; by then the order has been cancelled there.
+    r.sim.faults.add({ kind: 'latency', ms: 600, match: { method: 'PATCH' } });
+    const replacing = r.http('PATCH', `/v2/orders/${buy.body.id}`, { limit_price: '91' });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    r.sim.venue.cancel(buy.body.id);
+    const replaced = await replacing;
+    expect(replaced.status).toBe(422);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await state(r)).workingOrders).toEqual([]);
+  }, 60_000);
+
   it('refuses a repeated client order id with a different body', async () => {
     rig = await startRig({ profile: PROFILE });
     bid = 100;
