@@ -121,6 +121,8 @@ export class Reconciler {
         .catch(() => undefined);
     }
     ctx.hub.publish('reconciliation', { mismatches });
+    // Finished orders are kept for a while (late updates, repeated ids), then forgotten.
+    ctx.orders.prune();
     this.lastRunAt = Date.now();
     this.lastMismatches = mismatches;
     return mismatches;

@@ -55,4 +55,22 @@ describe('OrderIndex', () => {
     expect(laterStatus('pending_cancel', 'new')).toBe('new');
     expect(laterStatus('held', 'new')).toBe('new');
   });
+
+  it('forgets the oldest finished orders, but never an entry whose legs still protect its position', () => {
+    const index = new OrderIndex();
+    const entry: BrokerOrder = {
+      ...order('filled', 10),
+      id: 'entry',
+      clientOrderId: 'entry',
+      legs: [{ ...order('held'), id: 'leg', clientOrderId: 'leg', side: 'sell', type: 'stop' }],
+    };
+    index.upsert(entry);
+    for (let i = 0; i < 5; i++)
+      index.upsert({ ...order('canceled'), id: `old-${i}`, clientOrderId: `old-${i}` });
+    index.prune(2);
+    expect(index.get('entry')).toBeDefined();
+    expect(index.get('leg')?.parentId).toBe('entry');
+    expect(index.get('old-0')).toBeUndefined();
+    expect(index.get('old-4')).toBeDefined();
+  });
 });

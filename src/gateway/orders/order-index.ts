@@ -157,12 +157,20 @@ export class OrderIndex {
     return out;
   }
 
-  /** Forgets orders that finished long ago, so the index stays small. */
+  /**
+   * Forgets the oldest finished orders beyond `maxFinished`, so the index stays small; a finished
+   * entry whose exit legs still work is kept (its legs are the position's protection).
+   */
   prune(maxFinished = 5_000): void {
-    const finished = [...this.#byId.values()].filter((o) => !isLive(o.status));
+    const parentsOfLive = new Set<string>();
+    for (const o of this.#byId.values())
+      if (isLive(o.status) && o.parentId !== undefined) parentsOfLive.add(o.parentId);
+    const finished = [...this.#byId.values()].filter(
+      (o) => !isLive(o.status) && !parentsOfLive.has(o.brokerOrderId),
+    );
     for (const o of finished.slice(0, Math.max(0, finished.length - maxFinished))) {
       this.#byId.delete(o.brokerOrderId);
-      this.#byClientId.delete(o.clientOrderId);
+      if (this.#byClientId.get(o.clientOrderId) === o.brokerOrderId) this.#byClientId.delete(o.clientOrderId);
     }
   }
 }
