@@ -80,6 +80,8 @@ const STOP_TYPES: ReadonlySet<string> = new Set(['stop', 'stop_limit', 'trailing
 export class OrderIndex {
   readonly #byId = new Map<string, TrackedOrder>();
   readonly #byClientId = new Map<string, string>();
+  /** Orders by symbol, so a check of one position does not scan every order. */
+  readonly #bySymbol = new Map<string, Set<TrackedOrder>>();
 
   /** Records an order and its legs as the broker reports them. */
   upsert(order: BrokerOrder, parentId?: string): TrackedOrder {
@@ -101,6 +103,9 @@ export class OrderIndex {
       };
       this.#byId.set(order.id, tracked);
       this.#byClientId.set(order.clientOrderId, order.id);
+      let ofSymbol = this.#bySymbol.get(order.symbol);
+      if (ofSymbol === undefined) this.#bySymbol.set(order.symbol, (ofSymbol = new Set()));
+      ofSymbol.add(tracked);
     } else {
       tracked = existing;
       const status = laterStatus(tracked.status, order.status);
@@ -131,9 +136,8 @@ export class OrderIndex {
   liveStops(symbol: string, positionQty: number): TrackedOrder[] {
     const exitSide: Side = positionQty > 0 ? 'sell' : 'buy';
     const out: TrackedOrder[] = [];
-    for (const o of this.#byId.values()) {
-      if (o.symbol === symbol && o.side === exitSide && STOP_TYPES.has(o.type) && isLive(o.status))
-        out.push(o);
+    for (const o of this.#bySymbol.get(symbol) ?? []) {
+      if (o.side === exitSide && STOP_TYPES.has(o.type) && isLive(o.status)) out.push(o);
     }
     return out;
   }
@@ -146,14 +150,20 @@ export class OrderIndex {
   /** Live orders of one symbol. */
   liveFor(symbol: string): TrackedOrder[] {
     const out: TrackedOrder[] = [];
-    for (const o of this.#byId.values()) if (o.symbol === symbol && isLive(o.status)) out.push(o);
+    for (const o of this.#bySymbol.get(symbol) ?? []) if (isLive(o.status)) out.push(o);
     return out;
   }
 
   /** Symbols that have at least one live order. */
   liveSymbols(): Set<string> {
     const out = new Set<string>();
-    for (const o of this.#byId.values()) if (isLive(o.status)) out.add(o.symbol);
+    for (const [symbol, orders] of this.#bySymbol) {
+      for (const o of orders) {
+        if (!isLive(o.status)) continue;
+        out.add(symbol);
+        break;
+      }
+    }
     return out;
   }
 
@@ -170,6 +180,9 @@ export class OrderIndex {
     );
     for (const o of finished.slice(0, Math.max(0, finished.length - maxFinished))) {
       this.#byId.delete(o.brokerOrderId);
+      const ofSymbol = this.#bySymbol.get(o.symbol);
+      ofSymbol?.delete(o);
+      if (ofSymbol?.size === 0) this.#bySymbol.delete(o.symbol);
       if (this.#byClientId.get(o.clientOrderId) === o.brokerOrderId) this.#byClientId.delete(o.clientOrderId);
     }
   }

@@ -7,6 +7,7 @@ import { protectiveStopDirection, roundToTick } from '../../core/tick.ts';
 import type { GatewayContext } from '../context.ts';
 import { isLive, type TrackedOrder } from '../orders/order-index.ts';
 import { storeStatus } from '../risk/position-closer.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { type Coverage, computeCoverage, type ExitGroup, PROTECTIVE_ID_PREFIX } from './coverage.ts';
 import { SerialQueues } from './serial-queues.ts';
 
@@ -399,13 +400,4 @@ export class ProtectionManager {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref(),
-    ),
-  ]);
 }

@@ -1,6 +1,7 @@
 import type { TradingStateRecord } from '../../core/trading-state.ts';
 import type { GatewayContext } from '../context.ts';
 import type { LatchDurability } from '../durability/journalled-risk-state.ts';
+import { withTimeout } from '../with-timeout.ts';
 import type { RiskActor } from './risk-actor.ts';
 
 /** What the kill switch did, with the time to the broker's acknowledgement. */
@@ -80,6 +81,7 @@ export async function killSwitch(
         }
       })(),
       ACK_TIMEOUT_MS,
+      'no acknowledgement',
     );
     acknowledged = true;
   } catch (e) {
@@ -122,13 +124,4 @@ export async function resetTrading(
     message: `trading reset to active by ${options.by}: ${options.reason} (was ${previous.state}, ${previous.code})`,
   });
   return { record, durable };
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([
-    work,
-    new Promise<never>((_, reject) =>
-      setTimeout(() => reject(new Error(`no acknowledgement within ${ms} ms`)), ms).unref(),
-    ),
-  ]);
 }
