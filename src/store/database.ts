@@ -39,6 +39,17 @@ export interface Database extends Queryable {
   exec(script: string): Promise<void>;
   /** Runs `fn` in one transaction on one connection: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /**
+   * Marks every later statement with a leadership epoch (the session setting `riskgate.epoch`),
+   * or with none (`null`). The store's fencing trigger refuses writes to the account's state
+   * whose epoch is not the lease's (`STORE_FENCED`).
+   */
+  setEpoch(epoch: number | null): void;
+  /**
+   * Listens for `NOTIFY` on `channel` on a connection of its own, and resolves once listening;
+   * the returned function stops. A lost listening connection is reopened.
+   */
+  listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
   /** Registers a listener called when a connection is lost while idle (the pool's `error` event). */
   onConnectionLost(listener: (error: unknown) => void): void;
   /** Closes the connection(s); later calls fail with `STORE_CLOSED`. */
@@ -52,4 +63,12 @@ export function transactionCharacteristics(options: TransactionOptions | undefin
   if (options.isolation !== undefined) parts.push(`ISOLATION LEVEL ${options.isolation.toUpperCase()}`);
   if (options.readOnly === true) parts.push('READ ONLY');
   return parts.length === 0 ? null : `SET TRANSACTION ${parts.join(', ')}`;
+}
+
+/** Name of the session setting that carries the leadership epoch of a connection's writes. */
+export const EPOCH_SETTING = 'riskgate.epoch';
+
+/** The value of {@link EPOCH_SETTING} for an epoch (empty: none). */
+export function epochSettingValue(epoch: number | null): string {
+  return epoch === null ? '' : String(epoch);
 }

@@ -19,7 +19,13 @@ export const STORE_ERROR_CODES = {
   STORE_UNAVAILABLE: 'The database cannot be reached, so nothing can be persisted.',
   STORE_QUERY_FAILED: 'The database rejected a statement.',
   STORE_CLOSED: 'The store was closed.',
+  STORE_FENCED:
+    'Another instance took the lead of this account (a newer leadership epoch); this instance may ' +
+    'no longer write its state. It steps down and follows the new leader.',
 } as const;
+
+/** SQLSTATE raised by the store's fencing trigger when a write carries a superseded epoch. */
+export const FENCED_SQLSTATE = 'RGF01';
 
 /** Literal code of a {@link StoreError}. */
 export type StoreErrorCode = keyof typeof STORE_ERROR_CODES;
@@ -91,6 +97,9 @@ export function toStoreError(error: unknown, what: string): StoreError {
     return new StoreError('STORE_UNAVAILABLE', `${what}: ${detail}`, { cause: error });
   }
   const sqlState = errorProperty(error, 'code');
+  if (sqlState === FENCED_SQLSTATE) {
+    return new StoreError('STORE_FENCED', `${what}: ${detail}`, { cause: error, sqlState });
+  }
   const options: { cause: unknown; sqlState?: string } = { cause: error };
   if (sqlState !== undefined && /^[0-9A-Z]{5}$/.test(sqlState)) options.sqlState = sqlState;
   return new StoreError('STORE_QUERY_FAILED', `${what}: ${detail}`, options);

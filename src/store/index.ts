@@ -23,6 +23,7 @@ export {
   type DenialCount,
 } from './audit-types.ts';
 export { BreakerHistory, type BreakerQuery, type StoredBreakerTrip } from './breaker-history.ts';
+export { type ControlKind, type ControlRequest, ControlRequests } from './control-requests.ts';
 export {
   DEFAULT_DATA_DIR,
   lockPathFor,
@@ -53,6 +54,7 @@ export {
   GroupCommitWriter,
 } from './group-commit.ts';
 export { applyJsonDiff, type JsonChange, jsonDiff, jsonEqual } from './json-diff.ts';
+export { LeaderLease, type LeaseOutcome, type LeaseView } from './leader-lease.ts';
 export {
   loadMigrations,
   type MigrateOptions,

@@ -75,6 +75,14 @@ export class MonitoredDatabase implements Database {
     return this.#watch(() => this.#inner.transaction(fn, options));
   }
 
+  setEpoch(epoch: number | null): void {
+    this.#inner.setEpoch(epoch);
+  }
+
+  listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
+    return this.#watch(() => this.#inner.listen(channel, listener));
+  }
+
   onConnectionLost(listener: (error: unknown) => void): void {
     this.#inner.onConnectionLost(listener);
   }

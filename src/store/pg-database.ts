@@ -1,6 +1,8 @@
 import pg from 'pg';
 import {
   type Database,
+  EPOCH_SETTING,
+  epochSettingValue,
   type QueryResult,
   type Transaction,
   type TransactionOptions,
@@ -42,8 +44,11 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
     idleTimeoutMillis: 30_000,
     application_name: options.applicationName ?? 'riskgate',
     types: typeParsers,
+    // A transaction left open by a frozen process would hold its locks (the lease's among them)
+    // for ever; the server ends such a session instead.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
   });
-  const database = new PgDatabase(pool);
+  const database = new PgDatabase(pool, options);
   try {
     await database.query('SELECT 1');
   } catch (error) {
@@ -53,27 +58,110 @@ export async function openPgDatabase(options: PgDatabaseOptions): Promise<Databa
   return database;
 }
 
+/** How long the server lets a session sit idle inside a transaction before it ends it, in ms. */
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 2_000;
+
+/** How long a lost `LISTEN` connection waits before it is reopened, in ms. */
+const LISTEN_RETRY_MS = 500;
+
 class PgDatabase implements Database {
   readonly driver = 'postgres' as const;
   readonly #pool: pg.Pool;
+  readonly #options: PgDatabaseOptions;
   #closed = false;
   readonly #lostListeners: Array<(error: unknown) => void> = [];
+  /** The epoch setting wanted, and the one each pooled connection has. */
+  #epoch = '';
+  readonly #appliedEpoch = new WeakMap<pg.PoolClient, string>();
+  readonly #listeners = new Set<() => Promise<void>>();
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, options: PgDatabaseOptions) {
     this.#pool = pool;
+    this.#options = options;
     // An idle connection that dies (server restart, pg_terminate_backend) is reported here;
     // without a listener Node would crash the process on the unhandled 'error' event.
     pool.on('error', (error) => this.#connectionLost(error));
   }
 
+  setEpoch(epoch: number | null): void {
+    this.#epoch = epochSettingValue(epoch);
+  }
+
   async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     this.#assertOpen();
-    try {
-      const result = await this.#pool.query(text, [...params]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    } catch (error) {
-      throw toStoreError(error, 'query failed');
+    if (this.#epoch === '') {
+      // No epoch was ever set: any connection will do, and pg picks one in a single call.
+      try {
+        const result = await this.#pool.query(text, [...params]);
+        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+      } catch (error) {
+        throw toStoreError(error, 'query failed');
+      }
     }
+    return this.#withClient('query failed', async (client) => {
+      const result = await client.query(text, [...params]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+    });
+  }
+
+  /** Brings a connection's epoch setting up to the wanted one (one round trip when it changed). */
+  async #applyEpoch(client: pg.PoolClient): Promise<void> {
+    const wanted = this.#epoch;
+    if ((this.#appliedEpoch.get(client) ?? '') === wanted) return;
+    await client.query('SELECT set_config($1, $2, false)', [EPOCH_SETTING, wanted]);
+    this.#appliedEpoch.set(client, wanted);
+  }
+
+  async listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
+    this.#assertOpen();
+    let stopped = false;
+    let client: pg.Client | undefined;
+    let retry: NodeJS.Timeout | undefined;
+    const connect = async (): Promise<void> => {
+      const c = new pg.Client({
+        connectionString: this.#options.connectionString,
+        connectionTimeoutMillis: this.#options.connectTimeoutMs ?? 5_000,
+        application_name: `${this.#options.applicationName ?? 'riskgate'}-listen`,
+      });
+      c.on('notification', (message) => {
+        if (message.channel === channel) listener(message.payload ?? '');
+      });
+      c.on('error', () => reopen(c));
+      c.on('end', () => reopen(c));
+      await c.connect();
+      await c.query(`LISTEN ${quoteIdentifier(channel)}`);
+      client = c;
+    };
+    const reopen = (c: pg.Client) => {
+      if (stopped || client !== c) return;
+      client = undefined;
+      c.end().catch(() => undefined);
+      const attempt = () => {
+        retry = undefined;
+        if (stopped) return;
+        connect().catch(() => {
+          retry = setTimeout(attempt, LISTEN_RETRY_MS);
+          retry.unref();
+        });
+      };
+      retry = setTimeout(attempt, LISTEN_RETRY_MS);
+      retry.unref();
+    };
+    try {
+      await connect();
+    } catch (error) {
+      throw toStoreError(error, `could not listen on ${channel}`);
+    }
+    const stop = async () => {
+      stopped = true;
+      this.#listeners.delete(stop);
+      if (retry !== undefined) clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      await c?.end().catch(() => undefined);
+    };
+    this.#listeners.add(stop);
+    return stop;
   }
 
   async exec(script: string): Promise<void> {
@@ -85,7 +173,28 @@ class PgDatabase implements Database {
     }
   }
 
-  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+  transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.#withClient('transaction failed', async (client, markBroken) => {
+      await client.query('BEGIN');
+      try {
+        const characteristics = transactionCharacteristics(options);
+        if (characteristics !== null) await client.query(characteristics);
+        const result = await fn(wrapClient(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        // A connection that cannot even roll back is not handed to the next caller.
+        if (!isConnectionFailure(error)) await client.query('ROLLBACK').catch(markBroken);
+        throw error;
+      }
+    });
+  }
+
+  /** Runs `fn` on one pooled connection that carries the wanted epoch; failures become `StoreError`s. */
+  async #withClient<T>(
+    what: string,
+    fn: (client: pg.PoolClient, markBroken: (error: unknown) => void) => Promise<T>,
+  ): Promise<T> {
     this.#assertOpen();
     let client: pg.PoolClient;
     try {
@@ -102,19 +211,13 @@ class PgDatabase implements Database {
     };
     client.on('error', onError);
     try {
-      await client.query('BEGIN');
-      const characteristics = transactionCharacteristics(options);
-      if (characteristics !== null) await client.query(characteristics);
-      const result = await fn(wrapClient(client));
-      await client.query('COMMIT');
-      return result;
+      await this.#applyEpoch(client);
+      return await fn(client, (error) => {
+        broken ??= error;
+      });
     } catch (error) {
-      if (broken === undefined && !isConnectionFailure(error)) {
-        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-          broken = rollbackError;
-        });
-      } else broken ??= error;
-      throw toStoreError(error, 'transaction failed');
+      if (isConnectionFailure(error)) broken ??= error;
+      throw toStoreError(error, what);
     } finally {
       client.removeListener('error', onError);
       // A broken connection is destroyed rather than handed to the next caller.
@@ -129,6 +232,7 @@ class PgDatabase implements Database {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await Promise.all([...this.#listeners].map((stop) => stop()));
     await this.#pool.end();
   }
 
@@ -152,4 +256,9 @@ function wrapClient(client: pg.PoolClient): Transaction {
       await client.query(script);
     },
   };
+}
+
+/** Quotes an identifier for a statement that takes no parameters (`LISTEN`). */
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }

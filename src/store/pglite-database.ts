@@ -1,6 +1,8 @@
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import {
   type Database,
+  EPOCH_SETTING,
+  epochSettingValue,
   type QueryResult,
   type Transaction,
   type TransactionOptions,
@@ -34,14 +36,34 @@ class PgliteDatabase implements Database {
   readonly #pglite: PGlite;
   #closed = false;
   readonly #lostListeners: Array<(error: unknown) => void> = [];
+  /** The epoch setting wanted, and the one the single connection has. */
+  #epoch = '';
+  #appliedEpoch = '';
 
   constructor(pglite: PGlite) {
     this.#pglite = pglite;
   }
 
+  setEpoch(epoch: number | null): void {
+    this.#epoch = epochSettingValue(epoch);
+  }
+
+  async listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
+    this.#assertOpen();
+    return this.#pglite.listen(channel, listener);
+  }
+
+  async #applyEpoch(): Promise<void> {
+    if (this.#appliedEpoch === this.#epoch) return;
+    const wanted = this.#epoch;
+    await this.#pglite.query('SELECT set_config($1, $2, false)', [EPOCH_SETTING, wanted]);
+    this.#appliedEpoch = wanted;
+  }
+
   async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     this.#assertOpen();
     try {
+      await this.#applyEpoch();
       return toResult<Row>(await this.#pglite.query<Row>(text, [...params]));
     } catch (error) {
       throw this.#translate(error, 'query failed');
@@ -61,6 +83,7 @@ class PgliteDatabase implements Database {
     this.#assertOpen();
     const characteristics = transactionCharacteristics(options);
     try {
+      await this.#applyEpoch();
       return await this.#pglite.transaction(async (tx) => {
         if (characteristics !== null) await tx.query(characteristics);
         return fn(wrapTransaction(tx));

@@ -33,6 +33,8 @@ const TABLES = [
   'position_snapshot_entries',
   'audit_log',
   'api_keys',
+  'leader_lease',
+  'control_requests',
 ] as const;
 
 /** Name of one of riskgate's tables. */

@@ -1,10 +1,12 @@
 import { ApiKeyRepository } from './api-keys.ts';
 import { AuditLog } from './audit-log.ts';
 import { BreakerHistory } from './breaker-history.ts';
+import { ControlRequests } from './control-requests.ts';
 import type { Database } from './database.ts';
 import { EquityHistory } from './equity-history.ts';
 import { FillRepository } from './fill-repository.ts';
 import type { GroupCommitOptions } from './group-commit.ts';
+import { LeaderLease } from './leader-lease.ts';
 import { type MigrateResult, migrate } from './migrations.ts';
 import { MonitoredDatabase, type StoreHealth } from './monitored-database.ts';
 import { OrderRepository } from './order-repository.ts';
@@ -60,6 +62,10 @@ export class Store {
   readonly breakers: BreakerHistory;
   readonly equity: EquityHistory;
   readonly apiKeys: ApiKeyRepository;
+  /** The account's leadership lease (one leader per account, fenced by epoch). */
+  readonly lease: LeaderLease;
+  /** Kills, resets and profile changes received by any instance, for the leader. */
+  readonly control: ControlRequests;
   readonly #monitor: MonitoredDatabase;
   readonly #ownsDatabase: boolean;
   readonly #onClose: (() => void) | undefined;
@@ -90,6 +96,8 @@ export class Store {
     this.breakers = new BreakerHistory(monitor, this.tables);
     this.equity = new EquityHistory(monitor, this.tables, options.groupCommit);
     this.apiKeys = new ApiKeyRepository(monitor, this.tables);
+    this.lease = new LeaderLease(monitor, this.tables);
+    this.control = new ControlRequests(monitor, this.tables, schema);
   }
 
   /**
