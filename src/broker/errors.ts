@@ -15,6 +15,9 @@ export const BROKER_ERROR_CODES = {
   UNAVAILABLE: 'The broker could not be reached or failed (5xx, timeout, reset connection).',
   CIRCUIT_OPEN: 'The circuit breaker is open after repeated failures; new entries are refused.',
   PROTECTION_MISSING: 'The entry was accepted but its protective stop leg is not live.',
+  NOT_LEADER:
+    'Nothing was sent: this gateway instance does not lead the account (another one does, or its ' +
+    'lease may have lapsed).',
   INVALID_RESPONSE: 'The broker answered with a body that does not match the expected schema.',
 } as const;
 

@@ -9,6 +9,7 @@ import type { EventHub } from './alerts/event-hub.ts';
 import type { ApiKeyAuth } from './auth/api-key-auth.ts';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import type { GatewayDurability } from './durability/gateway-durability.ts';
+import type { Leadership } from './leadership/leadership.ts';
 import type { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import type { WatchList } from './monitors/watch-list.ts';
 import type { OrderIndex } from './orders/order-index.ts';
@@ -39,4 +40,6 @@ export interface GatewayContext {
   readonly readiness: { ready: boolean; reason: string };
   /** The local journal beside the store: latch transitions, and order records while the store is down. */
   readonly durability: GatewayDurability;
+  /** Whether this instance leads the account (only the leader decides orders and writes to the broker). */
+  readonly leadership: Leadership;
 }

@@ -27,6 +27,10 @@ import {
 import { buildServer } from './http/build-server.ts';
 import { listenStarting } from './http/starting-server.ts';
 import { TradeStreamServer } from './http/trade-stream.ts';
+import { ControlProcessor } from './leadership/control-requests.ts';
+import { fenceBroker } from './leadership/fenced-broker.ts';
+import { FollowerRiskState } from './leadership/follower-risk-state.ts';
+import { Leadership } from './leadership/leadership.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { AccountMonitor } from './monitors/account-monitor.ts';
 import { ProtectionMonitor } from './monitors/protection-monitor.ts';
@@ -46,6 +50,9 @@ import type { GatewayServices } from './services.ts';
 
 /** How long audit events and equity marks gather before they are committed together, in ms. */
 const AUDIT_BATCH_DELAY_MS = 20;
+
+/** How often a standby refreshes its view of the leader's state from the store, in ms. */
+const FOLLOW_MS = 1_000;
 
 /** Options of {@link startGateway} beyond the configuration. */
 export interface StartGatewayOptions {
@@ -71,8 +78,18 @@ export interface RunningGateway {
   readonly store: Store;
   /** Keys created for a fresh embedded store (shown once). */
   readonly demoKeys: { readonly trader: CreatedApiKey; readonly riskOfficer: CreatedApiKey } | undefined;
+  /** What the last hydration found (empty while this instance has not led). */
   readonly hydration: HydrationReport;
-  /** Stops accepting requests, stops the monitors, flushes the store, closes the broker. */
+  /** This instance's part in the account's leadership. */
+  readonly leadership: Leadership;
+  /**
+   * Resolves when this instance lost the lead to another one after it had led: close it and
+   * start again, as a standby (its in-memory state is the former leader's).
+   */
+  readonly lost: Promise<string>;
+  /** Resolves once this instance leads and accepts orders (at once for a leader). */
+  readonly ready: Promise<void>;
+  /** Stops accepting requests, stops the monitors, flushes the store, releases the lead, closes the broker. */
   close(): Promise<void>;
 }
 
@@ -155,16 +172,35 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await starting.close();
     throw error;
   }
-  starting.reason = 'restoring the engine and reconciling with the broker';
+  starting.reason = 'taking the lead of the account';
   const cleanup: (() => Promise<void>)[] = [() => store.close(), () => starting.close()];
   try {
+    // With a server, instances share the account: one leads (lease + fencing epoch), the others
+    // follow. The embedded store is one process's, which always leads.
+    const leadership = new Leadership({
+      instanceId: config.leadership.instanceId,
+      lease: store.driver === 'postgres' ? store.lease : undefined,
+      ttlMs: config.leadership.leaseTtlMs,
+      log,
+      setEpoch: (epoch) => store.database.setEpoch(epoch),
+    });
+    await leadership.start();
+    cleanup.unshift(() => leadership.stop());
+    const leadingAtStart = leadership.role === 'leader';
+    starting.reason = 'restoring the engine and reconciling with the broker';
     const durability = new GatewayDurability({ dataDir: config.dataDir, store, log });
     cleanup.unshift(async () => durability.close());
     // Order records journalled while the store was down reach it before the engine is restored.
-    await durability.orders.replay();
+    if (leadingAtStart) await durability.orders.replay();
+    const fileProfile = profile;
     const fileSha = await fileSha256(config.profilePath);
-    const persisted = await store.riskState.load();
-    const override = storedProfileOverride(persisted.counters, fileSha);
+    /** The profile in force: the file's, or one changed through the API since the file last changed. */
+    const profileInForce = async () => {
+      const persisted = await store.riskState.load();
+      const override = storedProfileOverride(persisted.counters, fileSha);
+      return override;
+    };
+    const override = await profileInForce();
     if (override !== null) {
       profile = override.profile;
       log.warn(
@@ -213,7 +249,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         circuit,
       };
     }
-    const broker = new AlpacaBroker({ ...brokerOptions, ...options.brokerOverrides });
+    // Nothing reaches the broker that would change anything unless this instance leads now.
+    const broker = fenceBroker(new AlpacaBroker({ ...brokerOptions, ...options.brokerOverrides }), () =>
+      leadership.canAct(),
+    );
     cleanup.unshift(() => broker.close());
 
     const sectors = profile.sectors;
@@ -228,13 +267,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       );
     }
     const breaker = new UnprotectedPositionBreaker(config.monitor.unprotectedAction);
-    const engine = await RiskEngine.create({
-      profile,
-      clock: systemClock,
-      store: durability.riskState,
-      instruments: (symbol) => assets.get(symbol),
-      breakers: [breaker],
-    });
+    // A standby's engine mirrors the stored state and writes nothing; the leader's persists.
+    const buildEngine = (p: typeof profile, leading: boolean) =>
+      RiskEngine.create({
+        profile: p,
+        clock: systemClock,
+        store: leading ? durability.riskState : new FollowerRiskState(store.riskState),
+        instruments: (symbol) => assets.get(symbol),
+        breakers: [breaker],
+      });
+    const engine = await buildEngine(profile, leadingAtStart);
 
     const metrics = new GatewayMetrics();
     const hub = new EventHub();
@@ -268,6 +310,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       watchList,
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
       durability,
+      leadership,
     };
     const manager = new ProtectionManager(ctx);
     const actor = new RiskActor(ctx, manager);
@@ -352,55 +395,160 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
     const url = starting.url;
 
-    // Updates that arrive while the engine is being restored are applied right after.
-    const buffered: TradeUpdate[] = [];
-    let live = false;
-    const unsubscribe = broker.subscribeTradeUpdates((u) => (live ? trades.handle(u) : buffered.push(u)));
-    const hydration = await hydrateEngine(ctx, engine, buffered);
-    if (sim !== undefined) for (const bar of sim.history) engine.onMarket(bar);
-    for (const m of hydration.mismatches) {
-      ctx.alerts.raise({
-        code: 'RECONCILIATION_MISMATCH',
-        severity: 'warning',
-        message: `at start: ${m}; the broker's view was taken`,
-      });
-    }
-    live = true;
-    for (const u of buffered.splice(0)) trades.handle(u);
-
+    let hydration: HydrationReport = {
+      positions: 0,
+      workingOrders: 0,
+      mismatches: [],
+      recoveredFills: 0,
+      updatedOrders: 0,
+    };
+    let unsubscribe: () => void = () => undefined;
+    const control = new ControlProcessor(services, leadership);
     let demoKeys: RunningGateway['demoKeys'];
-    if (config.demoKeys && config.databaseUrl === undefined && (await store.apiKeys.list()).length === 0) {
-      const at = Date.now();
-      demoKeys = {
-        trader: await store.apiKeys.create({
-          role: 'trader',
-          label: 'demo trader',
-          by: 'riskgate serve',
-          at,
-        }),
-        riskOfficer: await store.apiKeys.create({
-          role: 'risk-officer',
-          label: 'demo risk officer',
-          by: 'riskgate serve',
-          at,
-        }),
+
+    /** Everything a restart does before it accepts orders, run when this instance takes the lead. */
+    const lead = async (promoted: boolean): Promise<void> => {
+      ctx.readiness.ready = false;
+      ctx.readiness.reason = 'restoring the engine and reconciling with the broker';
+      let engine = ctx.risk.engine;
+      if (promoted) {
+        // The former leader's writes are all in the store now (its epoch is fenced out): start
+        // from them exactly as a restart would, with whatever profile it had in force.
+        await durability.orders.replay();
+        const changed = await profileInForce();
+        engine = await buildEngine(changed?.profile ?? fileProfile, true);
+        profileService.source = changed === null ? 'file' : 'api';
+        ctx.risk.swap(engine);
+      }
+      // Updates that arrive while the engine is being restored are applied right after.
+      const buffered: TradeUpdate[] = [];
+      let live = false;
+      unsubscribe = broker.subscribeTradeUpdates((u) => (live ? trades.handle(u) : buffered.push(u)));
+      hydration = await hydrateEngine(ctx, engine, buffered);
+      if (sim !== undefined) for (const bar of sim.history) engine.onMarket(bar);
+      for (const m of hydration.mismatches) {
+        ctx.alerts.raise({
+          code: 'RECONCILIATION_MISMATCH',
+          severity: 'warning',
+          message: `at start: ${m}; the broker's view was taken`,
+        });
+      }
+      live = true;
+      for (const u of buffered.splice(0)) trades.handle(u);
+
+      if (
+        !promoted &&
+        config.demoKeys &&
+        config.databaseUrl === undefined &&
+        (await store.apiKeys.list()).length === 0
+      ) {
+        const at = Date.now();
+        demoKeys = {
+          trader: await store.apiKeys.create({
+            role: 'trader',
+            label: 'demo trader',
+            by: 'riskgate serve',
+            at,
+          }),
+          riskOfficer: await store.apiKeys.create({
+            role: 'risk-officer',
+            label: 'demo risk officer',
+            by: 'riskgate serve',
+            at,
+          }),
+        };
+      }
+      // A kill pulled on any instance while nobody led is carried out before any order.
+      await control.drain();
+      await monitor.tick();
+      await reconciler.run();
+      monitor.start();
+      reconciler.start();
+      await control.start();
+      ctx.readiness.ready = true;
+      ctx.readiness.reason = 'ready';
+      resolveReady();
+      log.info(
+        {
+          url,
+          positions: hydration.positions,
+          workingOrders: hydration.workingOrders,
+          state: engine.tradingState,
+          instanceId: leadership.instanceId,
+          epoch: leadership.epoch,
+        },
+        'riskgate gateway ready',
+      );
+    };
+
+    let resolveReady: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => {
+      resolveReady = resolve;
+    });
+    let resolveLost: (reason: string) => void = () => undefined;
+    const lost = new Promise<string>((resolve) => {
+      resolveLost = resolve;
+    });
+    leadership.onLost((lease) => {
+      const reason = `lost the lead to ${lease?.holder ?? 'another instance'} (epoch ${lease?.epoch ?? '?'})`;
+      ctx.readiness.ready = false;
+      ctx.readiness.reason = reason;
+      resolveLost(reason);
+    });
+
+    let follower: NodeJS.Timeout | undefined;
+    if (leadingAtStart) await lead(false);
+    else {
+      const standbyReason = () => {
+        const v = leadership.view();
+        return `standby: the account is led by ${v.leaderId ?? 'another instance'} (epoch ${v.epoch ?? '?'}); orders go to the leader`;
       };
+      ctx.readiness.reason = standbyReason();
+      // Follow the leader's state for reads: latch, counters and positions from the store.
+      const leading = () => leadership.role === 'leader';
+      const follow = async () => {
+        if (leading()) return;
+        try {
+          const changed = await profileInForce();
+          const mirror = await buildEngine(changed?.profile ?? fileProfile, false);
+          const recovered = await store.recover();
+          const now = Date.now();
+          for (const p of recovered.positions.positions) {
+            mirror.restorePosition({ symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, time: now });
+          }
+          if (!leading()) {
+            ctx.risk.swap(mirror);
+            ctx.readiness.reason = standbyReason();
+          }
+        } catch (error) {
+          log.debug({ error: String(error) }, 'standby could not refresh its view of the state');
+        }
+      };
+      await follow();
+      const again = () => {
+        follower = setTimeout(() => void follow().finally(() => !leading() && again()), FOLLOW_MS);
+        follower.unref();
+      };
+      again();
+      leadership.onPromoted(() => {
+        if (follower !== undefined) clearTimeout(follower);
+        void lead(true).catch((error: unknown) => {
+          log.error({ error: String(error) }, 'taking the lead failed: stepping down');
+          ctx.readiness.ready = false;
+          ctx.readiness.reason = `taking the lead failed: ${String(error)}`;
+          resolveLost(ctx.readiness.reason);
+        });
+      });
+      log.info(
+        {
+          url,
+          instanceId: leadership.instanceId,
+          leader: leadership.view().leaderId,
+          epoch: leadership.view().epoch,
+        },
+        'riskgate gateway standby',
+      );
     }
-    await monitor.tick();
-    await reconciler.run();
-    monitor.start();
-    reconciler.start();
-    ctx.readiness.ready = true;
-    ctx.readiness.reason = 'ready';
-    log.info(
-      {
-        url,
-        positions: hydration.positions,
-        workingOrders: hydration.workingOrders,
-        state: engine.tradingState,
-      },
-      'riskgate gateway ready',
-    );
 
     let closing: Promise<void> | undefined;
     return {
@@ -409,12 +557,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       sim,
       services,
       store,
-      demoKeys,
-      hydration,
+      get demoKeys() {
+        return demoKeys;
+      },
+      get hydration() {
+        return hydration;
+      },
+      leadership,
+      lost,
+      ready,
       close() {
         closing ??= (async () => {
           ctx.readiness.ready = false;
           ctx.readiness.reason = 'shutting down';
+          if (follower !== undefined) clearTimeout(follower);
+          await control.stop();
           unsubscribe();
           reconciler.stop();
           await monitor.stop();
@@ -422,6 +579,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           await Promise.race([manager.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
           await trades.drain();
           await ctx.risk.engine.flush();
+          // Once everything this instance wrote is in the store, a standby may take over at once.
+          await leadership.stop();
           await webhook?.close();
           for (const step of cleanup)
             await step().catch((error: unknown) =>

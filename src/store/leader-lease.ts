@@ -62,8 +62,9 @@ export class LeaderLease {
   }
 
   /**
-   * Takes the lead for `holder` if nobody holds an unexpired lease: a new epoch, valid for
-   * `ttlMs`. Otherwise reports who holds it.
+   * Takes the lead for `holder` if nobody holds an unexpired lease, or if `holder` itself does
+   * (an instance restarted under the same id: its former process is fenced by the new epoch): a
+   * new epoch, valid for `ttlMs`. Otherwise reports who holds it.
    */
   async acquire(holder: string, ttlMs: number): Promise<LeaseOutcome> {
     const ttl = positiveMs(ttlMs);
@@ -76,7 +77,7 @@ export class LeaderLease {
          ON CONFLICT (singleton) DO UPDATE
            SET holder = excluded.holder, epoch = l.epoch + 1, acquired_at = clock_timestamp(),
                renewed_at = clock_timestamp(), expires_at = clock_timestamp() + $2 * interval '1 millisecond'
-           WHERE l.expires_at <= clock_timestamp()
+           WHERE l.expires_at <= clock_timestamp() OR l.holder = excluded.holder
          RETURNING ${LEASE_COLUMNS}`,
         [holder, ttl],
       );

@@ -69,6 +69,12 @@ async function startGateway(sim: SimExchange, database: string, dataDir: string)
       '--stop-grace-ms',
       '600000',
       '--no-demo-keys',
+      // One instance riding through store outages: a stable id (a restart takes its lease back
+      // at once) and a lease longer than the outages, so exits keep flowing while it lasts.
+      '--instance-id',
+      'outage-gateway',
+      '--lease-ttl-ms',
+      '600000',
     ],
     {
       cwd: ROOT,

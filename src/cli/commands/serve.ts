@@ -32,6 +32,9 @@ Options (environment variable in brackets; flags win over the environment, which
   --mark-interval-ms <n>       Mark and account polling interval (default 1000) [RISKGATE_MARK_INTERVAL_MS]
   --bar-seconds <n>            Bar length built from marks (default 60) [RISKGATE_BAR_SECONDS]
   --reconcile-interval-ms <n>  Reconciliation interval (default 30000) [RISKGATE_RECONCILE_INTERVAL_MS]
+  --instance-id <id>           This instance's id in the leadership lease (default host-pid-random) [RISKGATE_INSTANCE_ID]
+  --lease-ttl-ms <n>           Leadership lease length with a PostgreSQL store (default 2000): a standby takes
+                               over this long after the leader stops renewing [RISKGATE_LEASE_TTL_MS]
   --stop-grace-ms <n>          Time a position may lack a stop at the broker (default 10000) [RISKGATE_STOP_GRACE_MS]
   --fallback-stop-percent <p>  Stop distance for positions without a stop level (default 2) [RISKGATE_FALLBACK_STOP_PERCENT]
   --unprotected-action <s>     State to latch to when a position stays unprotected: reducing|halted (default reducing) [RISKGATE_UNPROTECTED_ACTION]
@@ -66,6 +69,8 @@ const FLAG_KEYS: Record<string, string> = {
   'mark-interval-ms': 'markIntervalMs',
   'bar-seconds': 'barSeconds',
   'reconcile-interval-ms': 'reconcileIntervalMs',
+  'instance-id': 'instanceId',
+  'lease-ttl-ms': 'leaseTtlMs',
   'stop-grace-ms': 'stopGraceMs',
   'fallback-stop-percent': 'fallbackStopPercent',
   'unprotected-action': 'unprotectedAction',
@@ -165,40 +170,68 @@ export async function runServe(
     console.log(HELP);
     return 0;
   }
-  let gateway: RunningGateway;
+  let config: ReturnType<typeof resolveGatewayConfig>;
   try {
     const configFile = parsed.config ?? env.RISKGATE_CONFIG;
-    const config = resolveGatewayConfig({
+    config = resolveGatewayConfig({
       flags: parsed.flags,
       env,
       ...(configFile !== undefined ? { configFile } : {}),
     });
-    gateway = await startGateway({
-      config,
-      signal,
-      onListening: (url) => process.stderr.write(`riskgate gateway starting at ${url} (not ready yet)\n`),
-    });
   } catch (error) {
-    if (error instanceof StartAbortedError) return 0;
     if (error instanceof GatewayConfigError) {
       console.error(`riskgate serve: ${error.message}`);
       return 2;
     }
-    if (isStoreError(error)) {
-      console.error(`riskgate serve: the store refused to open (${error.code}): ${error.message}`);
-      return 1;
-    }
     throw error;
   }
-  // The banner goes to stderr so stdout stays pure JSON logs.
-  for (const line of banner(gateway)) process.stderr.write(`${line}\n`);
-  await new Promise<void>((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+  const aborted = new Promise<'stop'>((resolve) => {
+    if (signal.aborted) resolve('stop');
+    else signal.addEventListener('abort', () => resolve('stop'), { once: true });
   });
-  process.stderr.write('riskgate: shutting down (flushing the store, closing the broker)…\n');
-  await gateway.close();
-  return 0;
+  // An instance that lost the lead to another one starts over as a standby: its memory is the
+  // former leader's, the store and the broker are the truth.
+  for (;;) {
+    let gateway: RunningGateway;
+    try {
+      gateway = await startGateway({
+        config,
+        signal,
+        onListening: (url) => process.stderr.write(`riskgate gateway starting at ${url} (not ready yet)\n`),
+      });
+    } catch (error) {
+      if (error instanceof StartAbortedError) return 0;
+      if (error instanceof GatewayConfigError) {
+        console.error(`riskgate serve: ${error.message}`);
+        return 2;
+      }
+      if (isStoreError(error)) {
+        console.error(`riskgate serve: the store refused to open (${error.code}): ${error.message}`);
+        return 1;
+      }
+      throw error;
+    }
+    // The banner goes to stderr so stdout stays pure JSON logs.
+    if (gateway.leadership.role === 'leader') {
+      for (const line of banner(gateway)) process.stderr.write(`${line}\n`);
+    } else {
+      const view = gateway.leadership.view();
+      process.stderr.write(
+        `riskgate gateway standby at ${gateway.url}: the account is led by ${view.leaderId ?? 'another instance'} (epoch ${view.epoch ?? '?'}); this instance takes over if the leader stops renewing its lease\n`,
+      );
+      void gateway.ready.then(() => {
+        for (const line of banner(gateway)) process.stderr.write(`${line}\n`);
+      });
+    }
+    const outcome = await Promise.race([aborted, gateway.lost]);
+    if (outcome === 'stop') {
+      process.stderr.write('riskgate: shutting down (flushing the store, closing the broker)…\n');
+      await gateway.close();
+      return 0;
+    }
+    process.stderr.write(`riskgate: ${outcome}; starting over as a standby\n`);
+    await gateway.close();
+  }
 }
 
 export const serveCommand: Command = {

@@ -87,6 +87,16 @@ export interface GatewayConfig {
     readonly corsOrigins: readonly string[];
   };
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  /** Leadership of the account when the store is a PostgreSQL server shared by several instances. */
+  readonly leadership: {
+    /** This instance's id, shown as the leader's id and in the lease. */
+    readonly instanceId: string;
+    /**
+     * How long a lease lasts without renewal, in ms: the longest a standby waits for a dead
+     * leader, and the longest a leader that cannot reach the store keeps acting.
+     */
+    readonly leaseTtlMs: number;
+  };
   readonly logLevel: string;
   /** Create a demo trader and risk-officer key on a fresh embedded store. */
   readonly demoKeys: boolean;

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ALPACA_LIVE_URL, ALPACA_PAPER_URL } from '../../broker/alpaca/alpaca-broker.ts';
@@ -49,6 +51,8 @@ const SETTINGS = {
     flag: '--reconcile-interval-ms',
     env: 'RISKGATE_RECONCILE_INTERVAL_MS',
   },
+  instanceId: { key: 'instanceId', flag: '--instance-id', env: 'RISKGATE_INSTANCE_ID' },
+  leaseTtlMs: { key: 'leaseTtlMs', flag: '--lease-ttl-ms', env: 'RISKGATE_LEASE_TTL_MS' },
   stopGraceMs: { key: 'stopGraceMs', flag: '--stop-grace-ms', env: 'RISKGATE_STOP_GRACE_MS' },
   fallbackStopPercent: {
     key: 'fallbackStopPercent',
@@ -253,6 +257,11 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info') ??
     'info';
   const demoKeys = raw('demoKeys') !== 'false';
+  const instanceId = raw('instanceId') ?? `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
+  if (!/^[A-Za-z0-9._:-]{1,100}$/.test(instanceId)) {
+    problem('instanceId', `is ${JSON.stringify(instanceId)}`, '1-100 letters, digits, . _ : or -');
+  }
+  const leaseTtlMs = num('leaseTtlMs', 2_000, (n) => n >= 500 && n <= 600_000, 'milliseconds 500-600000');
 
   if (issues.length > 0) throw new GatewayConfigError(issues);
   return {
@@ -283,6 +292,7 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     },
     alerts: { webhookUrl, webhookAttempts },
     http: { bodyLimitBytes, corsOrigins },
+    leadership: { instanceId, leaseTtlMs },
     logLevel,
     demoKeys,
   };

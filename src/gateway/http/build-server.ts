@@ -2,7 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastif
 import { docsPage, exampleBaseUrl } from '../openapi/docs-page.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
-import { invalidReply } from './alpaca-errors.ts';
+import { invalidReply, unavailableReply } from './alpaca-errors.ts';
 import { installBodyReader } from './body-reader.ts';
 import { isRiskReducingRequest, KeyRateLimiter, keyRateLimit } from './key-rate-limit.ts';
 import { accountRoutes } from './routes-account.ts';
@@ -61,6 +61,23 @@ export function buildServer(
     reply.code(404).send({ code: 40410000, message: 'endpoint not found' }),
   );
 
+  // Only the leader decides orders. A standby (or a leader whose lease may have lapsed) refuses
+  // every change under /v2 with a retryable 503, and the load balancer routes to the leader by
+  // /readyz. Forwarding was not chosen: a standby would have to trust an address read from the
+  // store, and a retry on the leader costs the client one round trip.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+    if (!request.url.startsWith('/v2/') || ctx.leadership.canAct()) return;
+    const view = ctx.leadership.view();
+    const r = unavailableReply(
+      'NOT_LEADER',
+      view.role === 'leader'
+        ? 'this instance cannot renew its leadership lease (store unreachable), so it decides nothing; retry shortly'
+        : `this instance is a standby; the account is led by ${view.leaderId ?? 'another instance'} (epoch ${view.epoch ?? '?'}); send orders to the leader`,
+    );
+    return reply.code(r.status).header('retry-after', '1').send(r.body);
+  });
+
   const perKey = ctx.config.budgets.keyRequestsPerMinute;
   if (perKey > 0) {
     // Before the routes: the plugin appends its check to each route's own preHandlers.
@@ -77,16 +94,20 @@ export function buildServer(
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const storeProblem = ctx.durability.storeProblem();
-    const ready = ctx.readiness.ready && storeProblem === null;
+    const acting = ctx.leadership.canAct();
+    const ready = ctx.readiness.ready && storeProblem === null && acting;
     return reply.code(ready ? 200 : 503).send({
       ready,
       reason: ready
-        ? 'reconciled with the broker'
+        ? 'leads the account and reconciled with the broker'
         : !ctx.readiness.ready
           ? ctx.readiness.reason
-          : storeProblem,
+          : !acting
+            ? 'the leadership lease could not be renewed: orders are refused until it is'
+            : storeProblem,
       store: ctx.store.isAvailable,
       durability: ctx.durability.status(),
+      instance: ctx.leadership.view(),
     });
   });
   app.get('/metrics', async (_request, reply) => {

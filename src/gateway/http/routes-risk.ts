@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../store/audit-types.ts';
+import { handOff } from '../leadership/control-requests.ts';
 import { ensureMark } from '../risk/ensure-mark.ts';
 import { killSwitch, resetTrading } from '../risk/risk-controls.ts';
 import { riskStateView } from '../risk/state-view.ts';
@@ -25,6 +26,8 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   const read = { preHandler: guard(ctx, 'read') };
   const kill = { preHandler: guard(ctx, 'kill') };
   const manage = { preHandler: guard(ctx, 'manage-risk') };
+  /** True when a kill, reset or profile change must go to the leader through the store. */
+  const handsOff = () => ctx.leadership.view().mode === 'lease' && !ctx.leadership.canAct();
 
   // Synchronous: a dry run awaits nothing, so it need not pay for a promise.
   app.post('/v1/orders/check', read, (request, reply) => {
@@ -50,6 +53,10 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   app.post('/v1/kill', kill, async (request, reply) => {
     const parsed = parseKillRequest(request.body);
     if (!parsed.ok) return invalid(reply, parsed.issues);
+    if (handsOff()) {
+      const r = await handOff(services, ctx.leadership, 'kill', parsed.value, principalOf(request).keyId);
+      return reply.code(r.status).send(r.body);
+    }
     const report = await killSwitch(ctx, services.actor, {
       by: principalOf(request).keyId,
       reason: parsed.value.reason ?? 'kill switch',
@@ -62,6 +69,10 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   app.post('/v1/reset', manage, async (request, reply) => {
     const parsed = parseResetRequest(request.body);
     if (!parsed.ok) return invalid(reply, parsed.issues);
+    if (handsOff()) {
+      const r = await handOff(services, ctx.leadership, 'reset', parsed.value, principalOf(request).keyId);
+      return reply.code(r.status).send(r.body);
+    }
     const { record, durable } = await resetTrading(ctx, {
       by: principalOf(request).keyId,
       reason: parsed.value.reason,
@@ -82,6 +93,16 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
     const parsed = parseProfileRequest(request.body);
     if (!parsed.ok) return invalid(reply, parsed.issues);
     const { profile, reason } = parsed.value;
+    if (handsOff()) {
+      const r = await handOff(
+        services,
+        ctx.leadership,
+        'profile',
+        { profile, reason },
+        principalOf(request).keyId,
+      );
+      return reply.code(r.status).send(r.body);
+    }
     const result = await services.profile.change(profile, principalOf(request).keyId, reason);
     if (!result.ok) {
       return invalid(

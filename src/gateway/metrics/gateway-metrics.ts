@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Decision } from '../../core/decision.ts';
+import type { LeadershipView } from '../leadership/leadership.ts';
 
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
 const BROKER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -92,6 +93,38 @@ export class GatewayMetrics {
     buckets: BROKER_BUCKETS,
     registers: [this.registry],
   });
+
+  readonly instanceRole = new Gauge({
+    name: 'riskgate_instance_role',
+    help: "1 for this instance's role in the account's leadership (leader, standby), 0 for the other",
+    labelNames: ['role'] as const,
+    registers: [this.registry],
+  });
+  readonly instanceActing = new Gauge({
+    name: 'riskgate_instance_acting',
+    help: '1 while this instance leads with a lease it trusts (it decides orders), 0 otherwise',
+    registers: [this.registry],
+  });
+  readonly leaderEpoch = new Gauge({
+    name: 'riskgate_leader_epoch',
+    help: 'Epoch of the leadership lease as last seen (incremented by every takeover)',
+    labelNames: ['leader'] as const,
+    registers: [this.registry],
+  });
+  readonly leaseAge = new Gauge({
+    name: 'riskgate_lease_age_seconds',
+    help: 'Time since the leadership lease was last renewed, as last seen, in seconds',
+    registers: [this.registry],
+  });
+
+  /** Writes the leadership gauges from the instance's view. */
+  recordLeadership(view: LeadershipView): void {
+    GatewayMetrics.oneHot(this.instanceRole, 'role', ['leader', 'standby'], view.role);
+    this.instanceActing.set(view.acting ? 1 : 0);
+    this.leaderEpoch.reset();
+    if (view.epoch !== null) this.leaderEpoch.set({ leader: view.leaderId ?? '' }, view.epoch);
+    if (view.leaseAgeMs !== null) this.leaseAge.set(view.leaseAgeMs / 1000);
+  }
 
   /** Sets a one-hot gauge: 1 for `current`, 0 for every other state. */
   static oneHot<L extends string>(

@@ -54,6 +54,11 @@ export class AccountMonitor {
   /** One poll: quotes, bars, account, protection, gauges. Never throws. */
   async tick(): Promise<void> {
     const ctx = this.#ctx;
+    // A leader whose lease may have lapsed acts on nothing until it renews it (or steps down).
+    if (!ctx.leadership.canAct()) {
+      this.refreshGauges();
+      return;
+    }
     const errors: string[] = [];
     const failed = (what: string, error: unknown) => {
       const message = (error as Error).message ?? String(error);
@@ -142,6 +147,7 @@ export class AccountMonitor {
     );
     const circuit = ctx.broker.circuitState ?? 'closed';
     GatewayMetrics.oneHot(ctx.metrics.brokerCircuit, 'state', ['closed', 'open', 'half-open'], circuit);
+    ctx.metrics.recordLeadership(ctx.leadership.view());
   }
 
   async stop(): Promise<void> {

@@ -45,6 +45,7 @@ export class Reconciler {
   }
 
   async #run(): Promise<readonly Mismatch[]> {
+    if (!this.#ctx.leadership.canAct()) return [];
     const ctx = this.#ctx;
     const mismatches: Mismatch[] = [];
     try {

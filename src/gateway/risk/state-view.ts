@@ -66,6 +66,7 @@ export async function riskStateView(services: GatewayServices): Promise<Record<s
     time: snap.time,
     mode: snap.mode,
     ready: ctx.readiness.ready,
+    instance: ctx.leadership.view(),
     tradingState: snap.tradingState,
     pause: snap.pause,
     breakers: [
