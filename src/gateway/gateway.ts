@@ -27,6 +27,10 @@ import {
 import { buildServer } from './http/build-server.ts';
 import { listenStarting } from './http/starting-server.ts';
 import { TradeStreamServer } from './http/trade-stream.ts';
+import { IndexBook } from './indices/index-book.ts';
+import { registerIndexMetrics } from './indices/index-metrics.ts';
+import { IndexPoller } from './indices/index-poller.ts';
+import { gatewayIndexRules } from './indices/index-rules.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { AccountMonitor } from './monitors/account-monitor.ts';
 import { ProtectionMonitor } from './monitors/protection-monitor.ts';
@@ -234,6 +238,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       store: durability.riskState,
       instruments: (symbol) => assets.get(symbol),
       breakers: [breaker],
+      rules: gatewayIndexRules(config, profile),
     });
 
     const metrics = new GatewayMetrics();
@@ -297,7 +302,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     };
     const monitor = new AccountMonitor(ctx, actor, protection, () => watchList.symbols());
     const reconciler = new Reconciler(ctx, trades);
-    const profileService = new ProfileService(ctx, [breaker], fileSha, override === null ? 'file' : 'api');
+    const indices = new IndexBook(ctx, (actions, source) => actor.handle(actions, source));
+    registerIndexMetrics(metrics.registry, indices);
+    const profileService = new ProfileService(ctx, [breaker], fileSha, override === null ? 'file' : 'api', {
+      rules: (p) => gatewayIndexRules(config, p),
+      onSwapped: (next) => indices.replayInto(next),
+    });
     const services: GatewayServices = {
       ctx,
       flow,
@@ -308,6 +318,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       trades,
       monitor,
       profile: profileService,
+      indices,
     };
 
     ctx.risk.subscribe((event) => {
@@ -386,6 +397,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         }),
       };
     }
+    const indexPoller =
+      config.indices.sourceUrl === undefined
+        ? undefined
+        : new IndexPoller(ctx, indices, config.indices.sourceUrl, config.indices.pollMs);
+    if (indexPoller !== undefined) {
+      cleanup.unshift(() => indexPoller.stop());
+      indexPoller.start();
+    }
     await monitor.tick();
     await reconciler.run();
     monitor.start();
@@ -417,6 +436,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           ctx.readiness.reason = 'shutting down';
           unsubscribe();
           reconciler.stop();
+          await indexPoller?.stop();
           await monitor.stop();
           // Work behind an open broker circuit may wait long; shutdown does not wait for it.
           await Promise.race([manager.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
