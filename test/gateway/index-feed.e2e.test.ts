@@ -94,6 +94,10 @@ describe('index feed roles', () => {
     expect((await rig.http('GET', '/v1/state', undefined, feed)).status).toBe(403);
     expect((await rig.http('GET', '/v2/account', undefined, feed)).status).toBe(403);
     expect((await indexOf('VIX')).value).toBeNull(); // the trader's reading changed nothing
+    const doc = (await (await fetch(`${rig.gateway.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.paths['/v1/market/indices']?.post).toMatchObject({ 'x-riskgate-role': 'feed' });
   });
 });
 
