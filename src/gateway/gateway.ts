@@ -24,6 +24,7 @@ import {
   type EmbeddedSim,
   startEmbeddedSim,
 } from './embedded/embedded-sim.ts';
+import { startEmbeddedVix } from './embedded/embedded-vix.ts';
 import { buildServer } from './http/build-server.ts';
 import { listenStarting } from './http/starting-server.ts';
 import { TradeStreamServer } from './http/trade-stream.ts';
@@ -404,6 +405,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (indexPoller !== undefined) {
       cleanup.unshift(() => indexPoller.stop());
       indexPoller.start();
+    } else if (config.broker.kind === 'sim') {
+      // The embedded market has no VIX of its own; without one a VIX breaker would deny every entry.
+      const stopVix = startEmbeddedVix(indices, config.broker.seed);
+      cleanup.unshift(async () => stopVix());
     }
     await monitor.tick();
     await reconciler.run();
