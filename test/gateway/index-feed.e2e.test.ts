@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { runKeys } from '../../src/cli/commands/keys.ts';
 import type { CreatedApiKey } from '../../src/store/api-keys.ts';
 import { eventually, type Rig, startRig } from './harness.ts';
@@ -93,6 +94,22 @@ describe('index feed roles', () => {
     expect(order.body.message).toContain('role feed may not trade');
     expect((await rig.http('GET', '/v1/state', undefined, feed)).status).toBe(403);
     expect((await rig.http('GET', '/v2/account', undefined, feed)).status).toBe(403);
+    // Nor may it listen to the trade updates.
+    const socket = new WebSocket(`${rig.gateway.url.replace(/^http/, 'ws')}/stream`);
+    const answer = await new Promise<string>((resolve, reject) => {
+      socket.on('open', () =>
+        socket.send(
+          JSON.stringify({
+            action: 'authenticate',
+            data: { key_id: feed.key.keyId, secret_key: feed.secret },
+          }),
+        ),
+      );
+      socket.on('message', (data) => resolve(String(data)));
+      socket.on('error', reject);
+    });
+    socket.terminate();
+    expect(JSON.parse(answer)).toMatchObject({ stream: 'authorization', data: { status: 'unauthorized' } });
     expect((await indexOf('VIX')).value).toBeNull(); // the trader's reading changed nothing
     const doc = (await (await fetch(`${rig.gateway.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, unknown>>;
