@@ -12,6 +12,8 @@ export const DENIAL_CODES = {
   NO_REFERENCE_PRICE: 'No reference price is available, so the order cannot be valued.',
   INVALID_REFERENCE_PRICE: 'The reference price is zero, negative or not a number.',
   STALE_REFERENCE_PRICE: 'The reference price is older than the allowed age.',
+  INDEX_STALE:
+    'A market index the risk checks need (e.g. the VIX) was never received or its last reading is older than the allowed age.',
   ORDER_QUANTITY_EXCEEDED: 'Order quantity is above the maximum.',
   ORDER_NOTIONAL_EXCEEDED: 'Order value is above the maximum.',
   PRICE_OUTSIDE_COLLAR: 'Limit or stop price is too far from the reference price.',

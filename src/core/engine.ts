@@ -83,6 +83,7 @@ export class RiskEngine implements RiskContext {
   readonly #input: CheckInput;
   readonly #indicators = new Map<string, SymbolIndicators>();
   readonly #indexLevels = new Map<string, number>();
+  readonly #indexTimes = new Map<string, number>();
   readonly #seenExecutions = new Set<string>();
   readonly #tripped = new Map<string, BreakerTrip>();
   readonly #disabledStrategies = new Map<string, string>();
@@ -186,6 +187,9 @@ export class RiskEngine implements RiskContext {
   }
   indexLevel(name: string): number {
     return this.#indexLevels.get(name) ?? Number.NaN;
+  }
+  indexTime(name: string): number {
+    return this.#indexTimes.get(name) ?? Number.NaN;
   }
   get greeks(): GreeksBook | undefined {
     return this.#greeks;
@@ -530,6 +534,7 @@ export class RiskEngine implements RiskContext {
     if (observers.length > 0) this.#observe(observers, event);
     if (event.kind === 'index') {
       this.#indexLevels.set(event.name, event.value);
+      this.#indexTimes.set(event.name, event.time);
       return this.#evaluateBreakers(event.time);
     }
     if (event.kind === 'split') {

@@ -145,6 +145,7 @@ export { formatIssues, type Issue, type Parsed, ValidationError } from './result
 export type { Adjustment, CheckInput, PreTradeRule, RiskContext, RuleFillEffect } from './rule.ts';
 export { buildPreTradeRules } from './rules/build-rules.ts';
 export { greeksLimitRules } from './rules/greeks-limits.ts';
+export { indexFreshnessRule, requiredIndexNames } from './rules/index-freshness.ts';
 export { resolveLimit, violation } from './rules/limits.ts';
 export { isRegularHours, newYorkToEpoch, sessionDate } from './session.ts';
 export { parseSide, type Side } from './side.ts';

@@ -30,6 +30,8 @@ export interface RiskContext {
   realizedVolatility(symbol: string): number;
   /** Latest value of a market index such as `VIX` (NaN if none). */
   indexLevel(name: string): number;
+  /** Epoch ms of the latest reading of a market index, as the reading says (NaN if none). */
+  indexTime(name: string): number;
   /** True when entries from this strategy are disabled until a reset. */
   isStrategyDisabled(strategy: string | undefined): boolean;
   /** Epoch ms until which entries are paused (0 if not paused), with the reason. */

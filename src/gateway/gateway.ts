@@ -24,9 +24,14 @@ import {
   type EmbeddedSim,
   startEmbeddedSim,
 } from './embedded/embedded-sim.ts';
+import { startEmbeddedVix } from './embedded/embedded-vix.ts';
 import { buildServer } from './http/build-server.ts';
 import { listenStarting } from './http/starting-server.ts';
 import { TradeStreamServer } from './http/trade-stream.ts';
+import { IndexBook } from './indices/index-book.ts';
+import { registerIndexMetrics } from './indices/index-metrics.ts';
+import { IndexPoller } from './indices/index-poller.ts';
+import { gatewayIndexRules } from './indices/index-rules.ts';
 import { ControlProcessor } from './leadership/control-requests.ts';
 import { fenceBroker } from './leadership/fenced-broker.ts';
 import { FollowerRiskState } from './leadership/follower-risk-state.ts';
@@ -275,6 +280,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         store: leading ? durability.riskState : new FollowerRiskState(store.riskState),
         instruments: (symbol) => assets.get(symbol),
         breakers: [breaker],
+        rules: gatewayIndexRules(config, p),
       });
     const engine = await buildEngine(profile, leadingAtStart);
 
@@ -340,7 +346,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     };
     const monitor = new AccountMonitor(ctx, actor, protection, () => watchList.symbols());
     const reconciler = new Reconciler(ctx, trades);
-    const profileService = new ProfileService(ctx, [breaker], fileSha, override === null ? 'file' : 'api');
+    // Only the leader acts on what a reading triggers; a standby's engine only mirrors.
+    const indices = new IndexBook(ctx, (actions, source) =>
+      leadership.canAct() ? actor.handle(actions, source) : Promise.resolve(),
+    );
+    registerIndexMetrics(metrics.registry, indices);
+    const profileService = new ProfileService(ctx, [breaker], fileSha, override === null ? 'file' : 'api', {
+      rules: (p) => gatewayIndexRules(config, p),
+      onSwapped: (next) => indices.replayInto(next),
+    });
     const services: GatewayServices = {
       ctx,
       flow,
@@ -351,6 +365,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       trades,
       monitor,
       profile: profileService,
+      indices,
     };
 
     ctx.risk.subscribe((event) => {
@@ -419,6 +434,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         engine = await buildEngine(changed?.profile ?? fileProfile, true);
         profileService.source = changed === null ? 'file' : 'api';
         ctx.risk.swap(engine);
+        indices.replayInto(engine);
       }
       // Updates that arrive while the engine is being restored are applied right after.
       const buffered: TradeUpdate[] = [];
@@ -496,6 +512,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       resolveLost(reason);
     });
 
+    // Index readings reach every instance's engine: a standby that takes over has them already.
+    const indexPoller =
+      config.indices.sourceUrl === undefined
+        ? undefined
+        : new IndexPoller(ctx, indices, config.indices.sourceUrl, config.indices.pollMs);
+    if (indexPoller !== undefined) {
+      cleanup.unshift(() => indexPoller.stop());
+      indexPoller.start();
+    } else if (config.broker.kind === 'sim') {
+      // The embedded market has no VIX of its own; without one a VIX breaker would deny every entry.
+      const stopVix = startEmbeddedVix(indices, config.broker.seed);
+      cleanup.unshift(async () => stopVix());
+    }
+
     let follower: NodeJS.Timeout | undefined;
     if (leadingAtStart) await lead(false);
     else {
@@ -518,6 +548,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           }
           if (!leading()) {
             ctx.risk.swap(mirror);
+            indices.replayInto(mirror);
             ctx.readiness.reason = standbyReason();
           }
         } catch (error) {
@@ -574,6 +605,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           await control.stop();
           unsubscribe();
           reconciler.stop();
+          await indexPoller?.stop();
           await monitor.stop();
           // Work behind an open broker circuit may wait long; shutdown does not wait for it.
           await Promise.race([manager.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);

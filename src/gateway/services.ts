@@ -1,4 +1,5 @@
 import type { GatewayContext } from './context.ts';
+import type { IndexBook } from './indices/index-book.ts';
 import type { AccountMonitor } from './monitors/account-monitor.ts';
 import type { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import type { Reconciler } from './monitors/reconciler.ts';
@@ -20,4 +21,6 @@ export interface GatewayServices {
   readonly trades: TradeUpdateHandler;
   readonly monitor: AccountMonitor;
   readonly profile: ProfileService;
+  /** The last reading of each market index (the VIX), fed to the engine. */
+  readonly indices: IndexBook;
 }

@@ -3,11 +3,14 @@ import { insertAuditEvents, prepareAuditEvent } from './audit-log.ts';
 import type { Database } from './database.ts';
 import { epochMs, epochTime, fromEpochMs, type Tables } from './sql.ts';
 
-/** What a key may do: trade, manage risk (limits, resets, kill switch), or only read. */
-export type ApiKeyRole = 'trader' | 'risk-officer' | 'read-only';
+/**
+ * What a key may do: trade, manage risk (limits, resets, kill switch), only read, or only feed
+ * market index readings (a data feed, which must not be able to trade or read the account).
+ */
+export type ApiKeyRole = 'trader' | 'risk-officer' | 'read-only' | 'feed';
 
 /** Every {@link ApiKeyRole}. */
-export const API_KEY_ROLES: readonly ApiKeyRole[] = ['trader', 'risk-officer', 'read-only'];
+export const API_KEY_ROLES: readonly ApiKeyRole[] = ['trader', 'risk-officer', 'read-only', 'feed'];
 
 /** An API key as stored; the secret itself is never stored, only its SHA-256. */
 export interface ApiKeyRecord {

@@ -97,4 +97,38 @@ describe('gateway configuration', () => {
     ]);
     expect(issues[1]).toMatchObject({ problem: 'got "0"', expected: 'a percent above 0 and at most 100' });
   });
+
+  it('takes the index feed settings: VIX by default, required ones accepted too, a 60 s maximum age', () => {
+    const defaults = resolveGatewayConfig({ flags: {}, env: {} });
+    expect(defaults.indices).toEqual({
+      names: ['VIX'],
+      required: [],
+      maxAgeMs: 60_000,
+      sourceUrl: undefined,
+      pollMs: 5_000,
+    });
+    const set = resolveGatewayConfig({
+      flags: { indexRequired: 'VVIX', indexSourceUrl: 'http://127.0.0.1:9/vix.csv' },
+      env: { RISKGATE_INDEX_MAX_AGE_MS: '30000', RISKGATE_INDEX_POLL_MS: '1000' },
+    });
+    expect(set.indices).toEqual({
+      names: ['VIX', 'VVIX'],
+      required: ['VVIX'],
+      maxAgeMs: 30_000,
+      sourceUrl: 'http://127.0.0.1:9/vix.csv',
+      pollMs: 1_000,
+    });
+    const issues = issuesOf({
+      indexNames: 'VIX,vix',
+      indexMaxAgeMs: '0',
+      indexSourceUrl: 'ftp://x',
+      indexPollMs: '5',
+    });
+    expect(issues.map((i) => i.setting)).toEqual([
+      '--index-names (RISKGATE_INDEX_NAMES)',
+      '--index-max-age-ms (RISKGATE_INDEX_MAX_AGE_MS)',
+      '--index-source-url (RISKGATE_INDEX_SOURCE_URL)',
+      '--index-poll-ms (RISKGATE_INDEX_POLL_MS)',
+    ]);
+  });
 });

@@ -42,8 +42,19 @@ describe('the embedded defaults of npm start', () => {
     const response = await fetch(`${gateway.url}/v1/state`, {
       headers: { 'APCA-API-KEY-ID': officer!.key.keyId, 'APCA-API-SECRET-KEY': officer!.secret },
     });
-    const state = (await response.json()) as { equity: number; dayStart: { equity: number } };
+    const state = (await response.json()) as {
+      equity: number;
+      dayStart: { equity: number };
+      indices: {
+        readings: { name: string; value: number | null; required: boolean; stale: boolean; source: string }[];
+      };
+    };
     expect(state.equity).toBe(55_000);
     expect(state.dayStart.equity).toBe(55_000);
+    // The example profile has a VIX breaker; the embedded market publishes a calm VIX for it.
+    const vix = state.indices.readings.find((r) => r.name === 'VIX');
+    expect(vix).toMatchObject({ required: true, stale: false, source: 'embedded' });
+    expect(vix!.value).toBeGreaterThanOrEqual(10);
+    expect(vix!.value).toBeLessThanOrEqual(28);
   }, 60_000);
 });

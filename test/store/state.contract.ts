@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { API_KEY_ROLES } from '../../src/store/api-keys.ts';
 import { SCHEMA_VERSION } from '../../src/store/migrations.ts';
 import { createStore, type Store } from '../../src/store/store.ts';
 import { fill, intent, T0 } from './fixtures/samples.ts';
@@ -85,6 +86,20 @@ export function stateContract(backend: TestBackend): void {
         'm0',
       ]);
       expect((await store.breakers.list({ from: T0 + 1, to: T0 + 2 })).map((t) => t.message)).toEqual(['m1']);
+    }));
+
+  it('stores a key of every role, the feed role included, and the schema refuses any other role', () =>
+    withStore(async (store) => {
+      for (const role of API_KEY_ROLES) {
+        const created = await store.apiKeys.create({ role, label: role, by: 'alice', at: T0 });
+        expect((await store.apiKeys.verify(created.key.keyId, created.secret))?.role).toBe(role);
+      }
+      await expect(
+        store.database.query(
+          `INSERT INTO ${store.tables.api_keys} (key_id, secret_hash, role, label, created_by, created_at)
+           VALUES ('rk_00000000000000ff', 'sha256:00', 'admin', 'x', 'x', now())`,
+        ),
+      ).rejects.toThrow();
     }));
 
   it('creates API keys whose secret is shown once and stored only as a hash', () =>

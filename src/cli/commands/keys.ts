@@ -10,7 +10,7 @@ const HELP = `Usage: riskgate keys <create|list|revoke> [options]
 
 Manages the gateway's API keys in its store (only hashes are stored; a secret is shown once).
 
-  riskgate keys create --role trader|risk-officer|read-only [--label <text>]
+  riskgate keys create --role trader|risk-officer|read-only|feed [--label <text>]
   riskgate keys list
   riskgate keys revoke <keyId>
 
@@ -128,6 +128,6 @@ export async function runKeys(
 
 export const keysCommand: Command = {
   name: 'keys',
-  summary: "Create, list and revoke the gateway's API keys (trader, risk-officer, read-only).",
+  summary: "Create, list and revoke the gateway's API keys (trader, risk-officer, read-only, feed).",
   run: (args) => runKeys(args),
 };

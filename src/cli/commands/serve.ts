@@ -51,6 +51,13 @@ Options (environment variable in brackets; flags win over the environment, which
   --body-limit <bytes>         Largest request body (default 65536) [RISKGATE_BODY_LIMIT]
   --cors-origins <list>        Comma-separated origins allowed by CORS (default none) [RISKGATE_CORS_ORIGINS]
   --log-level <level>          fatal|error|warn|info|debug|trace|silent (default info) [RISKGATE_LOG_LEVEL]
+  --index-names <list>         Market indices accepted on the feed (default VIX) [RISKGATE_INDEX_NAMES]
+  --index-required <list>      Indices that must be fresh for entries, beyond the profile's (VIX with a
+                               VIX breaker or regime) (default none) [RISKGATE_INDEX_REQUIRED]
+  --index-max-age-ms <n>       Oldest a required index reading may be before entries are denied
+                               (default 60000) [RISKGATE_INDEX_MAX_AGE_MS]
+  --index-source-url <url>     Poll this URL for index readings (CSV name,value,time or JSON) [RISKGATE_INDEX_SOURCE_URL]
+  --index-poll-ms <n>          Index source polling interval (default 5000) [RISKGATE_INDEX_POLL_MS]
   --no-demo-keys               Do not create demo keys on a fresh embedded store
   -h, --help                   Show this help`;
 
@@ -87,6 +94,11 @@ const FLAG_KEYS: Record<string, string> = {
   'body-limit': 'bodyLimit',
   'cors-origins': 'corsOrigins',
   'log-level': 'logLevel',
+  'index-names': 'indexNames',
+  'index-required': 'indexRequired',
+  'index-max-age-ms': 'indexMaxAgeMs',
+  'index-source-url': 'indexSourceUrl',
+  'index-poll-ms': 'indexPollMs',
 };
 
 /** Parses the flags into the loader's shape; unknown flags are an error. */

@@ -10,13 +10,15 @@ export interface Principal {
 }
 
 /** What each role may do. */
-export type Permission = 'read' | 'trade' | 'kill' | 'manage-risk';
+export type Permission = 'read' | 'trade' | 'kill' | 'manage-risk' | 'post-indices';
 
 const GRANTS: Readonly<Record<ApiKeyRole, ReadonlySet<Permission>>> = {
   'read-only': new Set(['read']),
   // A trader may stop trading (kill) but never lift a halt or change limits.
   trader: new Set(['read', 'trade', 'kill']),
   'risk-officer': new Set(['read', 'trade', 'kill', 'manage-risk']),
+  // A data feed posts index readings and nothing else: a leaked feed key cannot trade or read.
+  feed: new Set(['post-indices']),
 };
 
 /** True when the role has the permission. */

@@ -86,6 +86,19 @@ export interface GatewayConfig {
     /** Origins allowed by CORS; empty means no CORS headers at all. */
     readonly corsOrigins: readonly string[];
   };
+  /** Market index readings (the VIX): which are accepted and required, how old they may be, and a source to poll. */
+  readonly indices: {
+    /** Index names accepted on the feed (besides the required ones), e.g. `VIX`. */
+    readonly names: readonly string[];
+    /** Indices that must be fresh for entries, beyond those the profile needs (the VIX for a VIX breaker or regime). */
+    readonly required: readonly string[];
+    /** Oldest a required index reading may be, by its own time, before entries are denied, in milliseconds. */
+    readonly maxAgeMs: number;
+    /** HTTP source polled for readings (CSV or JSON); undefined for none (readings are posted). */
+    readonly sourceUrl: string | undefined;
+    /** How often the source is polled, in milliseconds. */
+    readonly pollMs: number;
+  };
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   /** Leadership of the account when the store is a PostgreSQL server shared by several instances. */
   readonly leadership: {

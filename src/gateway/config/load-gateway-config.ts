@@ -11,6 +11,12 @@ import {
 import { DEFAULT_CLIENT_SHARE_PERCENT } from '../../broker/alpaca/pacer.ts';
 import { EXAMPLE_PROFILE_PATH } from '../../platform/profile-file.ts';
 import { DEFAULT_KEY_REQUESTS_PER_MINUTE } from '../http/key-rate-limit.ts';
+import {
+  DEFAULT_INDEX_MAX_AGE_MS,
+  DEFAULT_INDEX_POLL_MS,
+  INDEX_NAME_EXPECTED,
+  isIndexName,
+} from '../indices/index-name.ts';
 import { DEFAULT_WATCH_DRY_RUN_SYMBOLS, DEFAULT_WATCH_ORDER_SYMBOLS } from '../monitors/watch-list.ts';
 import { type ConfigIssue, type GatewayConfig, GatewayConfigError } from './gateway-config.ts';
 
@@ -97,6 +103,11 @@ const SETTINGS = {
   bodyLimit: { key: 'bodyLimit', flag: '--body-limit', env: 'RISKGATE_BODY_LIMIT' },
   corsOrigins: { key: 'corsOrigins', flag: '--cors-origins', env: 'RISKGATE_CORS_ORIGINS' },
   logLevel: { key: 'logLevel', flag: '--log-level', env: 'RISKGATE_LOG_LEVEL' },
+  indexNames: { key: 'indexNames', flag: '--index-names', env: 'RISKGATE_INDEX_NAMES' },
+  indexRequired: { key: 'indexRequired', flag: '--index-required', env: 'RISKGATE_INDEX_REQUIRED' },
+  indexMaxAgeMs: { key: 'indexMaxAgeMs', flag: '--index-max-age-ms', env: 'RISKGATE_INDEX_MAX_AGE_MS' },
+  indexSourceUrl: { key: 'indexSourceUrl', flag: '--index-source-url', env: 'RISKGATE_INDEX_SOURCE_URL' },
+  indexPollMs: { key: 'indexPollMs', flag: '--index-poll-ms', env: 'RISKGATE_INDEX_POLL_MS' },
   live: { key: 'live', flag: '--live', env: 'RISKGATE_LIVE' },
   demoKeys: { key: 'demoKeys', flag: '--no-demo-keys', env: 'RISKGATE_DEMO_KEYS' },
 } as const satisfies Record<string, Setting>;
@@ -262,6 +273,34 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     problem('instanceId', `is ${JSON.stringify(instanceId)}`, '1-100 letters, digits, . _ : or -');
   }
   const leaseTtlMs = num('leaseTtlMs', 2_000, (n) => n >= 500 && n <= 600_000, 'milliseconds 500-600000');
+  const indexList = (name: SettingName, fallback: string): string[] => {
+    const names = (raw(name) ?? fallback)
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== '');
+    const bad = names.filter((n) => !isIndexName(n));
+    if (bad.length > 0)
+      problem(name, `got ${JSON.stringify(bad.join(','))}`, `comma-separated ${INDEX_NAME_EXPECTED}`);
+    return [...new Set(names.filter(isIndexName))];
+  };
+  const indexRequired = indexList('indexRequired', '');
+  const indices = {
+    names: [...new Set([...indexList('indexNames', 'VIX'), ...indexRequired])],
+    required: indexRequired,
+    maxAgeMs: num(
+      'indexMaxAgeMs',
+      DEFAULT_INDEX_MAX_AGE_MS,
+      (n) => Number.isInteger(n) && n >= 1_000,
+      'whole milliseconds >= 1000',
+    ),
+    sourceUrl: url('indexSourceUrl'),
+    pollMs: num(
+      'indexPollMs',
+      DEFAULT_INDEX_POLL_MS,
+      (n) => Number.isInteger(n) && n >= 100 && n <= 3_600_000,
+      'whole milliseconds 100-3600000',
+    ),
+  };
 
   if (issues.length > 0) throw new GatewayConfigError(issues);
   return {
@@ -293,6 +332,7 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     alerts: { webhookUrl, webhookAttempts },
     http: { bodyLimitBytes, corsOrigins },
     leadership: { instanceId, leaseTtlMs },
+    indices,
     logLevel,
     demoKeys,
   };

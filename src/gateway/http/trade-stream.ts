@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import type { ApiKeyAuth } from '../auth/api-key-auth.ts';
+import { type ApiKeyAuth, allows } from '../auth/api-key-auth.ts';
 import type { TradeUpdateHandler } from '../orders/trade-update-handler.ts';
 
 function parse(data: RawData): Record<string, unknown> | undefined {
@@ -46,12 +46,13 @@ export class TradeStreamServer {
           typeof d.key_id === 'string' ? d.key_id : undefined,
           typeof d.secret_key === 'string' ? d.secret_key : undefined,
         );
-        state.authorized = principal !== null;
+        // Trade updates are account data: a key that may not read (a data feed's) is refused too.
+        state.authorized = principal !== null && allows(principal.role, 'read');
         send({
           stream: 'authorization',
-          data: { status: principal === null ? 'unauthorized' : 'authorized', action: 'authenticate' },
+          data: { status: state.authorized ? 'authorized' : 'unauthorized', action: 'authenticate' },
         });
-        if (principal === null) socket.close();
+        if (!state.authorized) socket.close();
         return;
       }
       if (message?.action === 'listen') {

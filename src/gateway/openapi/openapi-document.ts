@@ -3,7 +3,7 @@ interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   readonly path: string;
   readonly summary: string;
-  readonly role: 'none' | 'read-only' | 'trader' | 'risk-officer';
+  readonly role: 'none' | 'read-only' | 'trader' | 'risk-officer' | 'feed';
   readonly tag: 'Alpaca-compatible' | 'riskgate' | 'operations';
   readonly body?: Record<string, unknown>;
 }
@@ -27,6 +27,47 @@ const ORDER_BODY = {
       properties: { stop_price: { type: 'string' }, limit_price: { type: 'string' } },
     },
   },
+};
+
+const INDEX_READINGS_BODY = {
+  type: 'object',
+  required: ['readings'],
+  additionalProperties: false,
+  properties: {
+    readings: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        required: ['name', 'value', 'time'],
+        additionalProperties: false,
+        properties: {
+          name: {
+            type: 'string',
+            pattern: '^[A-Z][A-Z0-9]*([._-][A-Z0-9]+)*$',
+            maxLength: 16,
+            description: 'an index the gateway takes (--index-names, default VIX; plus the required ones)',
+          },
+          value: {
+            oneOf: [
+              { type: 'number', minimum: 0 },
+              { type: 'string', pattern: '^\\d+(\\.\\d+)?$' },
+            ],
+            description: 'the level, finite and not negative (VIX points)',
+          },
+          time: {
+            oneOf: [
+              { type: 'string', format: 'date-time' },
+              { type: 'integer', description: 'epoch milliseconds' },
+            ],
+            description: "when the source measured it; at most 5 s ahead of the gateway's clock",
+          },
+        },
+      },
+    },
+  },
+  example: { readings: [{ name: 'VIX', value: 31.2, time: '2026-12-07T14:30:00Z' }] },
 };
 
 /** Every endpoint of the gateway. */
@@ -164,7 +205,7 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/v1/state',
     summary:
-      'The full risk state: latch, breakers, limits with headroom, exposures, P&L, positions and their protection, health',
+      'The full risk state: latch, breakers, limits with headroom, exposures, P&L, positions and their protection, market indices (value, time, age, required, stale), health',
     role: 'read-only',
     tag: 'riskgate',
   },
@@ -212,6 +253,15 @@ export const OPERATIONS: readonly Operation[] = [
     summary: 'Server-Sent Events: decision, fill, trade_update, trip, alert, protection, reconciliation',
     role: 'read-only',
     tag: 'riskgate',
+  },
+  {
+    method: 'post',
+    path: '/v1/market/indices',
+    summary:
+      'Market index readings (the VIX) from a data feed (feed keys only): each newer reading goes to the engine (VIX breaker, VIX regime); one bad reading refuses the batch (422 naming each field); readings not newer than the last are ignored and listed. Returns {accepted, ignored, trips, tradingState}',
+    role: 'feed',
+    tag: 'riskgate',
+    body: INDEX_READINGS_BODY,
   },
   { method: 'get', path: '/healthz', summary: 'Liveness', role: 'none', tag: 'operations' },
   {

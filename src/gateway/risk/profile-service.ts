@@ -4,6 +4,7 @@ import type { Breaker } from '../../core/breaker.ts';
 import { parseProfile, type RiskProfile } from '../../core/config/load-profile.ts';
 import { RiskEngine } from '../../core/engine.ts';
 import type { Issue } from '../../core/result.ts';
+import type { PreTradeRule } from '../../core/rule.ts';
 import { changeAuditEvent } from '../../store/audit-events.ts';
 import { jsonDiff } from '../../store/json-diff.ts';
 import type { GatewayContext } from '../context.ts';
@@ -39,6 +40,14 @@ export function storedProfileOverride(
   return stored !== undefined && stored.fileSha256 === sha ? stored : null;
 }
 
+/** What the gateway adds to each engine it builds, beyond the profile's own rules. */
+export interface EngineParts {
+  /** Extra pre-trade rules for an engine built for `profile`. */
+  readonly rules?: (profile: RiskProfile) => PreTradeRule[];
+  /** Called right after a new engine took over, before anything else can reach it. */
+  readonly onSwapped?: (engine: RiskEngine) => void;
+}
+
 /**
  * Reads and changes the risk profile. A change is validated (every problem reported), audited
  * with a JSON diff and who made it, persisted, and applied by building a new engine from the
@@ -48,13 +57,21 @@ export class ProfileService {
   readonly #ctx: GatewayContext;
   readonly #breakers: readonly Breaker[];
   readonly #fileSha: string;
+  readonly #engineParts: EngineParts;
   source: 'file' | 'api';
 
-  constructor(ctx: GatewayContext, breakers: readonly Breaker[], fileSha: string, source: 'file' | 'api') {
+  constructor(
+    ctx: GatewayContext,
+    breakers: readonly Breaker[],
+    fileSha: string,
+    source: 'file' | 'api',
+    engineParts: EngineParts = {},
+  ) {
     this.#ctx = ctx;
     this.#breakers = breakers;
     this.#fileSha = fileSha;
     this.source = source;
+    this.#engineParts = engineParts;
   }
 
   get current(): RiskProfile {
@@ -103,9 +120,11 @@ export class ProfileService {
       store: ctx.durability.riskState,
       instruments: (symbol) => old.instrument(symbol),
       breakers: this.#breakers,
+      rules: this.#engineParts.rules?.(after) ?? [],
     });
     await hydrateEngine(ctx, next);
     ctx.risk.swap(next);
+    this.#engineParts.onSwapped?.(next);
     await ctx.store.riskState.saveCounter(
       PROFILE_COUNTER,
       { profile: after, fileSha256: this.#fileSha, by, at },

@@ -98,6 +98,7 @@ export async function riskStateView(services: GatewayServices): Promise<Record<s
       protection: protections.get(p.symbol) ?? { status: 'unprotected' },
     })),
     disabledStrategies: snap.disabledStrategies,
+    indices: services.indices.stateView(Date.now()),
     health: {
       store: { ...storeHealth, engineWritesOk: snap.storeAvailable },
       durability: ctx.durability.status(),
