@@ -13,6 +13,7 @@ import {
   spawnGateway,
   stopGateway,
 } from '../support/gateway-process.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { eventually } from './harness.ts';
 
 // Several `riskgate serve` processes on one PostgreSQL database, the way operators run a leader
@@ -94,6 +95,23 @@ async function leaderOf(gateways: readonly GatewayProcess[], key: Key): Promise<
     'exactly one instance ready',
     30_000,
   );
+}
+
+/** True when every open position has exactly one live stop at the broker covering all of it. */
+async function everyPositionProtected(url: string, key: Key): Promise<boolean> {
+  const positions = await call(url, 'GET', '/v2/positions', key);
+  const open = await call(url, 'GET', '/v2/orders?status=open&nested=true', key);
+  type Leg = { symbol: string; type: string; qty: string };
+  const orders = open.body as (Leg & { legs: Leg[] | null })[];
+  return (positions.body as { symbol: string; qty: string }[]).every((p) => {
+    const stops = [
+      ...orders.filter((o) => o.symbol === p.symbol && o.type === 'stop'),
+      ...orders
+        .filter((o) => o.symbol === p.symbol)
+        .flatMap((o) => (o.legs ?? []).filter((l) => l.type === 'stop')),
+    ];
+    return stops.length === 1 && Number(stops[0]!.qty) === Math.abs(Number(p.qty));
+  });
 }
 
 describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways on one database', () => {
@@ -229,26 +247,7 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
       expect(over.status).toBe(403);
       expect(over.body.message).toMatch(/SYMBOL_EXPOSURE_EXCEEDED/);
       // Every open position has one live protective stop covering it at the broker.
-      await eventually(async () => {
-        const positions = await call(b.url, 'GET', '/v2/positions', trader);
-        const open = await call(b.url, 'GET', '/v2/orders?status=open&nested=true', trader);
-        const orders =
-          (open.body as {
-            symbol: string;
-            type: string;
-            qty: string;
-            legs: { type: string; qty: string; status: string }[] | null;
-          }[]) ?? [];
-        return (positions.body as { symbol: string; qty: string }[]).every((p) => {
-          const stops = [
-            ...orders.filter((o) => o.symbol === p.symbol && o.type === 'stop'),
-            ...orders
-              .filter((o) => o.symbol === p.symbol)
-              .flatMap((o) => (o.legs ?? []).filter((l) => l.type === 'stop')),
-          ];
-          return stops.length === 1 && Number(stops[0]!.qty) === Math.abs(Number(p.qty));
-        });
-      }, 'one stop per position');
+      await eventually(() => everyPositionProtected(b.url, trader), 'one stop per position');
     } finally {
       for (const g of gateways) await stopGateway(g);
       await sim.close();
@@ -260,6 +259,11 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
     try {
       const [a] = gateways as [GatewayProcess, GatewayProcess, GatewayProcess];
       expect((await call(a.url, 'POST', '/v2/orders', trader, order('before-freeze', 10))).status).toBe(200);
+      sim.setQuote('AAPL', 100, 100.02);
+      await eventually(async () => {
+        const p = await call(a.url, 'GET', '/v2/positions', trader);
+        return Array.isArray(p.body) && p.body.some((x: { symbol: string; qty: string }) => x.qty === '10');
+      }, 'the AAPL position');
       a.process.kill('SIGSTOP');
       const next = await leaderOf(gateways.slice(1), officer);
       const taken = await call(next.url, 'GET', '/v1/state', officer);
@@ -293,6 +297,76 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
       });
     } finally {
       for (const g of gateways) await stopGateway(g);
+      await sim.close();
+    }
+  });
+
+  it('fences a leader cut off from the database: it stops acting before a standby takes over, and steps down once it is back', async () => {
+    const name = 'rg_ha_cut';
+    const db = await freshDatabase(serverUrl!, name);
+    databases.push(name);
+    const target = new URL(db.url);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(db.url);
+    viaProxy.port = String(proxy.port);
+    viaProxy.hostname = '127.0.0.1';
+    const sim = await SimExchange.start({ clock: { mode: 'real' } });
+    sim.setQuote('AAPL', 100, 100.02);
+    const common = { sim, profilePath, leaseTtlMs: TTL_MS };
+    const a = await spawnGateway({
+      ...common,
+      databaseUrl: viaProxy.toString(),
+      dataDir: join(dir, 'cut-a'),
+      instanceId: 'cut-a',
+    });
+    started.push(a);
+    await a.waitFor(/riskgate gateway ready at (http\S+)/);
+    const b = await spawnGateway({
+      ...common,
+      databaseUrl: db.url,
+      dataDir: join(dir, 'cut-b'),
+      instanceId: 'cut-b',
+    });
+    started.push(b);
+    await b.waitFor(/riskgate gateway standby at (http\S+)/);
+    try {
+      expect((await call(a.url, 'POST', '/v2/orders', db.trader, order('before-cut', 10))).status).toBe(200);
+      sim.setQuote('AAPL', 100, 100.02);
+      await eventually(async () => {
+        const p = await call(a.url, 'GET', '/v2/positions', db.trader);
+        return Array.isArray(p.body) && p.body.some((x: { qty: string }) => x.qty === '10');
+      }, 'the AAPL position');
+      await proxy.cut();
+      // The leader cannot renew: it stops acting, and then the standby takes over.
+      await eventually(
+        async () => (await call(a.url, 'GET', '/readyz')).body.instance?.acting === false,
+        'the cut leader no longer acting',
+      );
+      const refused = await call(a.url, 'POST', '/v2/orders', db.trader, order('to-the-cut-leader', 10));
+      expect(refused.status).toBe(503);
+      expect(refused.body.message).toMatch(/NOT_LEADER/);
+      await b.waitFor(/riskgate gateway ready at (http\S+)/, 60_000);
+      expect((await call(b.url, 'GET', '/v1/state', db.officer)).body.instance).toMatchObject({
+        role: 'leader',
+        leaderId: 'cut-b',
+        epoch: 2,
+      });
+      expect((await call(b.url, 'POST', '/v2/orders', db.trader, order('after-cut', 5))).status).toBe(200);
+      // Connected again, the former leader learns it lost the lead and starts over as a standby.
+      await proxy.restore();
+      await a.waitFor(/lost the lead to (cut-b)/, 60_000);
+      await a.waitFor(/starting over as a standby[\s\S]*riskgate gateway standby at (http\S+)/, 60_000);
+      const all = await call(b.url, 'GET', '/v2/orders?status=all&limit=500', db.trader);
+      const ids = (all.body as { client_order_id: string }[]).map((o) => o.client_order_id);
+      expect(ids.filter((id) => id === 'before-cut')).toHaveLength(1);
+      expect(ids).toContain('after-cut');
+      expect(ids).not.toContain('to-the-cut-leader');
+      sim.setQuote('AAPL', 100, 100.02);
+      await eventually(() => everyPositionProtected(b.url, db.trader), 'one stop per position');
+    } finally {
+      await stopGateway(a);
+      await stopGateway(b);
+      await proxy.close();
       await sim.close();
     }
   });
