@@ -219,6 +219,11 @@ export async function runServe(
       }
       if (isStoreError(error)) {
         console.error(`riskgate serve: the store refused to open (${error.code}): ${error.message}`);
+        if (error.code === 'STORE_LOCKED') {
+          console.error(
+            'riskgate serve: the embedded store belongs to one process; to run a leader and standbys for one account, give them a PostgreSQL server (--database-url)',
+          );
+        }
         return 1;
       }
       throw error;
