@@ -108,12 +108,25 @@ export async function killHard(gateway: GatewayProcess): Promise<void> {
   await gone;
 }
 
-/** Sends SIGTERM and waits for a clean exit. */
+/** How long a clean shutdown may take before it is reported as hung (and the process killed). */
+const SHUTDOWN_LIMIT_MS = 60_000;
+
+/** Sends SIGTERM and waits for a clean exit; a shutdown that hangs fails with the process's output. */
 export async function stopGateway(gateway: GatewayProcess): Promise<void> {
   if (gateway.process.exitCode !== null || gateway.process.signalCode !== null) return;
   const gone = new Promise((resolve) => gateway.process.once('exit', resolve));
   gateway.process.kill('SIGTERM');
-  await gone;
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => {
+    timer = setTimeout(() => resolve('hung'), SHUTDOWN_LIMIT_MS);
+  });
+  const outcome = await Promise.race([gone, hung]);
+  clearTimeout(timer);
+  if (outcome === 'hung') {
+    gateway.process.kill('SIGKILL');
+    await gone;
+    throw new Error(`the gateway did not stop within ${SHUTDOWN_LIMIT_MS} ms of SIGTERM:\n${gateway.output().slice(-4000)}`);
+  }
 }
 
 /** One HTTP call with a key; the body parsed as JSON when it is JSON. */
