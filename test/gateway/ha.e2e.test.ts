@@ -258,18 +258,24 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
     const { sim, gateways, trader, officer } = await cluster('rg_ha_sigstop', 3);
     try {
       const [a] = gateways as [GatewayProcess, GatewayProcess, GatewayProcess];
-      expect((await call(a.url, 'POST', '/v2/orders', trader, order('before-freeze', 10))).status).toBe(200);
+      // Three instances, one order each at once, each alone within the 6,000 limit: one passes.
+      const burst = await Promise.all(
+        gateways.map((g, i) =>
+          call(g.url, 'POST', '/v2/orders', trader, order(i === 0 ? 'before-freeze' : `burst-${i}`)),
+        ),
+      );
+      expect(burst.map((r) => r.status)).toEqual([200, 503, 503]);
       sim.setQuote('AAPL', 100, 100.02);
       await eventually(async () => {
         const p = await call(a.url, 'GET', '/v2/positions', trader);
-        return Array.isArray(p.body) && p.body.some((x: { symbol: string; qty: string }) => x.qty === '10');
+        return Array.isArray(p.body) && p.body.some((x: { symbol: string; qty: string }) => x.qty === '55');
       }, 'the AAPL position');
       a.process.kill('SIGSTOP');
       const next = await leaderOf(gateways.slice(1), officer);
       const taken = await call(next.url, 'GET', '/v1/state', officer);
       expect(taken.body.instance).toMatchObject({ role: 'leader', epoch: 2 });
       // Requests queued to the frozen process are answered after it resumes: refused.
-      const pending = call(a.url, 'POST', '/v2/orders', trader, order('to-the-frozen-leader', 10));
+      const pending = call(a.url, 'POST', '/v2/orders', trader, order('to-the-frozen-leader', 1));
       // The request waits in the frozen process's socket until it resumes.
       await new Promise((resolve) => setTimeout(resolve, 500));
       a.process.kill('SIGCONT');

@@ -125,7 +125,9 @@ export async function stopGateway(gateway: GatewayProcess): Promise<void> {
   if (outcome === 'hung') {
     gateway.process.kill('SIGKILL');
     await gone;
-    throw new Error(`the gateway did not stop within ${SHUTDOWN_LIMIT_MS} ms of SIGTERM:\n${gateway.output().slice(-4000)}`);
+    throw new Error(
+      `the gateway did not stop within ${SHUTDOWN_LIMIT_MS} ms of SIGTERM:\n${gateway.output().slice(-4000)}`,
+    );
   }
 }
 
