@@ -24,7 +24,6 @@ export interface Slot {
   answering: boolean;
   /** Last health state seen, as one line. */
   health: string;
-  frozen: boolean;
 }
 
 /** What the health check saw when two instances said they led at once. */
@@ -133,7 +132,6 @@ export class Cluster {
         ready: false,
         answering: true,
         health: '',
-        frozen: false,
       };
       cluster.slots.push(slot);
       await gateway.waitFor(
@@ -153,7 +151,6 @@ export class Cluster {
   async respawn(slot: Slot): Promise<void> {
     slot.instanceId = this.#nextId(slot.index);
     slot.gateway = await this.#spawn(slot.port, slot.dataDir, slot.instanceId);
-    slot.frozen = false;
   }
 
   /** The one instance whose `/readyz` says it leads and acts now, asked directly; undefined otherwise. */

@@ -3,7 +3,10 @@
  * behind a load balancer that routes by `/readyz`, a bot sending small AAPL market orders a few
  * times per second, and the leader taken away N times (SIGKILL and SIGSTOP in turn).
  *
- *   npm run bench:failover -- [--kills 6] [--lease-ttl-ms 2000] [--json]
+ *   npm run bench:failover -- [--kills 6] [--lease-ttl-ms 2000] [--json] [--trace DIR]
+ *
+ * `--trace DIR` prints every health change and acknowledgement (with why earlier tries were
+ * retried) and keeps each instance's output in DIR.
  *
  * Failover time: from the signal to the first order the new leader accepts (HTTP 200). At the
  * end every acknowledged client_order_id is looked up at the simulated exchange (the ground
@@ -22,6 +25,7 @@ import { SimExchange } from '../src/broker/sim/sim-exchange.ts';
 import { dropDatabase, freshDatabase } from '../test/support/gateway-process.ts';
 import { OrderClient } from './failover-client.ts';
 import { Cluster, occurrences, type Slot, until } from './failover-cluster.ts';
+import { percentile, tallyAtExchange } from './failover-tally.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,11 +73,6 @@ interface Failover {
   readonly to: string | null;
   /** SIGSTOP only: status the resumed former leader gave an order queued to it while frozen. */
   readonly resumedLeaderAnswered?: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
 }
 
 async function post(slot: Slot, key: { id: string; secret: string }, clientOrderId: string): Promise<number> {
@@ -190,7 +189,6 @@ try {
     const t0 = performance.now();
     if (trace !== undefined) note(`${stamp()} ${kind} ${oldId}`);
     oldGateway.process.kill(kind);
-    if (kind === 'SIGSTOP') old.frozen = true;
     let taken: { atMs: number; instanceId: string } | undefined;
     try {
       await until(
@@ -221,7 +219,6 @@ try {
       const pending = post(old, db.trader, probeId);
       await sleep(300);
       oldGateway.process.kill('SIGCONT');
-      old.frozen = false;
       resumedLeaderAnswered = await pending;
       if (resumedLeaderAnswered === 200) staleAccepted.push(probeId);
       await until(
@@ -255,25 +252,11 @@ try {
   await bot.stop();
   await sleep(2_000);
 
-  // Ground truth: the exchange's orders, by client order id (a re-sent exit carries `-rN`).
-  const atBroker = new Map<string, { status: string; filledQty: number }[]>();
-  for (const o of sim.venue.state.orders.values()) {
-    const base = o.clientOrderId.replace(/-r\d+$/, '');
-    atBroker.set(base, [...(atBroker.get(base) ?? []), { status: o.status, filledQty: o.filledQty }]);
-  }
-  const acked = [...bot.acknowledged.map((a) => a.clientOrderId), ...staleAccepted];
-  const lost = acked.filter((id) => (atBroker.get(id) ?? []).length === 0);
-  const duplicated = acked.filter(
-    (id) =>
-      (atBroker.get(id) ?? []).filter(
-        (o) => o.status !== 'rejected' && !(o.status === 'canceled' && o.filledQty === 0),
-      ).length > 1,
+  const { lost, duplicated, unfilled, expectedPosition, brokerPosition } = tallyAtExchange(
+    sim,
+    bot.acknowledged,
+    staleAccepted,
   );
-  const unfilled = bot.acknowledged.filter(
-    (a) => (atBroker.get(a.clientOrderId) ?? []).reduce((n, o) => n + o.filledQty, 0) < a.qty,
-  ).length;
-  const expectedPosition = bot.acknowledged.reduce((n, a) => n + (a.side === 'buy' ? a.qty : -a.qty), 0);
-  const brokerPosition = sim.venue.state.ledger.positionQty('AAPL');
 
   // Latency of orders the leader took on the first attempt (none of the failover waits).
   const steadyMs = bot.acknowledged
