@@ -29,6 +29,8 @@ export interface SpawnGatewayOptions {
   readonly profilePath: string;
   readonly instanceId?: string;
   readonly leaseTtlMs?: number;
+  /** Port to listen on; 0 (default) lets the system pick one. A fixed port survives a restart. */
+  readonly port?: number;
   readonly extraArgs?: readonly string[];
 }
 
@@ -42,7 +44,7 @@ export async function spawnGateway(options: SpawnGatewayOptions): Promise<Gatewa
       'src/cli/main.ts',
       'serve',
       '--port',
-      '0',
+      String(options.port ?? 0),
       '--data-dir',
       options.dataDir,
       '--profile',
