@@ -75,15 +75,18 @@ interface Failover {
   readonly resumedLeaderAnswered?: number;
 }
 
+/** How many kills the benchmark pulls on a standby after the failovers, each followed by a reset. */
+const KILL_PROBES = 3;
+
+function keyHeaders(key: { id: string; secret: string }): Record<string, string> {
+  return { 'APCA-API-KEY-ID': key.id, 'APCA-API-SECRET-KEY': key.secret };
+}
+
 async function post(slot: Slot, key: { id: string; secret: string }, clientOrderId: string): Promise<number> {
   try {
     const response = await fetch(`${slot.url}/v2/orders`, {
       method: 'POST',
-      headers: {
-        'APCA-API-KEY-ID': key.id,
-        'APCA-API-SECRET-KEY': key.secret,
-        'content-type': 'application/json',
-      },
+      headers: { ...keyHeaders(key), 'content-type': 'application/json' },
       body: JSON.stringify({
         symbol: 'AAPL',
         qty: '1',
@@ -252,6 +255,44 @@ try {
   await bot.stop();
   await sleep(2_000);
 
+  // A kill pulled on a standby: time until the leader reports the account halted, then a reset.
+  const killToHaltMs: number[] = [];
+  for (let k = 0; k < KILL_PROBES; k++) {
+    const leader = await c.leader();
+    const standby = c.slots.find((s) => s.index !== leader?.index);
+    if (leader === undefined || standby === undefined) break;
+    const state = async (slot: Slot) =>
+      (await (await fetch(`${slot.url}/v1/state`, { headers: keyHeaders(db.officer) })).json()) as {
+        tradingState: { state: string };
+      };
+    const t0 = performance.now();
+    const pulled = await fetch(`${standby.url}/v1/kill`, {
+      method: 'POST',
+      headers: { ...keyHeaders(db.officer), 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'failover benchmark: kill on a standby' }),
+    });
+    await pulled.text();
+    await until(
+      async () => (await state(leader)).tradingState.state === 'halted',
+      'the leader halted',
+      30_000,
+      10,
+    );
+    killToHaltMs.push(Math.round(performance.now() - t0));
+    const reset = await fetch(`${standby.url}/v1/reset`, {
+      method: 'POST',
+      headers: { ...keyHeaders(db.officer), 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'failover benchmark: reset on a standby' }),
+    });
+    await reset.text();
+    await until(
+      async () => (await state(leader)).tradingState.state === 'active',
+      'the leader active',
+      30_000,
+      10,
+    );
+  }
+
   const { lost, duplicated, unfilled, expectedPosition, brokerPosition } = tallyAtExchange(
     sim,
     bot.acknowledged,
@@ -272,6 +313,7 @@ try {
     duplicated: duplicated.length,
     limitViolations,
     doubleLeaders: c.doubleLeaders.length,
+    killToLeaderHaltMs: killToHaltMs,
     incomplete: failovers.length - times.length,
     staleAccepted: staleAccepted.length,
     ttlMs,
@@ -313,6 +355,7 @@ try {
     console.log(
       `  position at the broker ${brokerPosition}, implied by acknowledged orders ${expectedPosition}`,
     );
+    console.log(`  kill on a standby → leader halted: ${killToHaltMs.join(', ')} ms (goal ≤ 1000)`);
     console.log(`  machine: ${machine.cores} cores, load ${machine.load1} at start, Node.js ${machine.node}`);
   }
   if (lost.length > 0 || duplicated.length > 0)

@@ -1,6 +1,7 @@
 import { TERMINAL_STATUSES } from '../../broker/order-types.ts';
 import type { TradeUpdate } from '../../broker/trade-update.ts';
 import type { Fill } from '../../core/market.ts';
+import { isStoreError } from '../../store/errors.ts';
 import type { GatewayContext } from '../context.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import type { RiskActor } from '../risk/risk-actor.ts';
@@ -88,7 +89,14 @@ export class TradeUpdateHandler {
     ctx.hub.publish('fill', { fill, position: result.position ?? null });
     void this.#actor.handle(result, 'fill');
     ctx.durability.orders.recordFill(fill).catch((error: unknown) => {
-      ctx.log.error({ executionId: fill.executionId, error: String(error) }, 'fill not recorded');
+      // A former leader's write, refused because another instance leads now: that leader records
+      // the fill from its own trade stream and its reconciliation.
+      if (isStoreError(error, 'STORE_FENCED'))
+        ctx.log.warn(
+          { executionId: fill.executionId },
+          'fill left to the new leader: this instance no longer leads',
+        );
+      else ctx.log.error({ executionId: fill.executionId, error: String(error) }, 'fill not recorded');
     });
   }
 
