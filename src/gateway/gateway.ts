@@ -33,6 +33,8 @@ import { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import { Reconciler } from './monitors/reconciler.ts';
 import { UnprotectedPositionBreaker } from './monitors/unprotected-breaker.ts';
 import { WatchList } from './monitors/watch-list.ts';
+import { GreeksLive } from './options/greeks-live.ts';
+import { instrumentLookup } from './options/option-instruments.ts';
 import { OrderFlow } from './orders/order-flow.ts';
 import { OrderIndex } from './orders/order-index.ts';
 import { TradeUpdateHandler } from './orders/trade-update-handler.ts';
@@ -232,7 +234,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       profile,
       clock: systemClock,
       store: durability.riskState,
-      instruments: (symbol) => assets.get(symbol),
+      // Stocks from the broker's list; option contracts recognised from their OCC symbols.
+      instruments: instrumentLookup(assets),
       breakers: [breaker],
     });
 
@@ -298,6 +301,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const monitor = new AccountMonitor(ctx, actor, protection, () => watchList.symbols());
     const reconciler = new Reconciler(ctx, trades);
     const profileService = new ProfileService(ctx, [breaker], fileSha, override === null ? 'file' : 'api');
+    const greeks = new GreeksLive(ctx, () => ctx.risk.engine.profile.options?.volatilitySurface);
+    monitor.afterQuotes = (quotes) => greeks.afterQuotes(quotes);
     const services: GatewayServices = {
       ctx,
       flow,
@@ -308,6 +313,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       trades,
       monitor,
       profile: profileService,
+      greeks,
     };
 
     ctx.risk.subscribe((event) => {

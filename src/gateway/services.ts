@@ -2,6 +2,7 @@ import type { GatewayContext } from './context.ts';
 import type { AccountMonitor } from './monitors/account-monitor.ts';
 import type { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import type { Reconciler } from './monitors/reconciler.ts';
+import type { GreeksLive } from './options/greeks-live.ts';
 import type { OrderFlow } from './orders/order-flow.ts';
 import type { TradeUpdateHandler } from './orders/trade-update-handler.ts';
 import type { ProtectionManager } from './protection/protection-manager.ts';
@@ -20,4 +21,6 @@ export interface GatewayServices {
   readonly trades: TradeUpdateHandler;
   readonly monitor: AccountMonitor;
   readonly profile: ProfileService;
+  /** The portfolio Greeks kept live from the quotes (`/v1/greeks`, SSE `greeks`, metrics). */
+  readonly greeks: GreeksLive;
 }
