@@ -8,6 +8,7 @@ import { OrdersApi } from '@alpacahq/alpaca-trade-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bsmGreeks } from '../../src/core/options/black-scholes.ts';
 import { expiryEpochMs, yearFraction } from '../../src/core/options/expiry-time.ts';
+import { DEFAULT_VOLATILITY_SURFACE, surfaceVolatility } from '../../src/core/options/volatility-surface.ts';
 import { eventually, failure, type Rig, startRig } from './harness.ts';
 
 const CALL = 'AAPL270115C00200000';
@@ -153,6 +154,32 @@ describe('option orders through the gateway', () => {
     const metrics = await (await fetch(`${rig.gateway.url}/metrics`)).text();
     expect(metrics).toMatch(/riskgate_greeks_total\{measure="dollarDelta"\} \d/);
     expect(metrics).toMatch(/riskgate_greeks_limit_headroom\{code="NET_DELTA_EXCEEDED",scope="AAPL"\}/);
+  }, 60_000);
+
+  it('values a position on the volatility surface while its option quotes are refused', async () => {
+    const fault = rig.sim.faults.add({
+      kind: 'error',
+      status: 403,
+      match: { method: 'GET', path: '/v1beta1/options/quotes' },
+    });
+    try {
+      const p = await eventually(async () => {
+        const view = (await rig.http('GET', '/v1/greeks')).body;
+        const only = view.positions[0];
+        return only?.inputs.volatilitySource === 'surface' ? { only, view } : undefined;
+      }, 'the surface fallback');
+      const t = yearFraction(Date.now(), expiryEpochMs('2027-01-15')!);
+      const expected = surfaceVolatility(DEFAULT_VOLATILITY_SURFACE, 200, p.only.inputs.spot, t);
+      expect(p.only.inputs.volatility).toBeCloseTo(expected, 3);
+      // The underlying kept its marks: the stock quotes were not lost with the option feed.
+      expect(Date.now() - p.only.inputs.spotTime).toBeLessThan(600_000);
+    } finally {
+      rig.sim.faults.remove(fault);
+    }
+    await eventually(async () => {
+      const view = (await rig.http('GET', '/v1/greeks')).body;
+      return view.positions[0]?.inputs.volatilitySource === 'quote';
+    }, 'the quote volatility again');
   }, 60_000);
 
   it('accepts the closing option order while a Greeks breach holds the account in reducing', async () => {

@@ -300,7 +300,9 @@ export class AlpacaBroker implements Broker {
   }
 
   /**
-   * Latest quotes, in as many requests as the symbols need: each request's `symbols` list is
+   * Latest quotes, in as many requests as the symbols need, OCC option symbols from the option
+   * quotes endpoint (when that one fails, the contracts are left out rather than the stocks);
+   * each request's `symbols` list is
    * bounded in count and length (see {@link AlpacaBrokerOptions.quoteChunks}), so no request URL
    * grows past what the broker accepts however many symbols are watched.
    */
@@ -314,12 +316,17 @@ export class AlpacaBroker implements Broker {
     for (const symbol of symbols) (assetClassOf(symbol) === 'us_option' ? contracts : stocks).push(symbol);
     const [stockQuotes, optionQuotes] = await Promise.all([
       this.#quotes('/v2/stocks/quotes/latest', stocks, this.#options.feed ?? 'iex', options),
+      // A refused option feed (no subscription, say) must not cost the stocks their marks: the
+      // contracts are then absent, as symbols without a quote are.
       this.#quotes(
         '/v1beta1/options/quotes/latest',
         contracts,
         this.#options.optionFeed ?? 'indicative',
         options,
-      ),
+      ).catch((error: unknown) => {
+        if (stocks.length === 0) throw error;
+        return new Map<string, LatestQuote>();
+      }),
     ]);
     if (optionQuotes.size === 0) return stockQuotes;
     const quotes = new Map(stockQuotes);

@@ -39,7 +39,7 @@ function nextWeekend(now: number): string {
 /**
  * Registers the option endpoints: `GET /v2/options/contracts` (filters and paging as the broker
  * has them, including its default of contracts expiring by the coming weekend when no expiry
- * filter is given), `GET /v2/options/contracts/{symbol}` and the market-data
+ * filter at all is given), `GET /v2/options/contracts/{symbol}` and the market-data
  * `GET /v1beta1/options/quotes/latest?symbols=`.
  */
 export function optionRoutes(router: Router, venue: Venue, chain: OptionChain): void {
@@ -62,7 +62,8 @@ export function optionRoutes(router: Router, venue: Venue, chain: OptionChain): 
       const exact = dateParam(query, 'expiration_date');
       const gte = dateParam(query, 'expiration_date_gte');
       const lte =
-        dateParam(query, 'expiration_date_lte') ?? (exact === undefined ? nextWeekend(now()) : undefined);
+        dateParam(query, 'expiration_date_lte') ??
+        (exact === undefined && gte === undefined ? nextWeekend(now()) : undefined);
       const strikeGte = strikeParam(query, 'strike_price_gte');
       const strikeLte = strikeParam(query, 'strike_price_lte');
       const root = query.get('root_symbol')?.toUpperCase();

@@ -6,7 +6,7 @@ import { invalidReply } from './alpaca-errors.ts';
 import { installBodyReader } from './body-reader.ts';
 import { isRiskReducingRequest, KeyRateLimiter, keyRateLimit } from './key-rate-limit.ts';
 import { accountRoutes } from './routes-account.ts';
-import { greeksRoutes } from './routes-greeks.ts';
+import { optionRoutes } from './routes-options.ts';
 import { riskRoutes } from './routes-risk.ts';
 import { tradingRoutes } from './routes-trading.ts';
 
@@ -74,7 +74,7 @@ export function buildServer(
   tradingRoutes(app, services);
   accountRoutes(app, services);
   riskRoutes(app, services);
-  greeksRoutes(app, services);
+  optionRoutes(app, services);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
