@@ -4,12 +4,12 @@ import { assetClassOf } from '../wire/asset-class.ts';
 import type { WireOrder, WireOrderRequest, WireReplaceRequest } from '../wire/order-wire.ts';
 import type { SimAsset } from './assets.ts';
 import type { Ledger } from './ledger.ts';
-import { fill, matchQuote, quotesOf } from './matching.ts';
+import { executionPrice, fill, matchQuote, quotesOf } from './matching.ts';
 import { OptionChain, type SimOptionsConfig } from './option-chain.ts';
 import { type CheckedOrder, checkOrderRequest, parsePrice } from './order-rules.ts';
 import type { SimClock } from './sim-clock.ts';
 import { badRequestField, notFound, SimHttpError, unprocessable } from './sim-errors.ts';
-import { FINAL, type SimOrder, type SimRole } from './sim-order.ts';
+import { FINAL, isLive, type SimOrder, type SimRole } from './sim-order.ts';
 import { checkAgainstAccount } from './venue-checks.ts';
 import { type VenueHooks, VenueState } from './venue-state.ts';
 
@@ -342,16 +342,25 @@ export class Venue {
 
   #matchOptionsOn(underlying: string): void {
     const s = this.state;
-    const symbols = new Set<string>();
-    for (const symbol of s.ledger.symbols())
-      if (this.options.contract(symbol)?.underlying === underlying) symbols.add(symbol);
-    for (const order of s.orders.values())
-      if (!FINAL.has(order.status) && this.options.contract(order.symbol)?.underlying === underlying)
-        symbols.add(order.symbol);
+    // Held contracts are marked from the derived quote when read; only live orders need matching.
+    // One pass groups them by contract (a book of thousands of protective stops stays linear).
+    const bySymbol = new Map<string, SimOrder[]>();
+    for (const order of s.orders.values()) {
+      if (!isLive(order) || this.options.contract(order.symbol)?.underlying !== underlying) continue;
+      const group = bySymbol.get(order.symbol);
+      if (group === undefined) bySymbol.set(order.symbol, [order]);
+      else group.push(order);
+    }
     const now = s.clock.now();
-    for (const symbol of symbols) {
+    for (const [symbol, orders] of bySymbol) {
       const q = this.options.quote(symbol, now);
-      if (q !== undefined) matchQuote(s, q);
+      if (q === undefined) continue;
+      s.quotes.set(symbol, q);
+      for (const order of orders) {
+        if (!isLive(order)) continue; // a fill earlier in this loop may have cancelled it
+        const price = executionPrice(order, q);
+        if (price !== undefined) fill(s, order, price);
+      }
     }
   }
 
