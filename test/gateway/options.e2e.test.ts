@@ -156,6 +156,33 @@ describe('option orders through the gateway', () => {
     expect(metrics).toMatch(/riskgate_greeks_limit_headroom\{code="NET_DELTA_EXCEEDED",scope="AAPL"\}/);
   }, 60_000);
 
+  it('streams the totals as SSE greeks events when the underlying moves', async () => {
+    const abort = new AbortController();
+    const response = await fetch(`${rig.gateway.url}/v1/events`, {
+      headers: { 'APCA-API-KEY-ID': rig.trader.key.keyId, 'APCA-API-SECRET-KEY': rig.trader.secret },
+      signal: abort.signal,
+    });
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    let price = 200.5;
+    try {
+      const event = await eventually(async () => {
+        price += 0.01;
+        rig.sim.setQuote('AAPL', price - 0.01, price + 0.01);
+        const chunk = await reader.read();
+        text += decoder.decode(chunk.value ?? new Uint8Array(), { stream: true });
+        const match = /event: greeks\ndata: (.*)\n/.exec(text);
+        return match === null ? undefined : JSON.parse(match[1]!);
+      }, 'a greeks event');
+      expect(event.data.totals.positions).toBe(1);
+      expect(event.data.byUnderlying.AAPL.sharesDelta).toBeGreaterThan(0);
+    } finally {
+      abort.abort();
+    }
+    rig.sim.setQuote('AAPL', 199.99, 200.01);
+  }, 60_000);
+
   it('values a position on the volatility surface while its option quotes are refused', async () => {
     const fault = rig.sim.faults.add({
       kind: 'error',
