@@ -106,5 +106,41 @@ describe('option contracts on the simulated exchange', () => {
       time_in_force: 'day',
     });
     expect(fractional.status).toBe(422);
+    const subPenny = await raw(exchange, 'POST', '/v2/orders', {
+      symbol: CALL,
+      qty: '1',
+      side: 'buy',
+      type: 'limit',
+      limit_price: '0.5012',
+      time_in_force: 'day',
+    });
+    expect(subPenny.status).toBe(422);
+    expect(subPenny.body.message).toContain('sub-penny');
+  });
+
+  it('sends option prices on the cent, rounded the conservative way', async () => {
+    const { broker } = await pair();
+    const stop = await broker.submitOrder({
+      symbol: CALL,
+      side: 'sell',
+      qty: 1,
+      type: 'stop',
+      stopPrice: 0.4567,
+      timeInForce: 'gtc',
+      clientOrderId: 'option-stop-1',
+      intent: 'entry',
+    });
+    expect(stop.order.stopPrice).toBe(0.45);
+    const limit = await broker.submitOrder({
+      symbol: 'AAPL260220P00100000',
+      side: 'buy',
+      qty: 1,
+      type: 'limit',
+      limitPrice: 0.0049,
+      timeInForce: 'day',
+      clientOrderId: 'option-limit-1',
+      intent: 'entry',
+    });
+    expect(limit.order.limitPrice).toBe(0.01);
   });
 });

@@ -3,6 +3,7 @@ import { parseSide } from '../../core/side.ts';
 import { limitDirection, protectiveStopDirection, roundToTick } from '../../core/tick.ts';
 import { BrokerError } from '../errors.ts';
 import type { OrderClass, ReplaceOrderRequest, SubmitOrderRequest } from '../order-types.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 import type { WireOrderRequest, WireReplaceRequest } from '../wire/order-wire.ts';
 
@@ -89,10 +90,18 @@ export function toWireOrder(request: SubmitOrderRequest): WireOrderRequest {
     client_order_id: cid,
   };
   const legSide = orderClass === 'oco' ? side.value : exitSide;
+  // Option contracts trade in whole cents at every price (the sub-dollar equity tick does not apply).
+  const option = assetClassOf(symbol) === 'us_option';
   const limit = positive(request.limitPrice, 'limitPrice');
-  if (limit !== undefined) body.limit_price = price(limit, limitDirection(side.value));
+  if (limit !== undefined)
+    body.limit_price = option
+      ? cents(limit, limitDirection(side.value))
+      : price(limit, limitDirection(side.value));
   const stop = positive(request.stopPrice, 'stopPrice');
-  if (stop !== undefined) body.stop_price = price(stop, protectiveStopDirection(side.value));
+  if (stop !== undefined) {
+    const direction = protectiveStopDirection(side.value);
+    body.stop_price = option ? cents(stop, direction) : price(stop, direction);
+  }
   const trailPrice = positive(request.trailPrice, 'trailPrice');
   if (trailPrice !== undefined) body.trail_price = price(trailPrice, 'nearest');
   const trailPercent = positive(request.trailPercent, 'trailPercent');
@@ -130,6 +139,15 @@ export function assertLegsCarryClass(body: WireOrderRequest): void {
 
 function price(value: number, direction: 'up' | 'down' | 'nearest'): string {
   return numberToDecimal(roundToTick(value, direction));
+}
+
+/** An option price on the cent in `direction`, at least one cent. */
+function cents(value: number, direction: 'up' | 'down' | 'nearest'): string {
+  // Scaled and stripped of float noise first, as for equities (1.005 × 100 = 100.49999…).
+  const scaled = Number((value * 100).toFixed(6));
+  const whole =
+    direction === 'down' ? Math.floor(scaled) : direction === 'up' ? Math.ceil(scaled) : Math.round(scaled);
+  return numberToDecimal(Math.max(1, whole) / 100);
 }
 
 /**

@@ -59,6 +59,16 @@ export class Venue {
         throw unprocessable(
           `qty must be a whole number of contracts for ${contract.symbol}, got ${request.qty}`,
         );
+      for (const [field, value] of [
+        ['limit_price', request.limit_price],
+        ['stop_price', request.stop_price],
+      ] as const) {
+        const n = value === undefined ? Number.NaN : Number(value);
+        if (Number.isFinite(n) && Math.abs(n * 100 - Math.round(n * 100)) > 1e-6)
+          throw unprocessable(
+            `invalid ${field} ${value}. sub-penny increment does not fulfill minimum pricing criteria`,
+          );
+      }
       if (request.order_class !== undefined && request.order_class !== 'simple' && request.order_class !== '')
         throw unprocessable(`order_class ${request.order_class} is not supported for options`);
     }
