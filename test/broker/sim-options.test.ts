@@ -142,5 +142,8 @@ describe('option contracts on the simulated exchange', () => {
       intent: 'entry',
     });
     expect(limit.order.limitPrice).toBe(0.01);
+    // A replace off the cent learns the order's symbol and side and rounds the option's way too.
+    const moved = await broker.replaceOrder(stop.order.id, { stopPrice: 0.4321, intent: 'exit' });
+    expect(moved.stopPrice).toBe(0.43);
   });
 });

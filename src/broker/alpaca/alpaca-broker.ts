@@ -197,7 +197,7 @@ export class AlpacaBroker implements Broker {
     } catch {
       // A price off the tick: learn the order's side to round it the conservative way.
       const current = await this.#getOrder(orderId, false, changes.intent === 'exit' ? 'exit' : 'entry');
-      body = toWireReplace(changes, current.side);
+      body = toWireReplace(changes, current.side, current.symbol);
     }
     const kind: RequestKind = changes.intent === 'exit' ? 'exit' : 'entry';
     const path = `/v2/orders/${encodeURIComponent(orderId)}`;

@@ -154,7 +154,13 @@ function cents(value: number, direction: 'up' | 'down' | 'nearest'): string {
  * Translates a replace request into the `PATCH` body. `side` (of the order being replaced) decides
  * the rounding direction; a price off the tick without a known side is refused locally.
  */
-export function toWireReplace(changes: ReplaceOrderRequest, side: Side | undefined): WireReplaceRequest {
+export function toWireReplace(
+  changes: ReplaceOrderRequest,
+  side: Side | undefined,
+  /** The order's symbol when known: an option's prices go on the cent. */
+  symbol?: string,
+): WireReplaceRequest {
+  const option = symbol !== undefined && assetClassOf(symbol) === 'us_option';
   const body: WireReplaceRequest = {};
   const qty = positive(changes.qty, 'qty');
   if (qty !== undefined) body.qty = numberToDecimal(qty);
@@ -162,11 +168,12 @@ export function toWireReplace(changes: ReplaceOrderRequest, side: Side | undefin
   const round = (value: number, field: string, direction: (s: Side) => 'up' | 'down' | 'nearest'): string => {
     positive(value, field);
     if (side === undefined) {
-      const onTick = roundToTick(value) === value;
-      if (!onTick) throw invalid(`${field} ${value} is off the tick and the order side is unknown`);
+      // Off the cent may be off an option's tick: the order is read first (its side and symbol).
+      const onCent = Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+      if (!onCent) throw invalid(`${field} ${value} is off the tick and the order side is unknown`);
       return numberToDecimal(value);
     }
-    return price(value, direction(side));
+    return option ? cents(value, direction(side)) : price(value, direction(side));
   };
   if (changes.limitPrice !== undefined)
     body.limit_price = round(changes.limitPrice, 'limitPrice', limitDirection);
