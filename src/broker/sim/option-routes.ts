@@ -119,7 +119,9 @@ export function optionRoutes(router: Router, venue: Venue, chain: OptionChain): 
       const out: Record<string, unknown> = {};
       const t = now();
       for (const symbol of symbols.split(',').map((s) => s.trim().toUpperCase())) {
-        const q = chain.quote(symbol, t);
+        const q = venue.state.directlyQuoted.has(symbol)
+          ? venue.state.quotes.get(symbol)
+          : chain.quote(symbol, t);
         if (q !== undefined)
           out[symbol] = { ap: q.ask, as: 1, ax: 'C', bp: q.bid, bs: 1, bx: 'C', c: ' ', t: rfc3339(q.time) };
       }

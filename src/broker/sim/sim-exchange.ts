@@ -195,12 +195,10 @@ export class SimExchange {
 
   /** Feeds one market event directly (bars, quotes or marks). */
   feed(event: MarketEvent): void {
-    // A contract is priced from its underlying: it is never listed as an asset of its own.
-    if (
-      'symbol' in event &&
-      !this.venue.state.assets.has(event.symbol) &&
-      this.venue.options.contract(event.symbol) === undefined
-    ) {
+    // A contract quoted directly keeps that quote instead of the model's.
+    if ('symbol' in event && this.venue.options.contract(event.symbol) !== undefined)
+      this.venue.state.directlyQuoted.add(event.symbol);
+    if ('symbol' in event && !this.venue.state.assets.has(event.symbol)) {
       this.venue.state.assets.set(event.symbol, { symbol: event.symbol });
     }
     this.venue.onMarket(event);

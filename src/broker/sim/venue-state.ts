@@ -106,9 +106,12 @@ export class VenueState {
    * underlying), or undefined for symbols quoted by the market.
    */
   derivedQuote: (symbol: string) => Quote | undefined = () => undefined;
+  /** Symbols whose quotes are fed directly (a test or a replay quoting a contract): never derived. */
+  readonly directlyQuoted = new Set<string>();
 
   /** The latest quote: the derived one when the exchange prices the symbol, else the market's. */
   quoteOf(symbol: string): Quote | undefined {
+    if (this.directlyQuoted.has(symbol)) return this.quotes.get(symbol);
     return this.derivedQuote(symbol) ?? this.quotes.get(symbol);
   }
 

@@ -75,8 +75,9 @@ export class Venue {
     const checked = checkOrderRequest(request, {
       strict: this.#strict,
       isKnownAsset: (symbol) => s.assets.has(symbol) || chain.contract(symbol) !== undefined,
+      // A contract quoted directly trades as quoted (the feed drives it, its expiry included).
       isTradable: (symbol) =>
-        chain.contract(symbol) !== undefined
+        chain.contract(symbol) !== undefined && !s.directlyQuoted.has(symbol)
           ? chain.isTradable(symbol, s.clock.now())
           : s.assets.get(symbol)?.tradable !== false,
       marketPrice: (symbol, side) => s.marketPrice(symbol, side),
@@ -357,6 +358,7 @@ export class Venue {
     const bySymbol = new Map<string, SimOrder[]>();
     for (const order of s.orders.values()) {
       if (!isLive(order) || this.options.contract(order.symbol)?.underlying !== underlying) continue;
+      if (s.directlyQuoted.has(order.symbol)) continue; // matched against its own quotes
       const group = bySymbol.get(order.symbol);
       if (group === undefined) bySymbol.set(order.symbol, [order]);
       else group.push(order);
