@@ -95,6 +95,27 @@ describe('option orders through the gateway', () => {
     expect(position()).toBe(5);
   }, 60_000);
 
+  it('passes the broker’s option contracts through', async () => {
+    const one = await rig.http('GET', `/v2/options/contracts/${CALL}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ symbol: CALL, strike_price: '200', multiplier: '100', type: 'call' });
+    const listed = await rig.http(
+      'GET',
+      '/v2/options/contracts?underlying_symbols=AAPL&expiration_date=2027-01-15&type=put&strike_price_gte=190&strike_price_lte=210',
+    );
+    expect(listed.body.option_contracts.map((c: { symbol: string }) => c.symbol)).toEqual([
+      'AAPL270115P00190000',
+      'AAPL270115P00195000',
+      'AAPL270115P00200000',
+      'AAPL270115P00205000',
+      'AAPL270115P00210000',
+    ]);
+    const bad = await rig.http('GET', '/v2/options/contracts?type=straddle&limit=0');
+    expect(bad.status).toBe(422);
+    expect(bad.body.riskgate.issues.map((i: { field: string }) => i.field)).toEqual(['type', 'limit']);
+    expect((await rig.http('GET', '/v2/options/contracts/ZZZZ270115C00200000')).status).toBe(404);
+  });
+
   it('refuses a multi-leg order with a 422 naming order_class and saying single-leg only', async () => {
     const r = await rig.http('POST', '/v2/orders', {
       order_class: 'mleg',

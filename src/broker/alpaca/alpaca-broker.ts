@@ -7,7 +7,7 @@ import type {
 } from '../account-types.ts';
 import { BrokerError } from '../errors.ts';
 import type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from '../market-types.ts';
-import type { OptionContractPage, OptionContractQuery } from '../option-types.ts';
+import type { OptionContract, OptionContractPage, OptionContractQuery } from '../option-types.ts';
 import type {
   BrokerOrder,
   CancelResult,
@@ -23,7 +23,11 @@ import { wireAccountSchema, wireClosePositionEntrySchema, wirePositionSchema } f
 import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 import { wireAssetSchema, wireClockSchema, wireLatestQuotesSchema } from '../wire/market-wire.ts';
-import { wireOptionContractsSchema, wireOptionQuotesSchema } from '../wire/option-wire.ts';
+import {
+  wireOptionContractSchema,
+  wireOptionContractsSchema,
+  wireOptionQuotesSchema,
+} from '../wire/option-wire.ts';
 import { type WireOrderRequest, wireCancelAllEntrySchema, wireOrderSchema } from '../wire/order-wire.ts';
 import type { CircuitOptions, GateState } from './circuit-gate.ts';
 import {
@@ -365,6 +369,13 @@ export class AlpacaBroker implements Broker {
       for (const [symbol, q] of Object.entries(answer.quotes)) quotes.set(symbol, fromWireQuote(symbol, q));
     }
     return quotes;
+  }
+
+  async getOptionContract(symbolOrId: string, options?: ReadOptions): Promise<OptionContract> {
+    const path = `/v2/options/contracts/${encodeURIComponent(symbolOrId)}`;
+    return fromWireOptionContract(
+      await this.#read(path, wireOptionContractSchema, undefined, readKind(options)),
+    );
   }
 
   async listOptionContracts(

@@ -80,7 +80,7 @@ function parseContractQuery(
 
 /**
  * The option routes: `GET /v2/options/contracts` (the broker's listing, passed through with its
- * filters) and `GET /v1/greeks`, the portfolio Greeks of the positions held — totals, by
+ * filters) and `/v2/options/contracts/{symbol_or_id}`, and `GET /v1/greeks`, the portfolio Greeks of the positions held — totals, by
  * underlying, by expiry, each option position with its inputs, and the profile's Greeks limits
  * with their headroom (`enabled: false` when the profile has no `options` section).
  */
@@ -88,6 +88,16 @@ export function optionRoutes(app: FastifyInstance, services: GatewayServices): v
   const { ctx } = services;
   const read = { preHandler: guard(ctx, 'read') };
   app.get('/v1/greeks', read, async (_request, reply) => reply.send(services.greeks.view()));
+  app.get('/v2/options/contracts/:symbol', read, async (request, reply) => {
+    const { symbol } = request.params as { symbol: string };
+    try {
+      const contract = await ctx.broker.getOptionContract(symbol.toUpperCase(), { purpose: 'client' });
+      return reply.send(renderContract(contract));
+    } catch (error) {
+      const r = brokerErrorReply(error);
+      return reply.code(r.status).send(r.body);
+    }
+  });
   app.get('/v2/options/contracts', read, async (request, reply) => {
     const parsed = parseContractQuery(request.query as Record<string, string | undefined>);
     if (!parsed.ok) {

@@ -134,6 +134,13 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v2/options/contracts/{symbol_or_id}',
+    summary: 'One option contract by OCC symbol or id',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
     path: '/v2/clock',
     summary: 'The market clock',
     role: 'read-only',

@@ -83,9 +83,8 @@ export interface GreeksView {
 export function expiryStatus(expiry: string, now: number): ExpiryStatus {
   const at = expiryEpochMs(expiry) ?? 0;
   if (now >= at) return 'expired';
-  return at - now < 86_400_000 && new Date(now).toISOString().slice(0, 10) >= expiry.slice(0, 10)
-    ? 'expiring'
-    : 'live';
+  // The expiry day in New York starts 16 hours before its 16:00 close.
+  return at - now <= 16 * 3_600_000 ? 'expiring' : 'live';
 }
 
 /**

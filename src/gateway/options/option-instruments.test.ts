@@ -34,6 +34,8 @@ describe('expiry status', () => {
   it('is live before the expiry day, expiring on the day before 16:00 New York, expired after', () => {
     expect(expiryStatus('2027-01-15', Date.UTC(2027, 0, 14, 21, 0))).toBe('live');
     expect(expiryStatus('2027-01-15', Date.UTC(2027, 0, 15, 15, 0))).toBe('expiring');
+    expect(expiryStatus('2027-01-15', Date.UTC(2027, 0, 15, 5, 1))).toBe('expiring'); // 00:01 New York
+    expect(expiryStatus('2027-01-15', Date.UTC(2027, 0, 15, 4, 59))).toBe('live'); // 23:59 the day before
     expect(expiryStatus('2027-01-15', close)).toBe('expired');
     expect(expiryStatus('2027-01-15', close + 86_400_000)).toBe('expired');
   });
