@@ -31,6 +31,7 @@ export {
   WashTradeError,
 } from './errors.ts';
 export type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from './market-types.ts';
+export type { OptionContract, OptionContractPage, OptionContractQuery } from './option-types.ts';
 export {
   type BrokerOrder,
   type CancelResult,

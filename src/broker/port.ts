@@ -5,6 +5,7 @@ import type {
   ClosePositionResult,
 } from './account-types.ts';
 import type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from './market-types.ts';
+import type { OptionContract, OptionContractPage, OptionContractQuery } from './option-types.ts';
 import type {
   BrokerOrder,
   CancelResult,
@@ -57,6 +58,18 @@ export interface Broker {
     symbols: readonly string[],
     options?: ReadOptions,
   ): Promise<ReadonlyMap<string, LatestQuote>>;
+  /**
+   * Latest quotes of option contracts (OCC symbols), prices in dollars per unit of underlying.
+   * `getLatestQuotes` routes OCC symbols here by itself, so a mixed watch list needs no care.
+   */
+  getOptionQuotes(
+    symbols: readonly string[],
+    options?: ReadOptions,
+  ): Promise<ReadonlyMap<string, LatestQuote>>;
+  /** One page of listed option contracts matching the filters (`GET /v2/options/contracts`). */
+  listOptionContracts(query?: OptionContractQuery, options?: ReadOptions): Promise<OptionContractPage>;
+  /** One option contract by OCC symbol or id (`GET /v2/options/contracts/{symbol_or_id}`); `NOT_FOUND` when unknown. */
+  getOptionContract(symbolOrId: string, options?: ReadOptions): Promise<OptionContract>;
   getAsset(symbol: string, options?: ReadOptions): Promise<BrokerAsset>;
   listAssets(query?: AssetQuery, options?: ReadOptions): Promise<readonly BrokerAsset[]>;
   getClock(options?: ReadOptions): Promise<MarketClock>;

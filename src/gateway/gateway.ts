@@ -42,6 +42,8 @@ import { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import { Reconciler } from './monitors/reconciler.ts';
 import { UnprotectedPositionBreaker } from './monitors/unprotected-breaker.ts';
 import { WatchList } from './monitors/watch-list.ts';
+import { GreeksLive } from './options/greeks-live.ts';
+import { instrumentLookup } from './options/option-instruments.ts';
 import { OrderFlow } from './orders/order-flow.ts';
 import { OrderIndex } from './orders/order-index.ts';
 import { TradeUpdateHandler } from './orders/trade-update-handler.ts';
@@ -278,7 +280,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         profile: p,
         clock: systemClock,
         store: leading ? durability.riskState : new FollowerRiskState(store.riskState),
-        instruments: (symbol) => assets.get(symbol),
+        // Stocks from the broker's list; option contracts recognised from their OCC symbols.
+        instruments: instrumentLookup(assets),
         breakers: [breaker],
         rules: gatewayIndexRules(config, p),
       });
@@ -355,6 +358,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       rules: (p) => gatewayIndexRules(config, p),
       onSwapped: (next) => indices.replayInto(next),
     });
+    const greeks = new GreeksLive(ctx, () => ctx.risk.engine.profile.options?.volatilitySurface);
+    monitor.afterQuotes = (quotes) => greeks.afterQuotes(quotes);
     const services: GatewayServices = {
       ctx,
       flow,
@@ -366,6 +371,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       monitor,
       profile: profileService,
       indices,
+      greeks,
     };
 
     ctx.risk.subscribe((event) => {

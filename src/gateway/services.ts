@@ -3,6 +3,7 @@ import type { IndexBook } from './indices/index-book.ts';
 import type { AccountMonitor } from './monitors/account-monitor.ts';
 import type { ProtectionMonitor } from './monitors/protection-monitor.ts';
 import type { Reconciler } from './monitors/reconciler.ts';
+import type { GreeksLive } from './options/greeks-live.ts';
 import type { OrderFlow } from './orders/order-flow.ts';
 import type { TradeUpdateHandler } from './orders/trade-update-handler.ts';
 import type { ProtectionManager } from './protection/protection-manager.ts';
@@ -23,4 +24,6 @@ export interface GatewayServices {
   readonly profile: ProfileService;
   /** The last reading of each market index (the VIX), fed to the engine. */
   readonly indices: IndexBook;
+  /** The portfolio Greeks kept live from the quotes (`/v1/greeks`, SSE `greeks`, metrics). */
+  readonly greeks: GreeksLive;
 }

@@ -7,6 +7,7 @@ import type {
 } from '../account-types.ts';
 import { BrokerError } from '../errors.ts';
 import type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from '../market-types.ts';
+import type { OptionContract, OptionContractPage, OptionContractQuery } from '../option-types.ts';
 import type {
   BrokerOrder,
   CancelResult,
@@ -19,14 +20,21 @@ import type { Broker } from '../port.ts';
 import type { ReadOptions } from '../read-options.ts';
 import type { StreamStateEvent, TradeUpdate, Unsubscribe } from '../trade-update.ts';
 import { wireAccountSchema, wireClosePositionEntrySchema, wirePositionSchema } from '../wire/account-wire.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 import { wireAssetSchema, wireClockSchema, wireLatestQuotesSchema } from '../wire/market-wire.ts';
+import {
+  wireOptionContractSchema,
+  wireOptionContractsSchema,
+  wireOptionQuotesSchema,
+} from '../wire/option-wire.ts';
 import { type WireOrderRequest, wireCancelAllEntrySchema, wireOrderSchema } from '../wire/order-wire.ts';
 import type { CircuitOptions, GateState } from './circuit-gate.ts';
 import {
   fromWireAccount,
   fromWireAsset,
   fromWireClock,
+  fromWireOptionContract,
   fromWireOrder,
   fromWirePosition,
   fromWireQuote,
@@ -82,6 +90,8 @@ export interface AlpacaBrokerOptions {
   readonly maxSubmitAttempts?: number;
   /** Market-data feed for quotes. Default `iex`. */
   readonly feed?: string;
+  /** Market-data feed for option quotes: `indicative` (default, free) or `opra`. */
+  readonly optionFeed?: string;
   readonly stream?: {
     readonly initialBackoffMs?: number;
     readonly maxBackoffMs?: number;
@@ -191,7 +201,7 @@ export class AlpacaBroker implements Broker {
     } catch {
       // A price off the tick: learn the order's side to round it the conservative way.
       const current = await this.#getOrder(orderId, false, changes.intent === 'exit' ? 'exit' : 'entry');
-      body = toWireReplace(changes, current.side);
+      body = toWireReplace(changes, current.side, current.symbol);
     }
     const kind: RequestKind = changes.intent === 'exit' ? 'exit' : 'entry';
     const path = `/v2/orders/${encodeURIComponent(orderId)}`;
@@ -294,7 +304,9 @@ export class AlpacaBroker implements Broker {
   }
 
   /**
-   * Latest quotes, in as many requests as the symbols need: each request's `symbols` list is
+   * Latest quotes, in as many requests as the symbols need, OCC option symbols from the option
+   * quotes endpoint (when that one fails, the contracts are left out rather than the stocks);
+   * each request's `symbols` list is
    * bounded in count and length (see {@link AlpacaBrokerOptions.quoteChunks}), so no request URL
    * grows past what the broker accepts however many symbols are watched.
    */
@@ -302,24 +314,98 @@ export class AlpacaBroker implements Broker {
     symbols: readonly string[],
     options?: ReadOptions,
   ): Promise<ReadonlyMap<string, LatestQuote>> {
-    const feed = this.#options.feed ?? 'iex';
+    // Option contracts are quoted by another endpoint: a mixed watch list is split between both.
+    const stocks: string[] = [];
+    const contracts: string[] = [];
+    for (const symbol of symbols) (assetClassOf(symbol) === 'us_option' ? contracts : stocks).push(symbol);
+    const [stockQuotes, optionQuotes] = await Promise.all([
+      this.#quotes('/v2/stocks/quotes/latest', stocks, this.#options.feed ?? 'iex', options),
+      // A refused option feed (no subscription, say) must not cost the stocks their marks: the
+      // contracts are then absent, as symbols without a quote are.
+      this.#quotes(
+        '/v1beta1/options/quotes/latest',
+        contracts,
+        this.#options.optionFeed ?? 'indicative',
+        options,
+      ).catch((error: unknown) => {
+        if (stocks.length === 0) throw error;
+        return new Map<string, LatestQuote>();
+      }),
+    ]);
+    if (optionQuotes.size === 0) return stockQuotes;
+    const quotes = new Map(stockQuotes);
+    for (const [symbol, q] of optionQuotes) quotes.set(symbol, q);
+    return quotes;
+  }
+
+  getOptionQuotes(
+    symbols: readonly string[],
+    options?: ReadOptions,
+  ): Promise<ReadonlyMap<string, LatestQuote>> {
+    return this.#quotes(
+      '/v1beta1/options/quotes/latest',
+      symbols,
+      this.#options.optionFeed ?? 'indicative',
+      options,
+    );
+  }
+
+  async #quotes(
+    path: string,
+    symbols: readonly string[],
+    feed: string,
+    options: ReadOptions | undefined,
+  ): Promise<Map<string, LatestQuote>> {
+    const quotes = new Map<string, LatestQuote>();
+    if (symbols.length === 0) return quotes;
     const kind = readKind(options);
+    const schema = path.startsWith('/v1beta1/options') ? wireOptionQuotesSchema : wireLatestQuotesSchema;
     const answers = await Promise.all(
       chunkSymbols(symbols, this.#options.quoteChunks).map((chunk) =>
-        this.#read(
-          '/v2/stocks/quotes/latest',
-          wireLatestQuotesSchema,
-          { symbols: chunk.join(','), feed },
-          kind,
-          this.#dataUrl,
-        ),
+        this.#read(path, schema, { symbols: chunk.join(','), feed }, kind, this.#dataUrl),
       ),
     );
-    const quotes = new Map<string, LatestQuote>();
     for (const answer of answers) {
       for (const [symbol, q] of Object.entries(answer.quotes)) quotes.set(symbol, fromWireQuote(symbol, q));
     }
     return quotes;
+  }
+
+  async getOptionContract(symbolOrId: string, options?: ReadOptions): Promise<OptionContract> {
+    const path = `/v2/options/contracts/${encodeURIComponent(symbolOrId)}`;
+    return fromWireOptionContract(
+      await this.#read(path, wireOptionContractSchema, undefined, readKind(options)),
+    );
+  }
+
+  async listOptionContracts(
+    query: OptionContractQuery = {},
+    options?: ReadOptions,
+  ): Promise<OptionContractPage> {
+    const num = (n: number | undefined) => (n === undefined ? undefined : numberToDecimal(n));
+    const wireQuery = {
+      underlying_symbols: query.underlyingSymbols?.join(','),
+      status: query.status,
+      expiration_date: query.expirationDate,
+      expiration_date_gte: query.expirationDateGte,
+      expiration_date_lte: query.expirationDateLte,
+      type: query.type,
+      strike_price_gte: num(query.strikePriceGte),
+      strike_price_lte: num(query.strikePriceLte),
+      root_symbol: query.rootSymbol,
+      limit: query.limit === undefined ? undefined : String(query.limit),
+      page_token: query.pageToken,
+    };
+    const page = await this.#read(
+      '/v2/options/contracts',
+      wireOptionContractsSchema,
+      wireQuery,
+      readKind(options),
+    );
+    return {
+      contracts: page.option_contracts.map(fromWireOptionContract),
+      nextPageToken: page.next_page_token ?? undefined,
+    };
   }
 
   async getAsset(symbol: string, options?: ReadOptions): Promise<BrokerAsset> {

@@ -1,10 +1,12 @@
 import type { BrokerAccount, BrokerPosition } from '../account-types.ts';
 import type { BrokerAsset, LatestQuote, MarketClock } from '../market-types.ts';
+import type { OptionContract } from '../option-types.ts';
 import type { BrokerOrder, OrderClass } from '../order-types.ts';
 import type { TradeUpdate, TradeUpdateEvent } from '../trade-update.ts';
 import type { WireAccount, WirePosition } from '../wire/account-wire.ts';
 import { decimalToNumber, optionalDecimal, optionalTimestamp, timestampToMs } from '../wire/decimal.ts';
 import type { WireAsset, WireClock, WireQuote, WireTradeUpdate } from '../wire/market-wire.ts';
+import type { WireOptionContract } from '../wire/option-wire.ts';
 import type { WireOrder } from '../wire/order-wire.ts';
 
 /** Translates a wire order (and its legs) into domain units. */
@@ -119,7 +121,10 @@ export function fromWireClock(c: WireClock): MarketClock {
 }
 
 /** Translates a data-API quote (numbers on the wire) for one symbol. */
-export function fromWireQuote(symbol: string, q: WireQuote): LatestQuote {
+export function fromWireQuote(
+  symbol: string,
+  q: Pick<WireQuote, 't' | 'bp' | 'ap' | 'bs' | 'as'>,
+): LatestQuote {
   return { symbol, time: timestampToMs(q.t), bid: q.bp, ask: q.ap, bidSize: q.bs, askSize: q.as };
 }
 
@@ -133,5 +138,26 @@ export function fromWireTradeUpdate(u: WireTradeUpdate): TradeUpdate {
     price: optionalDecimal(u.price),
     qty: optionalDecimal(u.qty),
     positionQty: optionalDecimal(u.position_qty),
+  };
+}
+
+/** Translates one option contract of `GET /v2/options/contracts`. */
+export function fromWireOptionContract(c: WireOptionContract): OptionContract {
+  return {
+    id: c.id,
+    symbol: c.symbol,
+    name: c.name,
+    status: c.status,
+    tradable: c.tradable,
+    expirationDate: c.expiration_date,
+    rootSymbol: c.root_symbol,
+    underlyingSymbol: c.underlying_symbol,
+    type: c.type,
+    style: c.style,
+    strikePrice: decimalToNumber(c.strike_price),
+    multiplier: decimalToNumber(c.multiplier),
+    size: decimalToNumber(c.size),
+    openInterest: optionalDecimal(c.open_interest),
+    closePrice: optionalDecimal(c.close_price),
   };
 }

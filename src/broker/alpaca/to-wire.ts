@@ -3,6 +3,7 @@ import { parseSide } from '../../core/side.ts';
 import { limitDirection, protectiveStopDirection, roundToTick } from '../../core/tick.ts';
 import { BrokerError } from '../errors.ts';
 import type { OrderClass, ReplaceOrderRequest, SubmitOrderRequest } from '../order-types.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 import type { WireOrderRequest, WireReplaceRequest } from '../wire/order-wire.ts';
 
@@ -89,10 +90,18 @@ export function toWireOrder(request: SubmitOrderRequest): WireOrderRequest {
     client_order_id: cid,
   };
   const legSide = orderClass === 'oco' ? side.value : exitSide;
+  // Option contracts trade in whole cents at every price (the sub-dollar equity tick does not apply).
+  const option = assetClassOf(symbol) === 'us_option';
   const limit = positive(request.limitPrice, 'limitPrice');
-  if (limit !== undefined) body.limit_price = price(limit, limitDirection(side.value));
+  if (limit !== undefined)
+    body.limit_price = option
+      ? cents(limit, limitDirection(side.value))
+      : price(limit, limitDirection(side.value));
   const stop = positive(request.stopPrice, 'stopPrice');
-  if (stop !== undefined) body.stop_price = price(stop, protectiveStopDirection(side.value));
+  if (stop !== undefined) {
+    const direction = protectiveStopDirection(side.value);
+    body.stop_price = option ? cents(stop, direction) : price(stop, direction);
+  }
   const trailPrice = positive(request.trailPrice, 'trailPrice');
   if (trailPrice !== undefined) body.trail_price = price(trailPrice, 'nearest');
   const trailPercent = positive(request.trailPercent, 'trailPercent');
@@ -132,11 +141,26 @@ function price(value: number, direction: 'up' | 'down' | 'nearest'): string {
   return numberToDecimal(roundToTick(value, direction));
 }
 
+/** An option price on the cent in `direction`, at least one cent. */
+function cents(value: number, direction: 'up' | 'down' | 'nearest'): string {
+  // Scaled and stripped of float noise first, as for equities (1.005 × 100 = 100.49999…).
+  const scaled = Number((value * 100).toFixed(6));
+  const whole =
+    direction === 'down' ? Math.floor(scaled) : direction === 'up' ? Math.ceil(scaled) : Math.round(scaled);
+  return numberToDecimal(Math.max(1, whole) / 100);
+}
+
 /**
  * Translates a replace request into the `PATCH` body. `side` (of the order being replaced) decides
  * the rounding direction; a price off the tick without a known side is refused locally.
  */
-export function toWireReplace(changes: ReplaceOrderRequest, side: Side | undefined): WireReplaceRequest {
+export function toWireReplace(
+  changes: ReplaceOrderRequest,
+  side: Side | undefined,
+  /** The order's symbol when known: an option's prices go on the cent. */
+  symbol?: string,
+): WireReplaceRequest {
+  const option = symbol !== undefined && assetClassOf(symbol) === 'us_option';
   const body: WireReplaceRequest = {};
   const qty = positive(changes.qty, 'qty');
   if (qty !== undefined) body.qty = numberToDecimal(qty);
@@ -144,11 +168,12 @@ export function toWireReplace(changes: ReplaceOrderRequest, side: Side | undefin
   const round = (value: number, field: string, direction: (s: Side) => 'up' | 'down' | 'nearest'): string => {
     positive(value, field);
     if (side === undefined) {
-      const onTick = roundToTick(value) === value;
-      if (!onTick) throw invalid(`${field} ${value} is off the tick and the order side is unknown`);
+      // Off the cent may be off an option's tick: the order is read first (its side and symbol).
+      const onCent = Math.abs(value * 100 - Math.round(value * 100)) < 1e-6;
+      if (!onCent) throw invalid(`${field} ${value} is off the tick and the order side is unknown`);
       return numberToDecimal(value);
     }
-    return price(value, direction(side));
+    return option ? cents(value, direction(side)) : price(value, direction(side));
   };
   if (changes.limitPrice !== undefined)
     body.limit_price = round(changes.limitPrice, 'limitPrice', limitDirection);

@@ -3,6 +3,11 @@ import type { WireAccount, WirePosition } from '../wire/account-wire.ts';
 import { assetClassOf } from '../wire/asset-class.ts';
 import { numberToDecimal } from '../wire/decimal.ts';
 
+/** Units of the underlying per unit of quantity: 100 for an option contract, 1 for anything else. */
+export function contractMultiplier(symbol: string): number {
+  return assetClassOf(symbol) === 'us_option' ? 100 : 1;
+}
+
 /** One position held by the simulated account. */
 interface Holding {
   /** Signed quantity in shares. */
@@ -89,7 +94,8 @@ export class Ledger {
   /** Books an execution: cash moves by the trade value, the average entry follows the position. */
   applyFill(symbol: string, side: Side, qty: number, price: number): number {
     const signed = side === 'buy' ? qty : -qty;
-    this.#cash -= signed * price;
+    // Option prices are per unit of underlying: a contract costs price × 100.
+    this.#cash -= signed * price * contractMultiplier(symbol);
     const holding = this.#holdings.get(symbol) ?? { qty: 0, avgEntry: 0, lastdayPrice: price };
     const next = holding.qty + signed;
     if (holding.qty === 0 || Math.sign(holding.qty) === Math.sign(signed)) {
@@ -108,7 +114,7 @@ export class Ledger {
     let long = 0;
     let short = 0;
     for (const [symbol, h] of this.#holdings) {
-      const value = h.qty * (mark(symbol) ?? h.avgEntry);
+      const value = h.qty * (mark(symbol) ?? h.avgEntry) * contractMultiplier(symbol);
       if (value >= 0) long += value;
       else short += value;
     }
@@ -175,12 +181,13 @@ export class Ledger {
     if (h === undefined) return undefined;
     h.lastdayPrice ??= price;
     const current = price ?? h.avgEntry;
-    const marketValue = h.qty * current;
-    const costBasis = h.qty * h.avgEntry;
+    const multiplier = contractMultiplier(symbol);
+    const marketValue = h.qty * current * multiplier;
+    const costBasis = h.qty * h.avgEntry * multiplier;
     const pl = marketValue - costBasis;
     const plpc = costBasis === 0 ? 0 : pl / Math.abs(costBasis);
     const lastday = h.lastdayPrice ?? current;
-    const intradayPl = h.qty * (current - lastday);
+    const intradayPl = h.qty * (current - lastday) * multiplier;
     const round = (n: number, places = 2) => numberToDecimal(Number(n.toFixed(places)));
     return {
       asset_id: assetId,
@@ -197,7 +204,10 @@ export class Ledger {
       unrealized_pl: round(pl),
       unrealized_plpc: round(plpc, 6),
       unrealized_intraday_pl: round(intradayPl),
-      unrealized_intraday_plpc: round(lastday === 0 ? 0 : intradayPl / Math.abs(h.qty * lastday), 6),
+      unrealized_intraday_plpc: round(
+        lastday === 0 ? 0 : intradayPl / Math.abs(h.qty * lastday * multiplier),
+        6,
+      ),
       current_price: round(current, 4),
       lastday_price: round(lastday, 4),
       change_today: round(lastday === 0 ? 0 : (current - lastday) / lastday, 6),

@@ -7,6 +7,8 @@ import { dataRoutes } from './data-routes.ts';
 import { FaultInjector, type HttpFaultPlan } from './faults.ts';
 import { type Reply, Router, readJson, send, sleep } from './http-kit.ts';
 import { Ledger, type LedgerOptions } from './ledger.ts';
+import type { SimOptionsConfig } from './option-chain.ts';
+import { optionRoutes } from './option-routes.ts';
 import { FeedCursor, type PriceFeed } from './price-feed.ts';
 import { FixedWindowLimiter, type RateLimitOptions } from './rate-limiter.ts';
 import { SimClock, type SimClockOptions } from './sim-clock.ts';
@@ -46,6 +48,8 @@ export interface SimExchangeOptions {
   readonly account?: LedgerOptions;
   /** Reject legs on simple orders (422) instead of silently dropping them like the real broker. */
   readonly strict?: boolean;
+  /** How option contracts on the listed stocks are listed and priced (defaults: see {@link SimOptionsConfig}). */
+  readonly options?: SimOptionsConfig;
   readonly rateLimit?: RateLimitOptions;
   /** Stream frame type; the broker sends binary. */
   readonly streamFrames?: 'binary' | 'text';
@@ -102,6 +106,7 @@ export class SimExchange {
       clock: this.clock,
       assets: options.assets ?? DEFAULT_ASSETS,
       strict: options.strict ?? false,
+      ...(options.options !== undefined ? { options: options.options } : {}),
       hooks: {
         rejectStopLeg: (symbol) => this.faults.rejectStopLeg(symbol),
         partialFillFraction: (symbol) => this.faults.partialFillFraction(symbol),
@@ -128,6 +133,7 @@ export class SimExchange {
     this.venue.state.listeners.add((event) => this.#stream.publish(event));
     tradingRoutes(this.#router, this.venue);
     dataRoutes(this.#router, this.venue);
+    optionRoutes(this.#router, this.venue, this.venue.options);
     adminRoutes(this.#router, this);
     this.#server = createServer((req, res) => this.#track(this.#handle(req, res)));
     this.#server.on('upgrade', (req, socket, head) => {
@@ -189,6 +195,9 @@ export class SimExchange {
 
   /** Feeds one market event directly (bars, quotes or marks). */
   feed(event: MarketEvent): void {
+    // A contract quoted directly keeps that quote instead of the model's.
+    if ('symbol' in event && this.venue.options.contract(event.symbol) !== undefined)
+      this.venue.state.directlyQuoted.add(event.symbol);
     if ('symbol' in event && !this.venue.state.assets.has(event.symbol)) {
       this.venue.state.assets.set(event.symbol, { symbol: event.symbol });
     }

@@ -1,4 +1,5 @@
 import { numberToDecimal } from '../wire/decimal.ts';
+import { contractMultiplier } from './ledger.ts';
 import type { CheckedOrder } from './order-rules.ts';
 import { forbidden, type SimHttpError } from './sim-errors.ts';
 import type { VenueState } from './venue-state.ts';
@@ -40,7 +41,7 @@ export function checkAgainstAccount(state: VenueState, o: CheckedOrder): SimHttp
           ? o.stopPrice!
           : state.marketPrice(o.symbol, o.side);
     if (price !== undefined) {
-      const cost = o.qty * price;
+      const cost = o.qty * price * contractMultiplier(o.symbol);
       const mark = (s: string) => state.mark(s);
       const buyingPower = state.ledger.baseBuyingPower(mark) - state.reservedBuyingPower();
       if (cost > buyingPower + 1e-9) {

@@ -3,7 +3,7 @@ import type { Quote } from '../../core/market.ts';
 import type { Side } from '../../core/side.ts';
 import type { WireOrder } from '../wire/order-wire.ts';
 import { renderAsset, type SimAsset } from './assets.ts';
-import type { Ledger } from './ledger.ts';
+import { contractMultiplier, type Ledger } from './ledger.ts';
 import type { SimClock } from './sim-clock.ts';
 import { FINAL, isLive, renderOrder, type SimOrder } from './sim-order.ts';
 
@@ -101,15 +101,29 @@ export class VenueState {
     return this.legsOf(parent).filter((leg) => leg.id !== order.id);
   }
 
+  /**
+   * The exchange's own quote of a symbol it prices itself (an option contract, from its
+   * underlying), or undefined for symbols quoted by the market.
+   */
+  derivedQuote: (symbol: string) => Quote | undefined = () => undefined;
+  /** Symbols whose quotes are fed directly (a test or a replay quoting a contract): never derived. */
+  readonly directlyQuoted = new Set<string>();
+
+  /** The latest quote: the derived one when the exchange prices the symbol, else the market's. */
+  quoteOf(symbol: string): Quote | undefined {
+    if (this.directlyQuoted.has(symbol)) return this.quotes.get(symbol);
+    return this.derivedQuote(symbol) ?? this.quotes.get(symbol);
+  }
+
   /** Mid price of the latest quote, dollars. */
   mark(symbol: string): number | undefined {
-    const q = this.quotes.get(symbol);
+    const q = this.quoteOf(symbol);
     return q === undefined ? undefined : (q.bid + q.ask) / 2;
   }
 
   /** The price a market order would pay now: ask for buys, bid for sells. */
   marketPrice(symbol: string, side: Side): number | undefined {
-    const q = this.quotes.get(symbol);
+    const q = this.quoteOf(symbol);
     return q === undefined ? undefined : side === 'buy' ? q.ask : q.bid;
   }
 
@@ -151,7 +165,7 @@ export class VenueState {
       const opening = order.side === 'buy' ? position >= 0 : position <= 0;
       if (!opening) continue;
       const price = order.limitPrice ?? order.stopPrice ?? this.marketPrice(order.symbol, order.side) ?? 0;
-      reserved += (order.qty - order.filledQty) * price;
+      reserved += (order.qty - order.filledQty) * price * contractMultiplier(order.symbol);
     }
     return reserved;
   }

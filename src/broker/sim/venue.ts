@@ -1,13 +1,15 @@
 import type { MarketEvent } from '../../core/market.ts';
 import type { Side } from '../../core/side.ts';
+import { assetClassOf } from '../wire/asset-class.ts';
 import type { WireOrder, WireOrderRequest, WireReplaceRequest } from '../wire/order-wire.ts';
 import type { SimAsset } from './assets.ts';
 import type { Ledger } from './ledger.ts';
-import { fill, matchQuote, quotesOf } from './matching.ts';
+import { executionPrice, fill, matchQuote, quotesOf } from './matching.ts';
+import { OptionChain, type SimOptionsConfig } from './option-chain.ts';
 import { type CheckedOrder, checkOrderRequest, parsePrice } from './order-rules.ts';
 import type { SimClock } from './sim-clock.ts';
 import { badRequestField, notFound, SimHttpError, unprocessable } from './sim-errors.ts';
-import { FINAL, type SimOrder, type SimRole } from './sim-order.ts';
+import { FINAL, isLive, type SimOrder, type SimRole } from './sim-order.ts';
 import { checkAgainstAccount } from './venue-checks.ts';
 import { type VenueHooks, VenueState } from './venue-state.ts';
 
@@ -15,6 +17,8 @@ export { type ListQuery, listOrders } from './venue-queries.ts';
 
 /** Options of {@link Venue}. */
 export interface VenueOptions {
+  /** How option contracts on the listed stocks are listed and priced. */
+  readonly options?: SimOptionsConfig;
   readonly ledger: Ledger;
   readonly clock: SimClock;
   readonly hooks: VenueHooks;
@@ -26,20 +30,56 @@ export interface VenueOptions {
 /** The simulated exchange's order book and account: the behaviour behind every endpoint. */
 export class Venue {
   readonly state: VenueState;
+  readonly options: OptionChain;
   readonly #strict: boolean;
 
   constructor(options: VenueOptions) {
-    this.state = new VenueState(options.ledger, options.clock, options.hooks, options.assets);
+    const s = new VenueState(options.ledger, options.clock, options.hooks, options.assets);
+    this.state = s;
     this.#strict = options.strict;
+    this.options = new OptionChain(
+      options.options ?? {},
+      (symbol) => {
+        const asset = s.assets.get(symbol);
+        return asset !== undefined && (asset.assetClass ?? assetClassOf(symbol)) === 'us_equity';
+      },
+      (symbol) => s.quotes.get(symbol),
+    );
+    s.derivedQuote = (symbol) => this.options.quote(symbol, s.clock.now());
   }
 
   /** Places an order (`POST /v2/orders`); returns the parent with its legs. Throws SimHttpError. */
   submit(request: WireOrderRequest): WireOrder {
     const s = this.state;
+    const chain = this.options;
+    const contract = request.symbol === undefined ? undefined : chain.contract(request.symbol.toUpperCase());
+    if (contract !== undefined) {
+      // Options trade in whole contracts, and only as simple orders here.
+      if (request.qty !== undefined && !Number.isInteger(Number(request.qty)))
+        throw unprocessable(
+          `qty must be a whole number of contracts for ${contract.symbol}, got ${request.qty}`,
+        );
+      for (const [field, value] of [
+        ['limit_price', request.limit_price],
+        ['stop_price', request.stop_price],
+      ] as const) {
+        const n = value === undefined ? Number.NaN : Number(value);
+        if (Number.isFinite(n) && Math.abs(n * 100 - Math.round(n * 100)) > 1e-6)
+          throw unprocessable(
+            `invalid ${field} ${value}. sub-penny increment does not fulfill minimum pricing criteria`,
+          );
+      }
+      if (request.order_class !== undefined && request.order_class !== 'simple' && request.order_class !== '')
+        throw unprocessable(`order_class ${request.order_class} is not supported for options`);
+    }
     const checked = checkOrderRequest(request, {
       strict: this.#strict,
-      isKnownAsset: (symbol) => s.assets.has(symbol),
-      isTradable: (symbol) => s.assets.get(symbol)?.tradable !== false,
+      isKnownAsset: (symbol) => s.assets.has(symbol) || chain.contract(symbol) !== undefined,
+      // A contract quoted directly trades as quoted (the feed drives it, its expiry included).
+      isTradable: (symbol) =>
+        chain.contract(symbol) !== undefined && !s.directlyQuoted.has(symbol)
+          ? chain.isTradable(symbol, s.clock.now())
+          : s.assets.get(symbol)?.tradable !== false,
       marketPrice: (symbol, side) => s.marketPrice(symbol, side),
       positionQty: (symbol) => s.ledger.positionQty(symbol),
       clientOrderIdUsed: (id) => s.byClientId.has(id),
@@ -299,9 +339,41 @@ export class Venue {
     });
   }
 
-  /** Feeds one market event: updates the quote and matches orders against it. */
+  /**
+   * Feeds one market event: updates the quote and matches orders against it. A stock's quote
+   * also reprices the option contracts on it that are held or have live orders, and matches
+   * those orders against the new option quotes.
+   */
   onMarket(event: MarketEvent): void {
-    for (const quote of quotesOf(event)) matchQuote(this.state, quote);
+    for (const quote of quotesOf(event)) {
+      matchQuote(this.state, quote);
+      if (this.options.isUnderlying(quote.symbol)) this.#matchOptionsOn(quote.symbol);
+    }
+  }
+
+  #matchOptionsOn(underlying: string): void {
+    const s = this.state;
+    // Held contracts are marked from the derived quote when read; only live orders need matching.
+    // One pass groups them by contract (a book of thousands of protective stops stays linear).
+    const bySymbol = new Map<string, SimOrder[]>();
+    for (const order of s.orders.values()) {
+      if (!isLive(order) || this.options.contract(order.symbol)?.underlying !== underlying) continue;
+      if (s.directlyQuoted.has(order.symbol)) continue; // matched against its own quotes
+      const group = bySymbol.get(order.symbol);
+      if (group === undefined) bySymbol.set(order.symbol, [order]);
+      else group.push(order);
+    }
+    const now = s.clock.now();
+    for (const [symbol, orders] of bySymbol) {
+      const q = this.options.quote(symbol, now);
+      if (q === undefined) continue;
+      s.quotes.set(symbol, q);
+      for (const order of orders) {
+        if (!isLive(order)) continue; // a fill earlier in this loop may have cancelled it
+        const price = executionPrice(order, q);
+        if (price !== undefined) fill(s, order, price);
+      }
+    }
   }
 
   /** Expires every open `day` order, as the broker does at the close. */

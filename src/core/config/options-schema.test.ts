@@ -23,6 +23,20 @@ describe('profile: options', () => {
     });
   });
 
+  it('takes a fallback volatility surface, filling the parameters left out, and names a bad one', () => {
+    const parsed = parseProfile({ ...base, options: { rate: 0.04, volatilitySurface: { base: 0.3 } } });
+    expect(parsed.ok && parsed.value.options?.volatilitySurface).toEqual({
+      base: 0.3,
+      skew: -0.15,
+      curvature: 0.3,
+      termSlope: 0,
+      minVolatility: 0.05,
+      maxVolatility: 3,
+    });
+    const bad = issues({ options: { rate: 0.04, volatilitySurface: { base: -0.2 } } });
+    expect(bad.map((i) => i.path)).toContain('options.volatilitySurface.base');
+  });
+
   it('accepts every limit and the monitor', () => {
     const options = {
       rate: 0.045,

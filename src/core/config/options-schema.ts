@@ -85,6 +85,21 @@ export const OptionsConfig = z.strictObject({
   /** Solve an option's implied volatility from its own mark, quote mid or bar close. */
   solveImpliedVolatility: z.boolean().default(true),
   limits: GreeksLimitsConfig.prefault({}),
+  /**
+   * The surface an option is valued with while its own quote is missing or stale (the gateway's
+   * fallback); any parameter left out takes the default surface's value (25 vol, see
+   * `volatility-surface.ts`).
+   */
+  volatilitySurface: z
+    .strictObject({
+      base: positive.max(5).default(0.25).describe('at-the-money volatility at 3 months, fraction per √year'),
+      skew: z.number().finite().default(-0.15).describe('σ per unit of ln(K/S)'),
+      curvature: z.number().finite().default(0.3).describe('σ per unit of ln(K/S)²'),
+      termSlope: z.number().finite().default(0).describe('σ per year of maturity from 3 months'),
+      minVolatility: positive.default(0.05),
+      maxVolatility: positive.default(3),
+    })
+    .optional(),
   /** Continuous monitoring: a breaker that trips when the market pushes the positions beyond a limit. */
   monitor: z
     .strictObject({

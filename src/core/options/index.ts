@@ -63,3 +63,8 @@ export { OPTION_MULTIPLIER, optionInstrument } from './option-instrument.ts';
 export { PortfolioGreeks, type PortfolioGreeksOptions } from './portfolio-greeks.ts';
 export type { PortfolioErrorCode, PortfolioRefusal, PortfolioUpdate } from './portfolio-position.ts';
 export type { PortfolioTotals, UnderlyingGreeks } from './portfolio-snapshot.ts';
+export {
+  DEFAULT_VOLATILITY_SURFACE,
+  surfaceVolatility,
+  type VolatilitySurface,
+} from './volatility-surface.ts';

@@ -7,6 +7,7 @@ import { installBodyReader } from './body-reader.ts';
 import { isRiskReducingRequest, KeyRateLimiter, keyRateLimit } from './key-rate-limit.ts';
 import { accountRoutes } from './routes-account.ts';
 import { indexRoutes } from './routes-indices.ts';
+import { optionRoutes } from './routes-options.ts';
 import { riskRoutes } from './routes-risk.ts';
 import { tradingRoutes } from './routes-trading.ts';
 
@@ -92,6 +93,7 @@ export function buildServer(
   accountRoutes(app, services);
   riskRoutes(app, services);
   indexRoutes(app, services);
+  optionRoutes(app, services);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

@@ -1,3 +1,4 @@
+import type { LatestQuote } from '../../broker/market-types.ts';
 import type { TradingState } from '../../core/trading-state.ts';
 import type { GatewayContext } from '../context.ts';
 import { GatewayMetrics } from '../metrics/gateway-metrics.ts';
@@ -25,6 +26,8 @@ export class AccountMonitor {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #lastMark: { equity: number; cash: number; buyingPower: number; time: number } | undefined;
+  /** Called with each poll's quotes once the engine has them (the live Greeks hook in here). */
+  afterQuotes: ((quotes: ReadonlyMap<string, LatestQuote>) => void) | undefined;
   /** Epoch ms of the last completed poll, and its error if it failed. */
   lastTickAt = 0;
   lastError: string | null = null;
@@ -74,6 +77,7 @@ export class AccountMonitor {
           ctx.broker.getLatestQuotes(symbols),
         );
         for (const q of quotes.values()) await this.#onQuote(q.symbol, q.time, q.bid, q.ask);
+        this.afterQuotes?.(quotes);
       }
     } catch (error) {
       failed('quote', error);

@@ -1,3 +1,5 @@
+import { optionUnderlying } from '../options/option-instruments.ts';
+
 /** Default number of recently ordered symbols kept watched after their orders are done. */
 export const DEFAULT_WATCH_ORDER_SYMBOLS = 256;
 /** Default number of symbols of dry runs and sizing requests kept watched. */
@@ -85,6 +87,11 @@ export class WatchList {
     for (const symbol of this.#needed()) all.add(symbol);
     for (const symbol of this.#orders.keys()) all.add(symbol);
     for (const symbol of this.#dryRuns.keys()) all.add(symbol);
+    // An option's Greeks move with its underlying: every option's underlying is polled too.
+    for (const symbol of [...all]) {
+      const underlying = optionUnderlying(symbol);
+      if (underlying !== undefined) all.add(underlying);
+    }
     return [...all];
   }
 

@@ -167,6 +167,21 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v2/options/contracts',
+    summary:
+      "Listed option contracts (the broker's listing; filters underlying_symbols, expiration_date[_gte|_lte], type, strike_price_gte/_lte, root_symbol, limit, page_token)",
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
+    path: '/v2/options/contracts/{symbol_or_id}',
+    summary: 'One option contract by OCC symbol or id',
+    role: 'read-only',
+    tag: 'Alpaca-compatible',
+  },
+  {
+    method: 'get',
     path: '/v2/clock',
     summary: 'The market clock',
     role: 'read-only',
@@ -206,6 +221,14 @@ export const OPERATIONS: readonly Operation[] = [
     path: '/v1/state',
     summary:
       'The full risk state: latch, breakers, limits with headroom, exposures, P&L, positions and their protection, market indices (value, time, age, required, stale), health',
+    role: 'read-only',
+    tag: 'riskgate',
+  },
+  {
+    method: 'get',
+    path: '/v1/greeks',
+    summary:
+      "Portfolio Greeks of the positions held: totals, by underlying, by expiry, each option position with its inputs, and the profile's Greeks limits with their headroom",
     role: 'read-only',
     tag: 'riskgate',
   },

@@ -8,6 +8,7 @@ import type { OrderRecord } from '../../store/order-types.ts';
 import type { Principal } from '../auth/api-key-auth.ts';
 import type { GatewayContext } from '../context.ts';
 import { denialReply, type ErrorReply, invalidReply, unavailableReply } from '../http/alpaca-errors.ts';
+import { optionUnderlying } from '../options/option-instruments.ts';
 import type { ProtectionManager } from '../protection/protection-manager.ts';
 import { ensureMark } from '../risk/ensure-mark.ts';
 import { storeStatus } from '../risk/position-closer.ts';
@@ -453,7 +454,10 @@ export class OrderFlow {
  * the protection manager protects the whole position with one set of orders.
  */
 function sendable(checked: OrderIntent, original: OrderIntent, effect: Decision['effect']): OrderIntent {
-  if (effect === 'open' || checked.protection === undefined || original.protection !== undefined)
+  // The broker takes no bracket or OTO on an option contract: its protection is placed by the
+  // protection manager once it fills, as for any position without legs.
+  const option = checked.protection !== undefined && optionUnderlying(checked.symbol) !== undefined;
+  if (!option && (effect === 'open' || checked.protection === undefined || original.protection !== undefined))
     return checked;
   const { protection: _attached, ...rest } = checked;
   return rest;

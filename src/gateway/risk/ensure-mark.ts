@@ -1,5 +1,6 @@
 import type { RiskActions } from '../../core/engine-types.ts';
 import type { GatewayContext } from '../context.ts';
+import { optionUnderlying } from '../options/option-instruments.ts';
 
 /**
  * Makes sure the engine has a fresh mark for a symbol before it is checked or sized: when the
@@ -15,21 +16,35 @@ export async function ensureMark(
   purpose: 'client' | 'monitor' = 'client',
 ): Promise<void> {
   const engine = ctx.risk.engine;
-  const book = engine.book.symbols.get(symbol);
   const maxAge = engine.profile.marketData.maxQuoteAgeMs;
-  if (book !== undefined && Date.now() - book.priceTime <= maxAge) return;
+  const now = Date.now();
+  const book = engine.book.symbols.get(symbol);
+  const wanted: string[] = [];
+  // An option is valued from its underlying: its Greeks need the underlying's price as fresh.
+  const underlying = optionUnderlying(symbol);
+  if (underlying !== undefined) {
+    const known =
+      engine.greeks?.underlyingPrice(underlying)?.time ?? engine.book.symbols.get(underlying)?.priceTime;
+    if (known === undefined || !(now - known <= maxAge)) wanted.push(underlying);
+  }
+  if (book === undefined || !(now - book.priceTime <= maxAge)) wanted.push(symbol);
+  if (wanted.length === 0) return;
   try {
-    const quote = (await ctx.broker.getLatestQuotes([symbol], { purpose })).get(symbol);
-    if (quote === undefined) return;
-    // The engine may have been replaced (a profile change) while the quote was on its way.
-    const actions = ctx.risk.engine.onMarket({
-      kind: 'quote',
-      symbol,
-      time: quote.time,
-      bid: quote.bid,
-      ask: quote.ask,
-    });
-    onActions(actions);
+    const quotes = await ctx.broker.getLatestQuotes(wanted, { purpose });
+    // The underlying first, so that the option's quote is solved against its spot.
+    for (const s of wanted) {
+      const quote = quotes.get(s);
+      if (quote === undefined) continue;
+      // The engine may have been replaced (a profile change) while the quote was on its way.
+      const actions = ctx.risk.engine.onMarket({
+        kind: 'quote',
+        symbol: s,
+        time: quote.time,
+        bid: quote.bid,
+        ask: quote.ask,
+      });
+      onActions(actions);
+    }
   } catch {
     // No quote: the engine denies with NO_REFERENCE_PRICE.
   }

@@ -110,5 +110,7 @@ export async function riskStateView(services: GatewayServices): Promise<Record<s
       reconciliation: { lastRunAt: reconciler.lastRunAt || null, mismatches: reconciler.lastMismatches },
     },
     profileSource: services.profile.source,
+    // Totals and underlyings only; `/v1/greeks` has the positions, expiries and limits.
+    greeks: snap.greeks ?? null,
   };
 }

@@ -47,6 +47,13 @@ const readSide = oneOf(['buy', 'sell', 'long', 'short'] as const);
 function readOrderClass(value: unknown): WireValue<OrderClass | undefined> {
   if (value === '' || value === 'simple') return { ok: true, value: undefined };
   if (value === 'bracket' || value === 'oto') return { ok: true, value };
+  if (value === 'mleg') {
+    return {
+      ok: false,
+      problem: 'multi-leg (mleg) option orders are not supported through riskgate: single-leg orders only',
+      expected: 'one order per leg, each with its own OCC symbol, checked against the Greeks limits',
+    };
+  }
   return {
     ok: false,
     problem: `got ${JSON.stringify(value)}`,
@@ -97,7 +104,9 @@ const orderBody = z.strictObject({
   take_profit: z.strictObject({ limit_price: price }).nullish(),
   stop_loss: z.strictObject({ stop_price: price, limit_price: price }).nullish(),
   position_intent: optionalField(oneOf(positionIntents)),
-  legs: optionalField(unsupported('legs belong to mleg orders, which riskgate does not support')),
+  legs: optionalField(
+    unsupported('legs belong to mleg orders; riskgate takes single-leg orders only: send one order per leg'),
+  ),
   advanced_instructions: optionalField(unsupported('advanced routing is not supported through riskgate')),
   subtag: optionalField(unsupported('subtags are not supported through riskgate')),
 });
