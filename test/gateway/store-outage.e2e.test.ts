@@ -1,11 +1,19 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SimExchange } from '../../src/broker/sim/sim-exchange.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import {
+  call,
+  freshDatabase as freshDatabaseOn,
+  type GatewayProcess,
+  type Key,
+  killHard,
+  spawnGateway,
+  stopGateway,
+} from '../support/gateway-process.ts';
 import { findPostgresBinaries, type PgCluster, startPgCluster } from '../support/pg-cluster.ts';
 import { eventually, TEST_PROFILE } from './harness.ts';
 
@@ -24,140 +32,37 @@ if ('missing' in binaries) {
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-interface Key {
-  readonly id: string;
-  readonly secret: string;
-}
-
-interface Gateway {
-  readonly process: ChildProcess;
-  readonly url: string;
-  readonly output: () => string;
-  readonly ready: Promise<void>;
-}
-
 let cluster: PgCluster;
 let dir: string;
 let profilePath: string;
 const children: ChildProcess[] = [];
 
-/** Starts `riskgate serve` on `database`; resolves once it listens (not necessarily ready). */
-async function startGateway(sim: SimExchange, database: string, dataDir: string): Promise<Gateway> {
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'src/cli/main.ts',
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--profile',
-      profilePath,
-      '--broker',
-      'alpaca',
-      '--alpaca-mode',
-      'paper',
-      '--alpaca-url',
-      sim.url,
-      '--mark-interval-ms',
-      '200',
-      '--stop-grace-ms',
-      '600000',
-      '--no-demo-keys',
-      // One instance riding through store outages: a stable id (a restart takes its lease back
-      // at once) and a lease longer than the outages, so exits keep flowing while it lasts.
-      '--instance-id',
-      'outage-gateway',
-      '--lease-ttl-ms',
-      '600000',
-    ],
-    {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ALPACA_API_KEY_ID: sim.keyId,
-        ALPACA_API_SECRET_KEY: sim.secretKey,
-        DATABASE_URL: cluster.url(database),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
+/** `riskgate serve` on `database`, resolved once it listens, with `ready` once it is ready. */
+async function startGateway(
+  sim: SimExchange,
+  database: string,
+  dataDir: string,
+): Promise<GatewayProcess & { readonly ready: Promise<void> }> {
+  const gateway = await spawnGateway({
+    sim,
+    databaseUrl: cluster.url(database),
+    dataDir,
+    profilePath,
+    // One instance riding through store outages: a stable id (a restart takes its lease back at
+    // once) and a lease longer than the outages, so exits keep flowing while it lasts.
+    instanceId: 'outage-gateway',
+    leaseTtlMs: 600_000,
+    extraArgs: ['--stop-grace-ms', '600000'],
   });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code, signal) => reject(new Error(`gateway exited (${code ?? signal}):\n${out}`))),
-  );
-  exited.catch(() => undefined);
-  const waitFor = (pattern: RegExp) =>
-    Promise.race([
-      exited,
-      eventually(() => pattern.exec(out)?.[1], `${pattern} in the gateway's output:\n${out}`, 90_000),
-    ]);
-  const url = await waitFor(/riskgate gateway (?:starting|ready) at (http:\/\/\S+)/);
-  const ready = waitFor(/riskgate gateway ready at (http:\/\/\S+)/).then(() => undefined);
+  children.push(gateway.process);
+  const ready = gateway.waitFor(/riskgate gateway ready at (http:\/\/\S+)/).then(() => undefined);
   ready.catch(() => undefined);
-  return { process: child, url, output: () => out, ready };
-}
-
-async function sigkill(gateway: Gateway): Promise<void> {
-  const gone = new Promise((resolve) => gateway.process.once('exit', resolve));
-  gateway.process.kill('SIGKILL');
-  await gone;
-}
-
-async function stopGracefully(gateway: Gateway): Promise<void> {
-  if (gateway.process.exitCode !== null || gateway.process.signalCode !== null) return;
-  const gone = new Promise((resolve) => gateway.process.once('exit', resolve));
-  gateway.process.kill('SIGTERM');
-  await gone;
-}
-
-async function call(url: string, method: string, path: string, key?: Key, body?: unknown) {
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(key !== undefined ? { 'APCA-API-KEY-ID': key.id, 'APCA-API-SECRET-KEY': key.secret } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary response fields
-  let parsed: any = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // Not JSON (e.g. an empty 204).
-  }
-  return { status: response.status, body: parsed };
+  return { ...gateway, ready };
 }
 
 /** A fresh database in the cluster with a migrated store and a trader and a risk-officer key. */
 async function freshDatabase(name: string): Promise<{ trader: Key; officer: Key }> {
-  const admin = new pg.Client({ connectionString: cluster.url() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const store = await openStore({ databaseUrl: cluster.url(name), maxConnections: 2 });
-  const at = Date.now();
-  const trader = await store.apiKeys.create({ role: 'trader', label: 'bot', by: 'test', at });
-  const officer = await store.apiKeys.create({ role: 'risk-officer', label: 'officer', by: 'test', at });
-  await store.close();
-  return {
-    trader: { id: trader.key.keyId, secret: trader.secret },
-    officer: { id: officer.key.keyId, secret: officer.secret },
-  };
+  return freshDatabaseOn(cluster.url(), name);
 }
 
 async function startSim(): Promise<SimExchange> {
@@ -202,7 +107,7 @@ describe.skipIf('missing' in binaries)('the gateway while its PostgreSQL server 
       expect(ready.body.reason).toMatch(/store/);
       expect(ready.body.reason).not.toBe('ready');
 
-      await sigkill(first);
+      await killHard(first);
       cluster.start();
 
       const second = await startGateway(sim, 'killtest', dataDir);
@@ -222,7 +127,7 @@ describe.skipIf('missing' in binaries)('the gateway while its PostgreSQL server 
       const store = await openStore({ databaseUrl: cluster.url('killtest'), maxConnections: 1 });
       expect((await store.riskState.load()).tradingState.state).toBe('halted');
       await store.close();
-      await stopGracefully(second);
+      await stopGateway(second);
     } finally {
       cluster.ensureRunning();
       await sim.close();
@@ -334,7 +239,7 @@ describe.skipIf('missing' in binaries)('the gateway while its PostgreSQL server 
         'ready again',
         60_000,
       );
-      await stopGracefully(gateway);
+      await stopGateway(gateway);
     } finally {
       cluster.ensureRunning();
       await sim.close();
@@ -359,7 +264,7 @@ describe.skipIf('missing' in binaries)('the gateway while its PostgreSQL server 
       await gateway.ready;
       expect((await call(gateway.url, 'GET', '/readyz')).status).toBe(200);
       expect((await call(gateway.url, 'GET', '/v2/account', trader)).status).toBe(200);
-      await stopGracefully(gateway);
+      await stopGateway(gateway);
     } finally {
       cluster.ensureRunning();
       await sim.close();
