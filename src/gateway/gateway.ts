@@ -576,6 +576,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           resolveLost(ctx.readiness.reason);
         });
       });
+      // Only now may this standby take the lead: whatever a promotion must do is in place.
+      leadership.contend();
       log.info(
         {
           url,

@@ -57,6 +57,8 @@ export class Leadership {
   #since = Date.now();
   #timer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #contending = false;
+  #stepping = false;
   #failing = false;
   readonly #promoted = new Set<(epoch: number) => void>();
   readonly #lost = new Set<(view: LeaseView | null) => void>();
@@ -115,12 +117,21 @@ export class Leadership {
   }
 
   /**
-   * Makes a first attempt at the lead (so a lone instance leads at once), then keeps trying
-   * (standby) or renewing (leader) in the background.
+   * Makes a first attempt at the lead (so a lone instance leads at once). A leader then keeps
+   * renewing in the background; a standby waits for {@link contend}, so that it cannot take the
+   * lead before whoever acts on a promotion listens.
    */
   async start(): Promise<void> {
     if (this.#options.lease === undefined) return;
     await this.#step();
+  }
+
+  /** Lets a standby keep trying for the lead in the background (once its listeners are in place). */
+  contend(): void {
+    if (this.#options.lease === undefined || this.#contending) return;
+    this.#contending = true;
+    // A step in flight schedules the next one itself when it ends.
+    if (this.#timer === undefined && !this.#stepping && !this.#stopped) this.#schedule();
   }
 
   /** Stops the loop and, when leading, releases the lease so a standby takes over at once. */
@@ -141,6 +152,7 @@ export class Leadership {
     if (lease === undefined || this.#stopped) return;
     const ttl = this.#options.ttlMs;
     const sentAt = performance.now();
+    this.#stepping = true;
     try {
       if (this.#role === 'leader' && this.#epoch !== null) {
         const outcome = await lease.renew(this.instanceId, this.#epoch, ttl);
@@ -150,7 +162,10 @@ export class Leadership {
       } else {
         const outcome = await lease.acquire(this.instanceId, ttl);
         this.#saw(outcome.lease);
-        if (outcome.held) this.#promote(outcome.lease.epoch, sentAt);
+        if (outcome.held && this.#stopped) {
+          // Taken while shutting down: given straight back.
+          await lease.release(this.instanceId, outcome.lease.epoch).catch(() => undefined);
+        } else if (outcome.held) this.#promote(outcome.lease.epoch, sentAt);
       }
       if (this.#failing) this.#options.log.info('leadership lease reachable again');
       this.#failing = false;
@@ -165,7 +180,14 @@ export class Leadership {
       }
       this.#failing = true;
     }
-    if (this.#stopped) return;
+    this.#stepping = false;
+    this.#timer = undefined;
+    if (this.#stopped || (this.#role !== 'leader' && !this.#contending)) return;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    const ttl = this.#options.ttlMs;
     // A leader renews four times per TTL; a standby looks often enough to take over quickly.
     const every = this.#role === 'leader' ? ttl / 4 : Math.min(250, ttl / 4);
     this.#timer = setTimeout(() => void this.#step(), every);
