@@ -342,6 +342,8 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
         const p = await call(a.url, 'GET', '/v2/positions', db.trader);
         return Array.isArray(p.body) && p.body.some((x: { qty: string }) => x.qty === '10');
       }, 'the AAPL position');
+      // The officer's key was used on it before (keys verified once are known without the store).
+      expect((await call(a.url, 'GET', '/v1/state', db.officer)).status).toBe(200);
       await proxy.cut();
       // The leader cannot renew: it stops acting, and then the standby takes over.
       await eventually(
@@ -351,6 +353,13 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
       const refused = await call(a.url, 'POST', '/v2/orders', db.trader, order('to-the-cut-leader', 10));
       expect(refused.status).toBe(503);
       expect(refused.body.message).toMatch(/NOT_LEADER/);
+      // A kill pulled on it still latches it, and says the leader must be told too.
+      const isolatedKill = await call(a.url, 'POST', '/v1/kill', db.officer, {
+        reason: 'pulled on the cut leader',
+      });
+      expect(isolatedKill.status).toBe(200);
+      expect(isolatedKill.body).toMatchObject({ isolated: true, state: { state: 'halted' } });
+      expect(isolatedKill.body.message).toMatch(/pull it on the leader too/);
       await b.waitFor(/riskgate gateway ready at (http\S+)/, 60_000);
       expect((await call(b.url, 'GET', '/v1/state', db.officer)).body.instance).toMatchObject({
         role: 'leader',

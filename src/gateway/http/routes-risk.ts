@@ -12,8 +12,13 @@ import {
   parseSizeRequest,
 } from '../wire/parse-control-requests.ts';
 import type { FieldIssue } from '../wire/wire-object.ts';
-import { invalidReply } from './alpaca-errors.ts';
+import { invalidReply, unavailableReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
+
+function sendUnavailable(reply: FastifyReply, code: string, message: string) {
+  const r = unavailableReply(code, message);
+  return reply.code(r.status).header('retry-after', '1').send(r.body);
+}
 
 function invalid(reply: FastifyReply, issues: readonly FieldIssue[]) {
   const r = invalidReply(issues);
@@ -53,9 +58,25 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   app.post('/v1/kill', kill, async (request, reply) => {
     const parsed = parseKillRequest(request.body);
     if (!parsed.ok) return invalid(reply, parsed.issues);
+    let isolated = false;
     if (handsOff()) {
-      const r = await handOff(services, ctx.leadership, 'kill', parsed.value, principalOf(request).keyId);
-      return reply.code(r.status).send(r.body);
+      const r = await handOff(
+        services,
+        ctx.leadership,
+        'kill',
+        parsed.value,
+        principalOf(request).keyId,
+      ).catch((error: unknown) => error as Error);
+      if (!(r instanceof Error)) return reply.code(r.status).send(r.body);
+      // The store is unreachable, so the kill cannot reach the leader through it. A leader whose
+      // lease lapsed still latches itself (journalled locally); a standby can only say so.
+      if (ctx.leadership.role !== 'leader')
+        return sendUnavailable(
+          reply,
+          'STORE_UNAVAILABLE',
+          `the kill could not be handed to the leader (${r.message}); pull it on the leader`,
+        );
+      isolated = true;
     }
     const report = await killSwitch(ctx, services.actor, {
       by: principalOf(request).keyId,
@@ -63,14 +84,32 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
       flatten: parsed.value.flatten,
     });
     services.monitor.refreshGauges();
-    return reply.send(report);
+    if (!isolated) return reply.send(report);
+    return reply.send({
+      ...report,
+      isolated: true,
+      message:
+        'this instance cannot reach the store, so its lease may have lapsed: the kill latched this instance only (journalled locally) and nothing could be sent to the broker; pull it on the leader too',
+    });
   });
 
   app.post('/v1/reset', manage, async (request, reply) => {
     const parsed = parseResetRequest(request.body);
     if (!parsed.ok) return invalid(reply, parsed.issues);
     if (handsOff()) {
-      const r = await handOff(services, ctx.leadership, 'reset', parsed.value, principalOf(request).keyId);
+      const r = await handOff(
+        services,
+        ctx.leadership,
+        'reset',
+        parsed.value,
+        principalOf(request).keyId,
+      ).catch((error: unknown) => error as Error);
+      if (r instanceof Error)
+        return sendUnavailable(
+          reply,
+          'STORE_UNAVAILABLE',
+          `the reset could not be handed to the leader (${r.message})`,
+        );
       return reply.code(r.status).send(r.body);
     }
     const { record, durable } = await resetTrading(ctx, {
@@ -100,7 +139,13 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
         'profile',
         { profile, reason },
         principalOf(request).keyId,
-      );
+      ).catch((error: unknown) => error as Error);
+      if (r instanceof Error)
+        return sendUnavailable(
+          reply,
+          'STORE_UNAVAILABLE',
+          `the profile change could not be handed to the leader (${r.message})`,
+        );
       return reply.code(r.status).send(r.body);
     }
     const result = await services.profile.change(profile, principalOf(request).keyId, reason);
