@@ -36,6 +36,7 @@ import { ControlProcessor } from './leadership/control-requests.ts';
 import { fenceBroker } from './leadership/fenced-broker.ts';
 import { FollowerRiskState } from './leadership/follower-risk-state.ts';
 import { Leadership } from './leadership/leadership.ts';
+import { StandbyFollower } from './leadership/standby-follower.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { AccountMonitor } from './monitors/account-monitor.ts';
 import { ProtectionMonitor } from './monitors/protection-monitor.ts';
@@ -57,9 +58,6 @@ import type { GatewayServices } from './services.ts';
 
 /** How long audit events and equity marks gather before they are committed together, in ms. */
 const AUDIT_BATCH_DELAY_MS = 20;
-
-/** How often a standby refreshes its view of the leader's state from the store, in ms. */
-const FOLLOW_MS = 1_000;
 
 /** Options of {@link startGateway} beyond the configuration. */
 export interface StartGatewayOptions {
@@ -458,28 +456,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       live = true;
       for (const u of buffered.splice(0)) trades.handle(u);
 
-      if (
-        !promoted &&
-        config.demoKeys &&
-        config.databaseUrl === undefined &&
-        (await store.apiKeys.list()).length === 0
-      ) {
-        const at = Date.now();
-        demoKeys = {
-          trader: await store.apiKeys.create({
-            role: 'trader',
-            label: 'demo trader',
-            by: 'riskgate serve',
-            at,
-          }),
-          riskOfficer: await store.apiKeys.create({
-            role: 'risk-officer',
-            label: 'demo risk officer',
-            by: 'riskgate serve',
-            at,
-          }),
-        };
-      }
+      if (!promoted && config.demoKeys && config.databaseUrl === undefined)
+        demoKeys = await createDemoKeys(store);
       // A kill pulled on any instance while nobody led is carried out before any order.
       await control.drain();
       await monitor.tick();
@@ -489,7 +467,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await control.start();
       ctx.readiness.ready = true;
       ctx.readiness.reason = 'ready';
-      resolveReady();
+      resolveReady(undefined);
       log.info(
         {
           url,
@@ -503,14 +481,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       );
     };
 
-    let resolveReady: () => void = () => undefined;
-    const ready = new Promise<void>((resolve) => {
-      resolveReady = resolve;
-    });
-    let resolveLost: (reason: string) => void = () => undefined;
-    const lost = new Promise<string>((resolve) => {
-      resolveLost = resolve;
-    });
+    const { promise: ready, resolve: resolveReady } = deferred<void>();
+    const { promise: lost, resolve: resolveLost } = deferred<string>();
     leadership.onLost((lease) => {
       const reason = `lost the lead to ${lease?.holder ?? 'another instance'} (epoch ${lease?.epoch ?? '?'})`;
       ctx.readiness.ready = false;
@@ -532,43 +504,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       cleanup.unshift(async () => stopVix());
     }
 
-    let follower: NodeJS.Timeout | undefined;
+    const follower = new StandbyFollower({
+      ctx,
+      leadership,
+      mirror: async () => buildEngine((await profileInForce())?.profile ?? fileProfile, false),
+      onMirror: (mirror) => indices.replayInto(mirror),
+    });
     if (leadingAtStart) await lead(false);
     else {
-      const standbyReason = () => {
-        const v = leadership.view();
-        return `standby: the account is led by ${v.leaderId ?? 'another instance'} (epoch ${v.epoch ?? '?'}); orders go to the leader`;
-      };
-      ctx.readiness.reason = standbyReason();
-      // Follow the leader's state for reads: latch, counters and positions from the store.
-      const leading = () => leadership.role === 'leader';
-      const follow = async () => {
-        if (leading()) return;
-        try {
-          const changed = await profileInForce();
-          const mirror = await buildEngine(changed?.profile ?? fileProfile, false);
-          const recovered = await store.recover();
-          const now = Date.now();
-          for (const p of recovered.positions.positions) {
-            mirror.restorePosition({ symbol: p.symbol, qty: p.qty, avgPrice: p.avgPrice, time: now });
-          }
-          if (!leading()) {
-            ctx.risk.swap(mirror);
-            indices.replayInto(mirror);
-            ctx.readiness.reason = standbyReason();
-          }
-        } catch (error) {
-          log.debug({ error: String(error) }, 'standby could not refresh its view of the state');
-        }
-      };
-      await follow();
-      const again = () => {
-        follower = setTimeout(() => void follow().finally(() => !leading() && again()), FOLLOW_MS);
-        follower.unref();
-      };
-      again();
+      // Follow the leader's state for reads until this instance takes the lead.
+      await follower.start();
       leadership.onPromoted(() => {
-        if (follower !== undefined) clearTimeout(follower);
+        follower.stop();
         void lead(true).catch((error: unknown) => {
           log.error({ error: String(error) }, 'taking the lead failed: stepping down');
           ctx.readiness.ready = false;
@@ -609,7 +556,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         closing ??= (async () => {
           ctx.readiness.ready = false;
           ctx.readiness.reason = 'shutting down';
-          if (follower !== undefined) clearTimeout(follower);
+          follower.stop();
           await control.stop();
           unsubscribe();
           reconciler.stop();
@@ -636,4 +583,28 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     for (const step of cleanup) await step().catch(() => undefined);
     throw error;
   }
+}
+
+/** Demo keys for a fresh embedded store (none when it has keys already): shown once by the banner. */
+async function createDemoKeys(store: Store): Promise<RunningGateway['demoKeys']> {
+  if ((await store.apiKeys.list()).length > 0) return undefined;
+  const at = Date.now();
+  return {
+    trader: await store.apiKeys.create({ role: 'trader', label: 'demo trader', by: 'riskgate serve', at }),
+    riskOfficer: await store.apiKeys.create({
+      role: 'risk-officer',
+      label: 'demo risk officer',
+      by: 'riskgate serve',
+      at,
+    }),
+  };
+}
+
+/** A promise with its resolve function. */
+function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
 }
