@@ -45,6 +45,7 @@ import { UnprotectedPositionBreaker } from './monitors/unprotected-breaker.ts';
 import { WatchList } from './monitors/watch-list.ts';
 import { GreeksLive } from './options/greeks-live.ts';
 import { instrumentLookup } from './options/option-instruments.ts';
+import { logStateEvent } from './orders/decision-log.ts';
 import { OrderFlow } from './orders/order-flow.ts';
 import { OrderIndex } from './orders/order-index.ts';
 import { TradeUpdateHandler } from './orders/trade-update-handler.ts';
@@ -374,6 +375,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
     ctx.risk.subscribe((event) => {
       if (event.type === 'state') hub.publish('state', event.record, event.record.at);
+      if (event.type === 'state') logStateEvent(log, ctx.auth, event);
     });
     // Store outages and journal failures are alerted; failed writes are retried until they land.
     durability.connect(ctx);

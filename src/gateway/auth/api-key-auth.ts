@@ -33,6 +33,9 @@ interface Cached {
   readonly expiresAt: number;
 }
 
+/** The form of a riskgate key id. */
+const KEY_ID = /^rk_[a-f0-9]{16}$/;
+
 /** Most key ids cached at once; beyond it the cache starts over. */
 const MAX_CACHED = 10_000;
 
@@ -94,6 +97,21 @@ export class ApiKeyAuth {
       expiresAt: Date.now() + this.#ttlMs,
     });
     return principal;
+  }
+
+  /**
+   * The label of a key id (for logs that name who did something), from a verification this
+   * gateway made, else from the store; undefined for an unknown id, a name that is not a key id
+   * (`engine`), or while the store cannot be read. Never a secret.
+   */
+  async label(keyId: string): Promise<string | undefined> {
+    const cached = this.#cache.get(keyId)?.principal.label;
+    if (cached !== undefined || !KEY_ID.test(keyId)) return cached;
+    try {
+      return (await this.#store.apiKeys.list()).find((k) => k.keyId === keyId)?.label;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Forgets cached verifications: of one key id, or of every key. */

@@ -1,6 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Decision } from '../../core/decision.ts';
 import type { LeadershipView } from '../leadership/leadership.ts';
+import { AccountGauges } from './account-gauges.ts';
+import { registerProcessMetrics } from './process-metrics.ts';
 
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
 const BROKER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -8,6 +10,13 @@ const BROKER_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 /** The gateway's Prometheus metrics, on a registry of its own (several gateways can share a process). */
 export class GatewayMetrics {
   readonly registry = new Registry();
+  /** Equity, P&L, drawdown, exposures, headroom, breaker values and quote ages (set by the account monitor). */
+  readonly account = new AccountGauges(this.registry);
+
+  constructor() {
+    registerProcessMetrics(this.registry);
+  }
+
   /** Time of one risk check (`validateOrder`), in seconds. */
   readonly checkLatency = new Histogram({
     name: 'riskgate_check_duration_seconds',
@@ -117,6 +126,17 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly leaseTtl = new Gauge({
+    name: 'riskgate_lease_ttl_seconds',
+    help: 'Time to live of the leadership lease (a standby takes over once the lease is this old), in seconds',
+    registers: [this.registry],
+  });
+  readonly storeAvailable = new Gauge({
+    name: 'riskgate_store_available',
+    help: '1 while the store takes writes (entries are accepted), 0 while it is unavailable or risk-state writes wait for it',
+    registers: [this.registry],
+  });
+
   /** Writes the leadership gauges from the instance's view. */
   recordLeadership(view: LeadershipView): void {
     GatewayMetrics.oneHot(this.instanceRole, 'role', ['leader', 'standby'], view.role);
@@ -124,6 +144,7 @@ export class GatewayMetrics {
     this.leaderEpoch.reset();
     if (view.epoch !== null) this.leaderEpoch.set({ leader: view.leaderId ?? '' }, view.epoch);
     if (view.leaseAgeMs !== null) this.leaseAge.set(view.leaseAgeMs / 1000);
+    this.leaseTtl.set(view.leaseTtlMs / 1000);
   }
 
   /** Sets a one-hot gauge: 1 for `current`, 0 for every other state. */

@@ -139,10 +139,19 @@ export class AccountMonitor {
     ]);
   }
 
-  /** Sets the state and breaker gauges from the engine. */
+  /** Sets the state, breaker and account gauges from the engine (each poll, and at each scrape). */
   refreshGauges(): void {
     const ctx = this.#ctx;
-    const snap = ctx.risk.engine.snapshot();
+    const engine = ctx.risk.engine;
+    const snap = engine.snapshot();
+    ctx.metrics.account.update({
+      snapshot: snap,
+      profile: engine.profile,
+      indexLevel: (name) => engine.indexLevel(name),
+      watched: this.#symbols(),
+      priceTime: (symbol) => engine.book.symbols.get(symbol)?.priceTime,
+      now: Date.now(),
+    });
     GatewayMetrics.oneHot(ctx.metrics.tradingState, 'state', STATES, snap.tradingState.state);
     for (const b of snap.breakers) ctx.metrics.breakerTripped.set({ code: b.code }, b.tripped ? 1 : 0);
     ctx.metrics.breakerTripped.set(
@@ -152,6 +161,7 @@ export class AccountMonitor {
     const circuit = ctx.broker.circuitState ?? 'closed';
     GatewayMetrics.oneHot(ctx.metrics.brokerCircuit, 'state', ['closed', 'open', 'half-open'], circuit);
     ctx.metrics.recordLeadership(ctx.leadership.view());
+    ctx.metrics.storeAvailable.set(ctx.durability.storeProblem() === null ? 1 : 0);
   }
 
   async stop(): Promise<void> {

@@ -15,6 +15,7 @@ import { storeStatus } from '../risk/position-closer.ts';
 import { parseOrderRequest } from '../wire/parse-order-request.ts';
 import { renderOrder } from '../wire/render.ts';
 import { brokerErrorReply } from './broker-error-reply.ts';
+import { logDecision } from './decision-log.ts';
 import { recordFromOrder } from './order-record-view.ts';
 
 /** An HTTP answer of the order path. */
@@ -151,7 +152,7 @@ export class OrderFlow {
     ctx.watchList.noteOrder(toSend.symbol);
     if (!exit && ctx.broker.circuitState === 'open') {
       engine.onOrderClosed(id);
-      this.#recordDecision(decision, intent, principal);
+      this.#recordDecision(decision, intent, principal, 'BROKER_UNAVAILABLE');
       return denialReply([
         {
           code: 'BROKER_UNAVAILABLE',
@@ -169,7 +170,7 @@ export class OrderFlow {
       const journalled = exit ? ctx.durability.orders.journalIntent(toSend, error) : undefined;
       if (journalled === undefined) {
         engine.onOrderClosed(id);
-        this.#recordDecision(decision, intent, principal);
+        this.#recordDecision(decision, intent, principal, 'STORE_UNAVAILABLE');
         return unavailableReply('STORE_UNAVAILABLE', 'the intent could not be recorded; nothing was sent');
       }
       recorded = journalled;
@@ -436,8 +437,10 @@ export class OrderFlow {
     }
   }
 
-  #recordDecision(decision: Decision, intent: OrderIntent, principal: Principal): void {
+  /** Counts, publishes, audits and logs a decision; `refused` when the gateway refused an accepted order. */
+  #recordDecision(decision: Decision, intent: OrderIntent, principal: Principal, refused?: string): void {
     const ctx = this.#ctx;
+    logDecision(ctx.log, decision, intent, principal, refused);
     const codes = decision.kind === 'deny' ? decision.violations.map((v) => v.code) : ['none'];
     for (const code of new Set(codes)) ctx.metrics.decisions.inc({ outcome: decision.kind, code });
     ctx.hub.publish('decision', { clientOrderId: intent.clientOrderId, symbol: intent.symbol, decision });

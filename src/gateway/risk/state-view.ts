@@ -1,18 +1,5 @@
-import { resolveLimit } from '../../core/rules/limits.ts';
 import type { GatewayServices } from '../services.ts';
-
-interface LimitView {
-  readonly name: string;
-  /** Current value in dollars (or a count). */
-  readonly value: number;
-  readonly limit: number;
-  /** limit − value; negative when over. */
-  readonly headroom: number;
-}
-
-function limitView(name: string, value: number, limit: number): LimitView | null {
-  return Number.isFinite(limit) ? { name, value, limit, headroom: limit - value } : null;
-}
+import { riskLimits } from './risk-limits.ts';
 
 /**
  * The full risk state as `/v1/state` returns it: trading state and why, each breaker and limit
@@ -23,41 +10,13 @@ export async function riskStateView(services: GatewayServices): Promise<Record<s
   const { ctx, protection, reconciler, monitor } = services;
   const engine = ctx.risk.engine;
   const snap = engine.snapshot();
-  const profile = engine.profile;
-  const basis = snap.exposure.basis;
-  const b = profile.breakers;
-  const dayStart = snap.dayStart?.equity ?? Number.NaN;
-  const limits = [
-    b.dailyLoss &&
-      limitView(
-        'breakers.dailyLoss',
-        Math.max(0, dayStart - snap.equity),
-        resolveLimit(b.dailyLoss, Number.isFinite(dayStart) ? dayStart : snap.equity),
-      ),
-    b.equityFloor && {
-      name: 'breakers.equityFloor',
-      value: snap.equity,
-      limit: b.equityFloor.usd,
-      headroom: snap.equity - b.equityFloor.usd,
-    },
-    b.maxDrawdown && limitView('breakers.maxDrawdown (percent)', snap.drawdownPercent, b.maxDrawdown.percent),
-    profile.exposure.gross &&
-      limitView('exposure.gross', snap.exposure.gross, resolveLimit(profile.exposure.gross, basis)),
-    profile.exposure.net &&
-      limitView('exposure.net', snap.exposure.net, resolveLimit(profile.exposure.net, basis)),
-    profile.positions.maxOpen !== undefined &&
-      limitView('positions.maxOpen', snap.positions.length, profile.positions.maxOpen),
-    ...Object.entries(snap.exposure.bySymbol).map(
-      ([symbol, value]) =>
-        profile.exposure.symbol &&
-        limitView(`exposure.symbol.${symbol}`, value, resolveLimit(profile.exposure.symbol, basis)),
-    ),
-    ...Object.entries(snap.exposure.bySector).map(
-      ([sector, value]) =>
-        profile.exposure.sector &&
-        limitView(`exposure.sector.${sector}`, value, resolveLimit(profile.exposure.sector, basis)),
-    ),
-  ].filter((l): l is LimitView => typeof l === 'object' && l !== null);
+  // The public fields only: the subject is for readers that group limits (the gauges).
+  const limits = riskLimits(snap, engine.profile).map(({ name, value, limit, headroom }) => ({
+    name,
+    value,
+    limit,
+    headroom,
+  }));
   const protections = new Map(protection.report().map((p) => [p.symbol, p]));
   const storeHealth = await ctx.store
     .health()
