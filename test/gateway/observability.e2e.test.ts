@@ -3,11 +3,16 @@
  * account gauges after a fill and a price move agree with `/v1/state` and with the figures
  * worked out from the fill, the build and process metrics are there, and every order decision
  * and trading-state change is one info log line naming the key by its label, with no secret.
+ * The shipped alert rules and dashboard use only metrics this gateway exports.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { eventually, type Rig, startRig } from './harness.ts';
 import { parseScrape, type Scrape } from './prometheus-text.ts';
+import { metricNames } from './promql-names.ts';
 
 const PROFILE = `
 mode: paper
@@ -297,5 +302,102 @@ describe('decision and state logs', () => {
     const all = rig.logs.join('');
     for (const secret of [rig.trader.secret, rig.officer.secret, rig.sim.secretKey])
       expect(all).not.toContain(secret);
+  });
+});
+
+const RULES = fileURLToPath(new URL('../../deploy/prometheus/riskgate-rules.yml', import.meta.url));
+const DASHBOARD = fileURLToPath(new URL('../../deploy/grafana/riskgate-dashboard.json', import.meta.url));
+/** Series Prometheus itself makes, which the rules may use besides the gateway's. */
+const PROMETHEUS_SERIES = new Set(['up']);
+
+/** promtool when installed (Debian package `prometheus`), else undefined. */
+function promtool(): string | undefined {
+  try {
+    execFileSync('promtool', ['--version'], { stdio: 'ignore' });
+    return 'promtool';
+  } catch {
+    return undefined;
+  }
+}
+
+/** The names in `exprs` that the gateway does not export. */
+async function unknownNames(exprs: readonly string[]): Promise<string[]> {
+  const exported = (await scrape()).names();
+  const unknown = new Set<string>();
+  for (const expr of exprs) {
+    for (const name of metricNames(expr))
+      if (!exported.has(name) && !PROMETHEUS_SERIES.has(name)) unknown.add(name);
+  }
+  return [...unknown];
+}
+
+describe('shipped alert rules and dashboard', () => {
+  it.skipIf(promtool() === undefined)('pass promtool check rules', () => {
+    const out = execFileSync('promtool', ['check', 'rules', RULES], { encoding: 'utf8' });
+    expect(out).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it('are alerting rules in groups, each with an expression, a severity and a summary, on exported metrics only', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the parsed YAML is checked field by field below
+    const file = parseYaml(readFileSync(RULES, 'utf8')) as any;
+    expect(Array.isArray(file.groups)).toBe(true);
+    const exprs: string[] = [];
+    const alerts = new Set<string>();
+    for (const group of file.groups) {
+      expect(typeof group.name).toBe('string');
+      expect(group.rules.length).toBeGreaterThan(0);
+      for (const rule of group.rules) {
+        expect(
+          Object.keys(rule).every((k) => ['alert', 'expr', 'for', 'labels', 'annotations'].includes(k)),
+        ).toBe(true);
+        expect(rule.alert).toMatch(/^Riskgate[A-Za-z]+$/);
+        expect(alerts.has(rule.alert), `${rule.alert} is defined twice`).toBe(false);
+        alerts.add(rule.alert);
+        expect(typeof rule.expr).toBe('string');
+        expect(rule.for).toMatch(/^\d+[smh]$/);
+        expect(['critical', 'warning', 'info']).toContain(rule.labels.severity);
+        expect(typeof rule.annotations.summary).toBe('string');
+        expect(typeof rule.annotations.description).toBe('string');
+        exprs.push(rule.expr);
+      }
+    }
+    for (const expected of [
+      'RiskgateTradingHalted',
+      'RiskgateUnprotectedPositions',
+      'RiskgateBrokerCircuitOpen',
+      'RiskgateStoreUnavailable',
+      'RiskgateStaleQuotes',
+      'RiskgateLeaderCount',
+      'RiskgateLeaseAgeNearTtl',
+      'RiskgateDailyLossNearLimit',
+    ])
+      expect(alerts).toContain(expected);
+    expect(await unknownNames(exprs)).toEqual([]);
+  });
+
+  it('is a Grafana dashboard whose every panel queries exported metrics', async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: the parsed JSON is checked field by field below
+    const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as any;
+    expect(typeof dashboard.title).toBe('string');
+    expect(typeof dashboard.uid).toBe('string');
+    const panels = dashboard.panels.filter((p: { type: string }) => p.type !== 'row');
+    expect(panels.length).toBeGreaterThan(10);
+    const ids = new Set(dashboard.panels.map((p: { id: number }) => p.id));
+    expect(ids.size).toBe(dashboard.panels.length);
+    const exprs: string[] = [];
+    for (const panel of panels) {
+      expect(typeof panel.title).toBe('string');
+      expect(panel.gridPos).toMatchObject({ w: expect.any(Number), h: expect.any(Number) });
+      expect(panel.targets.length, panel.title).toBeGreaterThan(0);
+      for (const target of panel.targets) {
+        expect(typeof target.expr, panel.title).toBe('string');
+        exprs.push(target.expr);
+      }
+    }
+    for (const variable of dashboard.templating.list) {
+      if (variable.type === 'query') exprs.push(variable.definition.replace(/^label_values\(|, \w+\)$/g, ''));
+    }
+    expect(exprs.some((e) => metricNames(e).has('riskgate_equity_dollars'))).toBe(true);
+    expect(await unknownNames(exprs)).toEqual([]);
   });
 });
