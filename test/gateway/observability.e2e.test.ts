@@ -185,6 +185,15 @@ describe('account gauges', () => {
     expect(metrics.value('riskgate_quote_max_age_seconds')).toBe(600);
   }, 60_000);
 
+  it('are each listed in the gateway guide', async () => {
+    const guide = readFileSync(new URL('../../docs/GATEWAY.md', import.meta.url), 'utf8');
+    const section = guide.slice(guide.indexOf('## Metrics and health'), guide.indexOf('`/healthz` is 200'));
+    const missing = [...(await scrape()).types.keys()].filter(
+      (name) => name.startsWith('riskgate_') && !section.includes(`\`${name}\``),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('come with build info, process metrics and the instance gauges', async () => {
     const metrics = await scrape();
     const version = (
