@@ -17,3 +17,32 @@ describe('api key auth while the store cannot be read', () => {
     expect(await auth.verify(other.key.keyId, other.secret)).toBeNull();
   }, 120_000); // the embedded store's initdb is slow on a loaded machine
 });
+
+describe('the label of a key for the logs', () => {
+  it('comes from a verification, else from the store, and is undefined for anything that is not a known key', async () => {
+    const store = await openStore({ memory: true });
+    const verified = await store.apiKeys.create({
+      role: 'trader',
+      label: 'desk bot',
+      by: 'test',
+      at: Date.now(),
+    });
+    const elsewhere = await store.apiKeys.create({
+      role: 'risk-officer',
+      label: 'officer on another instance',
+      by: 'test',
+      at: Date.now(),
+    });
+    const auth = new ApiKeyAuth(store);
+    await auth.verify(verified.key.keyId, verified.secret);
+    expect(await auth.label(verified.key.keyId)).toBe('desk bot');
+    // Never verified here (e.g. a kill handed over from another instance): read from the store.
+    expect(await auth.label(elsewhere.key.keyId)).toBe('officer on another instance');
+    expect(await auth.label('engine')).toBeUndefined();
+    expect(await auth.label('rk_0000000000000000')).toBeUndefined();
+    await store.close();
+    // The store unreadable: a key verified before still has its label, any other has none.
+    expect(await auth.label(verified.key.keyId)).toBe('desk bot');
+    expect(await auth.label(elsewhere.key.keyId)).toBeUndefined();
+  }, 120_000);
+});

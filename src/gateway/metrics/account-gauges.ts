@@ -64,12 +64,12 @@ export class AccountGauges {
     );
     this.#dayStart = gauge(
       'riskgate_day_start_equity_dollars',
-      'Equity at the start of the trading day (New York session), in dollars; absent before the first mark',
+      'Equity at the start of the trading day (New York session), in dollars; NaN before the first mark',
     );
     this.#dailyPnl = gauge('riskgate_daily_pnl_dollars', 'Equity minus day-start equity, in dollars');
     this.#dailyLossUsed = gauge(
       'riskgate_daily_loss_limit_used_percent',
-      "Today's loss as a share of the daily-loss limit, in percent (100 = the breaker trips); absent without the breaker",
+      "Today's loss as a share of the daily-loss limit, in percent (100 = the breaker trips); NaN without the breaker",
     );
     this.#drawdown = gauge('riskgate_drawdown_percent', 'Drawdown from peak equity, in percent');
     this.#exposure = gauge(
@@ -136,8 +136,8 @@ export class AccountGauges {
     this.#peak.set(snap.peakEquity);
     this.#dailyPnl.set(snap.dailyPnl);
     this.#drawdown.set(snap.drawdownPercent);
-    if (snap.dayStart === null) this.#dayStart.reset();
-    else this.#dayStart.set(snap.dayStart.equity);
+    // A gauge without labels always has a sample: NaN says "not known yet" where 0 would be a figure.
+    this.#dayStart.set(snap.dayStart?.equity ?? Number.NaN);
 
     const limits = riskLimits(snap, input.profile);
     this.#exposure.set({ scope: 'gross' }, snap.exposure.gross);
@@ -148,7 +148,7 @@ export class AccountGauges {
     this.#sectorLimit.reset();
     this.#sectorHeadroom.reset();
     for (const [sector, value] of Object.entries(snap.exposure.bySector)) this.#sector.set({ sector }, value);
-    this.#dailyLossUsed.reset();
+    this.#dailyLossUsed.set(Number.NaN);
     for (const l of limits) {
       const s = l.subject;
       if (s.kind === 'exposure')
