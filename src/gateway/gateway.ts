@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AlpacaBroker, type AlpacaBrokerOptions } from '../broker/alpaca/alpaca-broker.ts';
 import type { TradeUpdate } from '../broker/trade-update.ts';
+import { barResolutionProblem } from '../core/bars/profile-timeframes.ts';
 import { RiskEngine } from '../core/engine.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from '../core/instrument.ts';
 import { loadRiskProfile } from '../platform/profile-file.ts';
@@ -214,6 +215,16 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         { by: override.by, at: override.at },
         'using the risk profile changed through the API (the file is unchanged since)',
       );
+    }
+    const barProblem = barResolutionProblem(profile, config.monitor.barIntervalMs);
+    if (barProblem !== null) {
+      throw new GatewayConfigError([
+        {
+          setting: '--bar-seconds (RISKGATE_BAR_SECONDS)',
+          problem: barProblem,
+          expected: 'bars that divide every timeframe the profile counts in, e.g. 60',
+        },
+      ]);
     }
     let sim: EmbeddedSim | undefined;
     const budgets = config.budgets;
