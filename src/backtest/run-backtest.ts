@@ -254,6 +254,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     startingEquity: profile.startingEquity,
     finalEquity: engine.equity,
     trades,
+    exits: flow.exitLog,
     openPositions: openPositions(engine),
     equity,
     orders: { ...flow.counts },
