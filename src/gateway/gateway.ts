@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { AlpacaBroker, type AlpacaBrokerOptions } from '../broker/alpaca/alpaca-broker.ts';
 import type { TradeUpdate } from '../broker/trade-update.ts';
-import { barResolutionProblem } from '../core/bars/profile-timeframes.ts';
 import { RiskEngine } from '../core/engine.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from '../core/instrument.ts';
 import { loadRiskProfile } from '../platform/profile-file.ts';
@@ -15,6 +14,7 @@ import { AlertBus } from './alerts/alert-bus.ts';
 import { EventHub } from './alerts/event-hub.ts';
 import { WebhookSender } from './alerts/webhook-sender.ts';
 import { ApiKeyAuth } from './auth/api-key-auth.ts';
+import { checkBarLength } from './config/check-bar-length.ts';
 import { type GatewayConfig, GatewayConfigError } from './config/gateway-config.ts';
 import type { GatewayContext } from './context.ts';
 import { GatewayDurability } from './durability/gateway-durability.ts';
@@ -139,6 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     ]);
   }
+  checkBarLength(profile, config.monitor.barIntervalMs);
   if (config.broker.kind === 'alpaca' && (config.broker.mode === 'live') !== (profile.mode === 'live')) {
     throw new GatewayConfigError([
       {
@@ -216,16 +217,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'using the risk profile changed through the API (the file is unchanged since)',
       );
     }
-    const barProblem = barResolutionProblem(profile, config.monitor.barIntervalMs);
-    if (barProblem !== null) {
-      throw new GatewayConfigError([
-        {
-          setting: '--bar-seconds (RISKGATE_BAR_SECONDS)',
-          problem: barProblem,
-          expected: 'bars that divide every timeframe the profile counts in, e.g. 60',
-        },
-      ]);
-    }
+    checkBarLength(profile, config.monitor.barIntervalMs);
     let sim: EmbeddedSim | undefined;
     const budgets = config.budgets;
     const circuit = {
