@@ -14,6 +14,7 @@ import { AlertBus } from './alerts/alert-bus.ts';
 import { EventHub } from './alerts/event-hub.ts';
 import { WebhookSender } from './alerts/webhook-sender.ts';
 import { ApiKeyAuth } from './auth/api-key-auth.ts';
+import { checkBarLength } from './config/check-bar-length.ts';
 import { type GatewayConfig, GatewayConfigError } from './config/gateway-config.ts';
 import type { GatewayContext } from './context.ts';
 import { GatewayDurability } from './durability/gateway-durability.ts';
@@ -136,6 +137,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     ]);
   }
+  checkBarLength(profile, config.monitor.barIntervalMs);
   if (config.broker.kind === 'alpaca' && (config.broker.mode === 'live') !== (profile.mode === 'live')) {
     throw new GatewayConfigError([
       {
@@ -213,6 +215,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'using the risk profile changed through the API (the file is unchanged since)',
       );
     }
+    checkBarLength(profile, config.monitor.barIntervalMs);
     let sim: EmbeddedSim | undefined;
     const budgets = config.budgets;
     const circuit = {
