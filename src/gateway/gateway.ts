@@ -14,6 +14,7 @@ import { AlertBus } from './alerts/alert-bus.ts';
 import { EventHub } from './alerts/event-hub.ts';
 import { WebhookSender } from './alerts/webhook-sender.ts';
 import { ApiKeyAuth } from './auth/api-key-auth.ts';
+import { SessionStore } from './auth/session-store.ts';
 import { type GatewayConfig, GatewayConfigError } from './config/gateway-config.ts';
 import type { GatewayContext } from './context.ts';
 import { GatewayDurability } from './durability/gateway-durability.ts';
@@ -286,7 +287,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const engine = await buildEngine(profile, leadingAtStart);
 
     const metrics = new GatewayMetrics();
-    const hub = new EventHub();
+    const hub = new EventHub(config.http.eventBufferSize);
     const webhook =
       config.alerts.webhookUrl === undefined
         ? undefined
@@ -314,6 +315,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       alerts: new AlertBus(log, hub, metrics, webhook),
       metrics,
       auth: new ApiKeyAuth(store),
+      sessions: new SessionStore(store.apiKeys, config.sessions),
       watchList,
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
       durability,
