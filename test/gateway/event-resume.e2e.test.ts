@@ -7,7 +7,7 @@ let counter = 0;
 
 beforeAll(async () => {
   // A small buffer, so that a client can fall behind it in a test.
-  rig = await startRig({ flags: { eventBufferSize: '50' } });
+  rig = await startRig({ flags: { eventBufferSize: '400' } });
 }, 60_000);
 afterAll(async () => rig.close());
 
@@ -18,22 +18,24 @@ const keyHeaders = () => ({
 const open = (headers: Record<string, string> = {}, query = '') =>
   openSse(`${rig.gateway.url}/v1/events${query}`, { ...keyHeaders(), ...headers });
 
-/** Sends orders the engine denies (above the 1,000-share limit); each publishes a decision event. */
+/** Sends orders the engine denies (above the 1,000-share limit), 20 at a time; each publishes a decision event. */
 async function denials(n: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const clientOrderId = `resume-${++counter}`;
-    const r = await rig.http('POST', '/v2/orders', {
-      symbol: 'AAPL',
-      qty: '5000',
-      side: 'buy',
-      type: 'limit',
-      limit_price: '100',
-      time_in_force: 'day',
-      client_order_id: clientOrderId,
-    });
-    expect(r.status).toBe(403);
-    ids.push(clientOrderId);
+  const ids = Array.from({ length: n }, () => `resume-${++counter}`);
+  for (let i = 0; i < n; i += 20) {
+    await Promise.all(
+      ids.slice(i, i + 20).map(async (clientOrderId) => {
+        const r = await rig.http('POST', '/v2/orders', {
+          symbol: 'AAPL',
+          qty: '5000',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '100',
+          time_in_force: 'day',
+          client_order_id: clientOrderId,
+        });
+        expect(r.status).toBe(403);
+      }),
+    );
   }
   return ids;
 }
@@ -64,8 +66,11 @@ describe('GET /v1/events resumes where a client left off', () => {
     }
   }, 60_000);
 
-  for (const via of ['Last-Event-ID header', 'lastEventId query parameter'] as const) {
-    it(`replays exactly the missed events, then continues live (${via})`, async () => {
+  for (const [via, missedCount] of [
+    ['Last-Event-ID header', 300],
+    ['lastEventId query parameter', 3],
+  ] as const) {
+    it(`replays exactly the ${missedCount} missed events, then continues live (${via})`, async () => {
       // A client connected throughout sees every event: the reference.
       const reference = await open();
       const first = await open();
@@ -76,15 +81,18 @@ describe('GET /v1/events resumes where a client left off', () => {
         await eventually(decided(reference, before), 'the first decisions on the reference');
         const lastSeen = first.events.at(-1)!.id!;
         first.close();
-        const missed = await denials(3);
+        // Hundreds of missed events span several slices of the replay.
+        const missed = await denials(missedCount);
         await eventually(decided(reference, missed), 'the missed decisions on the reference');
-        second =
+        // Live events arrive while the replay is being written.
+        const [s, after] = await Promise.all([
           via === 'Last-Event-ID header'
-            ? await open({ 'Last-Event-ID': lastSeen })
-            : await open({}, `?lastEventId=${lastSeen}`);
-        expect(second.status).toBe(200);
-        const after = await denials(2);
-        const s = second;
+            ? open({ 'Last-Event-ID': lastSeen })
+            : open({}, `?lastEventId=${lastSeen}`),
+          denials(40),
+        ]);
+        second = s;
+        expect(s.status).toBe(200);
         await eventually(decided(s, after), 'the live decisions after the reconnect');
         await eventually(decided(reference, after), 'the live decisions on the reference');
         const received = s.events.map(idOf);
@@ -117,8 +125,8 @@ describe('GET /v1/events resumes where a client left off', () => {
       await eventually(decided(first, before), 'a decision');
       const lastSeen = first.events.at(-1)!.id!;
       first.close();
-      // More events than the 50 kept.
-      await denials(60);
+      // More events than the 400 kept.
+      await denials(450);
       second = await open({ 'Last-Event-ID': lastSeen });
       const s = second;
       const reset = await eventually(() => s.events[0], 'the first event');

@@ -5,19 +5,17 @@ import { invalidReply } from './alpaca-errors.ts';
 
 /** How long a client waits before reconnecting, sent as the stream's `retry:` field, in milliseconds. */
 export const SSE_RETRY_MS = 2_000;
+/** Replayed events written per turn of the event loop. */
+const REPLAY_SLICE = 256;
 /** How often a comment keeps idle connections (and proxies) open, in milliseconds. */
 const PING_MS = 15_000;
 
-/** Each event's frame, written once however many clients read it (dropped with the event). */
-const frames = new WeakMap<GatewayEvent, string>();
-
+/**
+ * An event as the stream writes it. Framed per client, not cached with the event: a cached
+ * frame would triple the buffer's memory (see `npm run bench:event-buffer`).
+ */
 function frame(event: GatewayEvent): string {
-  let text = frames.get(event);
-  if (text === undefined) {
-    text = `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify({ at: event.at, data: event.data })}\n\n`;
-    frames.set(event, text);
-  }
-  return text;
+  return `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify({ at: event.at, data: event.data })}\n\n`;
 }
 
 /** The id a reconnecting client saw last: `Last-Event-ID`, else the `lastEventId` query parameter. */
@@ -68,13 +66,14 @@ export function eventStream(ctx: GatewayContext): RouteHandlerMethod {
       'x-accel-buffering': 'no',
     });
     res.write(`retry: ${SSE_RETRY_MS}\n: riskgate events\n\n`);
-    // The replay and the subscription happen in one synchronous step: no event can be published
-    // between them, so none is lost or sent twice.
+    // The replay is taken and the subscription made in one synchronous step, so no event falls
+    // between them and none comes twice. Live events wait in `queued` while the replay is
+    // written in slices, so a long replay neither blocks the order path nor floods the socket.
+    let replayed: readonly GatewayEvent[] = [];
     if (after !== undefined) {
       const replay = ctx.hub.since(after);
-      if (replay.kind === 'events') {
-        for (const event of replay.events) res.write(frame(event));
-      } else {
+      if (replay.kind === 'events') replayed = replay.events;
+      else {
         const data = {
           reason: 'events after the given id are no longer kept; refetch /v1/state',
           lastEventId: after,
@@ -86,9 +85,27 @@ export function eventStream(ctx: GatewayContext): RouteHandlerMethod {
         );
       }
     }
+    let queued: GatewayEvent[] | undefined = replayed.length > 0 ? [] : undefined;
     const unsubscribe = ctx.hub.subscribe((event) => {
-      res.write(frame(event));
+      if (queued !== undefined) queued.push(event);
+      else res.write(frame(event));
     });
+    let next = 0;
+    let closed = false;
+    const pump = (): void => {
+      if (closed) return;
+      const end = Math.min(replayed.length, next + REPLAY_SLICE);
+      let room = true;
+      while (next < end) room = res.write(frame(replayed[next++]!));
+      if (next < replayed.length) {
+        if (room) setImmediate(pump);
+        else res.once('drain', pump);
+        return;
+      }
+      for (const event of queued ?? []) res.write(frame(event));
+      queued = undefined;
+    };
+    if (queued !== undefined) pump();
     const session = request.session;
     const ping = setInterval(() => {
       if (session !== undefined && !ctx.sessions.isLive(session)) {
@@ -98,6 +115,7 @@ export function eventStream(ctx: GatewayContext): RouteHandlerMethod {
       res.write(': ping\n\n');
     }, PING_MS);
     request.raw.on('close', () => {
+      closed = true;
       clearInterval(ping);
       unsubscribe();
     });
