@@ -210,6 +210,19 @@ describe('browser sessions', () => {
     );
     expect((await browser('GET', '/v1/session', ok.cookie)).status).toBe(401);
   }, 30_000);
+
+  it('describes the session routes and the stream resume in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${rig.gateway.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: { name: string }[] }>>;
+      components: { securitySchemes: Record<string, { in: string; name: string }> };
+    };
+    expect(Object.keys(doc.paths['/v1/session']!).sort()).toEqual(['delete', 'get', 'post']);
+    expect(doc.paths['/v1/events']!.get!.parameters!.map((p) => p.name)).toEqual([
+      'Last-Event-ID',
+      'lastEventId',
+    ]);
+    expect(doc.components.securitySchemes.session).toMatchObject({ in: 'cookie', name: 'riskgate_session' });
+  }, 30_000);
 });
 
 describe('browser sessions behind TLS with short timeouts', () => {
