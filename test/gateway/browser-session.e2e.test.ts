@@ -194,6 +194,20 @@ describe('browser sessions', () => {
     expect((await browser('GET', '/v1/session', ok.cookie)).status).toBe(401);
   }, 30_000);
 
+  it('ends an event stream opened by a session once the session is logged out', async () => {
+    const ok = await loginWith(rig.trader);
+    const stream = await openSse(`${rig.gateway.url}/v1/events`, { cookie: ok.cookie });
+    try {
+      expect(stream.status).toBe(200);
+      const out = await browser('DELETE', '/v1/session', ok.cookie, { csrf: ok.body.csrfToken });
+      expect(out.status).toBe(204);
+      // Checked at the stream's keep-alive, every 15 s.
+      await eventually(() => stream.ended, 'the stream ended', 40_000);
+    } finally {
+      stream.close();
+    }
+  }, 60_000);
+
   it('ends every session of a key when the key is revoked', async () => {
     const key = await rig.gateway.store.apiKeys.create({
       role: 'read-only',

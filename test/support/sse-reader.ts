@@ -14,6 +14,8 @@ export interface SseReader {
   readonly events: SseEvent[];
   /** The `retry:` value sent, in milliseconds. */
   readonly retry: number | undefined;
+  /** True once the server ended the stream. */
+  readonly ended: boolean;
   close(): void;
 }
 
@@ -30,6 +32,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     headers: response.headers,
     events,
     retry: undefined,
+    ended: false,
     close: () => abort.abort(),
   };
   if (response.status !== 200 || response.body === null) return reader;
@@ -39,7 +42,10 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     const body = response.body!.getReader();
     for (;;) {
       const { done, value } = await body.read();
-      if (done) return;
+      if (done) {
+        reader.ended = true;
+        return;
+      }
       buffer += decoder.decode(value, { stream: true });
       let end = buffer.indexOf('\n\n');
       while (end >= 0) {

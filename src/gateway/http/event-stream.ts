@@ -108,9 +108,18 @@ export function eventStream(ctx: GatewayContext): RouteHandlerMethod {
     if (queued !== undefined) pump();
     const session = request.session;
     const ping = setInterval(() => {
-      if (session !== undefined && !ctx.sessions.isLive(session)) {
-        res.end();
-        return;
+      if (session !== undefined) {
+        if (!ctx.sessions.isLive(session)) {
+          res.end();
+          return;
+        }
+        // A stream makes no requests, so its key's revocation is looked for here.
+        ctx.sessions.keyStillValid(session).then(
+          (valid) => {
+            if (!valid) res.end();
+          },
+          () => {},
+        );
       }
       res.write(': ping\n\n');
     }, PING_MS);
