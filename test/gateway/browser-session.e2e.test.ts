@@ -82,7 +82,9 @@ describe('browser sessions', () => {
     expect(form.status).toBe(422);
     expect(form.body.message).toMatch(/content-type/);
     expect(form.setCookie).toBeNull();
-    // No secret ever reaches the log.
+    // A secret pasted into the key id field is refused, and like every secret never logged.
+    const pasted = await login(rig.gateway.url, { keyId: rig.trader.secret, secret: rig.trader.secret });
+    expect(pasted.status).toBe(401);
     expect(rig.logs.join('')).not.toContain(rig.trader.secret);
   }, 30_000);
 

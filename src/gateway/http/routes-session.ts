@@ -84,7 +84,9 @@ export function sessionRoutes(app: FastifyInstance, services: GatewayServices): 
     if (Array.isArray(login)) return refuse(reply, invalidReply(login));
     const principal = await ctx.auth.verify(login.keyId, login.secret);
     if (principal === null) {
-      ctx.log.warn({ keyId: login.keyId }, 'session login refused: unknown, revoked or wrong key');
+      // Only a well-formed key id is logged: a secret pasted into the wrong field must not be.
+      const keyId = /^rk_[a-f0-9]{16}$/.test(login.keyId) ? login.keyId : '(malformed)';
+      ctx.log.warn({ keyId }, 'session login refused: unknown, revoked or wrong key');
       return refuse(reply, unauthorizedReply());
     }
     // A login replaces the session the browser held, if any.
