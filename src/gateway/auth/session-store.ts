@@ -96,6 +96,11 @@ export class SessionStore {
     return session;
   }
 
+  /** Restarts the session's idle timer: it was used for an admitted request. */
+  touch(session: Session): void {
+    session.lastUsedAt = this.#now();
+  }
+
   /** True while the session has not ended and not expired. */
   isLive(session: Session): boolean {
     if (!session.ended && this.#now() >= this.expiresAt(session)) this.#endWhere((s) => s === session);

@@ -54,7 +54,8 @@ export function guard(ctx: GatewayContext, permission: Permission): preHandlerHo
     const secret = header(request, 'apca-api-secret-key');
     const sessionId = keyId === undefined && secret === undefined ? sessionIdOf(request) : undefined;
     if (sessionId !== undefined) {
-      const session = ctx.sessions.find(sessionId);
+      // Not yet counted as use: a refused request must not keep the session alive.
+      const session = ctx.sessions.find(sessionId, false);
       if (session === undefined) {
         refuse(reply, sessionInvalidReply());
         return;
@@ -70,7 +71,10 @@ export function guard(ctx: GatewayContext, permission: Permission): preHandlerHo
       ctx.sessions.keyStillValid(session).then(
         (valid) => {
           if (!valid) refuse(reply, sessionInvalidReply());
-          else if (admit(request, reply, session.principal)) done();
+          else if (admit(request, reply, session.principal)) {
+            ctx.sessions.touch(session);
+            done();
+          }
         },
         (error: unknown) => done(error as Error),
       );
