@@ -65,7 +65,7 @@ function build() {
       takeProfit: { percent: 80 },
       trailingStop: { percent: 40 },
       breakeven: { afterR: 50 },
-      timeExit: { maxBars: 1_000_000 },
+      timeExit: { maxBars: 1_000_000, timeframe: '1m' },
     },
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));

@@ -9,7 +9,7 @@ const profile = parseProfile({
   exposure: { symbol: { percent: 10, usd: 5_500 }, sector: { percent: 30 } },
   protectiveStop: { required: true, policy: 'attach', method: 'percent', percent: 3 },
   breakers: { dailyLoss: { percent: 2, usd: 1_000, action: 'halted' } },
-  exits: { timeExit: { maxBars: 20 } },
+  exits: { timeExit: { maxBars: 20, timeframe: '1d' } }, // 20 New York trading days
 });
 if (!profile.ok) throw new Error(profile.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
 

@@ -1,5 +1,5 @@
 import type { RiskProfile } from '../core/config/load-profile.ts';
-import type { RiskEngineOptions } from '../core/engine-types.ts';
+import type { ExitSignal, RiskEngineOptions } from '../core/engine-types.ts';
 import type { TradingState } from '../core/trading-state.ts';
 import type { MarketData } from './data/bar-series.ts';
 import type { CommissionModel, SlippageModel } from './execution/costs.ts';
@@ -132,6 +132,8 @@ export interface BacktestResult {
   readonly startingEquity: number;
   readonly finalEquity: number;
   readonly trades: readonly TradeRecord[];
+  /** Every exit signal the engine raised (exit rules, breakers), in order, with its event's time. */
+  readonly exits: readonly ExitSignal[];
   readonly openPositions: readonly OpenPositionRecord[];
   /** Equity in dollars after each slice from `from` on, with gross exposure in dollars. */
   readonly equity: {

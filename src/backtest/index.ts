@@ -27,7 +27,7 @@ export { computeMetrics, drawdownSeries, type Metrics } from './metrics.ts';
 export { toHtmlReport } from './report/html-report.ts';
 export { toJsonReport } from './report/json-report.ts';
 export { toTextSummary } from './report/text-summary.ts';
-export { runBacktest, StrategyError } from './run-backtest.ts';
+export { BarResolutionError, runBacktest, StrategyError } from './run-backtest.ts';
 export type {
   BarField,
   OrderOptions,

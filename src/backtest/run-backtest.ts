@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
+import { barResolutionProblem } from '../core/bars/profile-timeframes.ts';
 import { ManualClock } from '../core/clock.ts';
+import type { RiskProfile } from '../core/config/load-profile.ts';
 import { RiskEngine } from '../core/engine.ts';
 import { NO_ACTIONS, type RiskActions } from '../core/engine-types.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from '../core/instrument.ts';
 import type { Bar } from '../core/market.ts';
 import type { BacktestOptions, BacktestResult, OpenPositionRecord, TradeRecord } from './backtest-types.ts';
-import type { IndexSeries } from './data/bar-series.ts';
+import type { BarSeries, IndexSeries } from './data/bar-series.ts';
 import { SpreadBook } from './execution/costs.ts';
 import { type CurrentBar, resolveExecution } from './execution/execution-config.ts';
 import { OrderFlow } from './execution/order-flow.ts';
@@ -27,6 +29,35 @@ export class StrategyError extends Error {
   }
 }
 
+/** The data's bars cannot feed the profile's timeframes (e.g. daily data for a `1m` rule). */
+export class BarResolutionError extends Error {
+  readonly code = 'BAR_RESOLUTION' as const;
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'BarResolutionError';
+  }
+}
+
+const BAR_MS: Readonly<Record<BarSeries['resolution'], number>> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  daily: 86_400_000,
+  irregular: Number.NaN,
+};
+
+/** The length of a series' bars in ms, checked against every timeframe the profile counts in. */
+function barLengthMs(series: BarSeries, profile: RiskProfile): number {
+  const ms = BAR_MS[series.resolution];
+  const problem = barResolutionProblem(profile, ms);
+  if (problem !== null) {
+    throw new BarResolutionError(
+      `${series.symbol} (${series.source}) has ${series.resolution} bars: ${problem}; use finer data or a coarser timeframe in the profile`,
+    );
+  }
+  return ms;
+}
+
 /**
  * Runs a strategy over market data with the risk engine on, in one shared account. Each slice of
  * bars sharing a start time goes through, for every bar of the slice in turn: (1) the broker
@@ -45,6 +76,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const instruments = new Map<string, Instrument>(
     view.symbols.map((s) => [s, stock(s, sectors[s] ?? UNKNOWN_SECTOR)]),
   );
+  // Each bar tells the engine its length, from which it builds the bars the profile counts in;
+  // bars that cannot build them (daily data for a 1m rule) refuse the run before it starts.
+  const barMs = view.series.map((s) => barLengthMs(s, profile));
   const clock = new ManualClock(view.slices > 0 ? view.sliceTime[0]! : 0);
   const engine = new RiskEngine({
     profile,
@@ -164,6 +198,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         low: s.low[i]!,
         close: s.close[i]!,
         volume: s.volume[i]!,
+        durationMs: barMs[id]!,
       };
       sliceBars[barsInSlice++] = bar;
       const actions = engine.onMarket(bar);
@@ -219,6 +254,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     startingEquity: profile.startingEquity,
     finalEquity: engine.equity,
     trades,
+    exits: flow.exitLog,
     openPositions: openPositions(engine),
     equity,
     orders: { ...flow.counts },

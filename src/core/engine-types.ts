@@ -29,6 +29,11 @@ export interface RiskEngineOptions {
   readonly breakers?: readonly Breaker[];
   /** Replace the profile-built pre-trade rules entirely (the extra `rules` still apply). */
   readonly replaceRules?: boolean;
+  /**
+   * Length in milliseconds of the bars fed to `onMarket` that carry no `durationMs`; default
+   * 60 000 (the gateway's one-minute bars). A backtest sets each bar's own length.
+   */
+  readonly barMs?: number;
 }
 
 /** A request to close (part of) a position, from an exit rule, a breaker or the kill switch. */

@@ -1,3 +1,6 @@
+import { barResolutionProblem, profileTimeframes } from './bars/profile-timeframes.ts';
+import { barsPerYear, type Timeframe } from './bars/timeframe.ts';
+import { type CompletedBar, TimeframeBars } from './bars/timeframe-bars.ts';
 import { ExposureBook, type SymbolBook, type WorkingOrder } from './book.ts';
 import type { Breaker, BreakerFinding } from './breaker.ts';
 import { buildBreakers } from './breakers/account-breakers.ts';
@@ -24,7 +27,7 @@ import type { AccountSnapshot, Bar, Fill, Mark, MarketEvent, Quote } from './mar
 import { GreeksBook } from './options/greeks-book.ts';
 import type { OrderIntent } from './order.ts';
 import { applyFill } from './portfolio.ts';
-import type { ClosedTrade } from './position.ts';
+import type { ClosedTrade, Position } from './position.ts';
 import type { CheckInput, PreTradeRule, RiskContext } from './rule.ts';
 import { buildPreTradeRules } from './rules/build-rules.ts';
 import { violation } from './rules/limits.ts';
@@ -46,9 +49,10 @@ const ACCEPTED: Readonly<Record<OrderEffect, Decision>> = {
   flip: Object.freeze({ kind: 'accept', effect: 'flip' }),
 };
 
+/** A symbol's indicators, each fed by the bars of its own timeframe; absent when not configured. */
 interface SymbolIndicators {
-  atr: Atr;
-  rv: RealizedVolatility;
+  atr: Atr | undefined;
+  rv: RealizedVolatility | undefined;
 }
 
 /** The kinds of store write the engine follows; a failure of one is made good only by the same kind. */
@@ -82,6 +86,14 @@ export class RiskEngine implements RiskContext {
   readonly #listeners: RiskEventListener[] = [];
   readonly #input: CheckInput;
   readonly #indicators = new Map<string, SymbolIndicators>();
+  /** Bars of each timeframe the profile counts in, built from the bars fed to `onMarket`. */
+  readonly #timeframeBars: TimeframeBars;
+  readonly #barMs: number;
+  /** The last input bar length checked against the profile's timeframes. */
+  #checkedBarMs = 0;
+  /** The position of the bar being handled, for the completed-bar callback. */
+  #barPosition: Position | undefined;
+  readonly #onTimeframeBar: CompletedBar;
   readonly #indexLevels = new Map<string, number>();
   readonly #indexTimes = new Map<string, number>();
   readonly #seenExecutions = new Set<string>();
@@ -109,6 +121,9 @@ export class RiskEngine implements RiskContext {
       ...(options.replaceRules ? [] : buildPreTradeRules(options.profile)),
       ...(options.rules ?? []),
     ];
+    this.#barMs = options.barMs ?? 60_000;
+    this.#timeframeBars = new TimeframeBars(profileTimeframes(options.profile));
+    this.#onTimeframeBar = (tf, bar) => this.#timeframeBarCompleted(tf, bar);
     this.#exitRules = [...buildExitRules(options.profile.exits), ...(options.exitRules ?? [])];
     if (options.profile.regime) this.#exitRules.push(buildRegimeRule(options.profile.regime));
     const optionsConfig = options.profile.options;
@@ -180,10 +195,12 @@ export class RiskEngine implements RiskContext {
     return basis === 'starting' ? this.profile.startingEquity : basis === 'peak' ? this.#peak : this.equity;
   }
   atr(symbol: string): number {
-    return this.#indicators.get(symbol)?.atr.value ?? Number.NaN;
+    return this.#indicators.get(symbol)?.atr?.value ?? Number.NaN;
   }
   realizedVolatility(symbol: string): number {
-    return this.#indicators.get(symbol)?.rv.annualized() ?? Number.NaN;
+    const rv = this.#indicators.get(symbol)?.rv;
+    const tf = this.profile.indicators.realizedVolatility?.timeframe;
+    return rv === undefined || tf === undefined ? Number.NaN : rv.annualized(barsPerYear(tf));
   }
   indexLevel(name: string): number {
     return this.#indexLevels.get(name) ?? Number.NaN;
@@ -559,7 +576,7 @@ export class RiskEngine implements RiskContext {
     entry.price = tick.close;
     entry.priceTime = tick.time;
     this.book.refresh(entry);
-    if (tick.isBar) this.#updateIndicators(event.symbol, tick.high, tick.low, tick.close);
+    if (event.kind === 'bar') this.#onBar(event, position);
     if (this.#greeks !== undefined)
       this.#greeks.onPrice(event.symbol, instrument, tick.close, tick.time, this.now());
     let exits: RiskActions['exits'] | undefined;
@@ -601,26 +618,50 @@ export class RiskEngine implements RiskContext {
     return this.#evaluateBreakers(tick.time);
   }
 
-  #updateIndicators(symbol: string, high: number, low: number, close: number): void {
-    let ind = this.#indicators.get(symbol);
-    if (ind === undefined) {
-      const cfg = this.profile.indicators;
-      ind = {
-        atr: new Atr(cfg.atrPeriod, cfg.atrMethod),
-        rv: new RealizedVolatility(cfg.realizedVolatilityWindow),
-      };
-      this.#indicators.set(symbol, ind);
+  /** Feeds a bar to the timeframe builders; each completed bar updates indicators and counts. */
+  #onBar(bar: Bar, position: Position | undefined): void {
+    if (this.#timeframeBars.timeframes.length === 0) return;
+    const barMs = bar.durationMs ?? this.#barMs;
+    if (barMs !== this.#checkedBarMs) {
+      // A host checks its bar length at start; a bar that cannot be counted is a broken invariant.
+      const problem = barResolutionProblem(this.profile, barMs);
+      if (problem !== null) throw new RangeError(`bar of ${bar.symbol}: ${problem}`);
+      this.#checkedBarMs = barMs;
     }
-    ind.atr.update(high, low, close);
-    ind.rv.update(close);
+    this.#barPosition = position;
+    this.#timeframeBars.add(bar, barMs, this.#onTimeframeBar);
+    this.#barPosition = undefined;
+  }
+
+  #timeframeBarCompleted(tf: Timeframe, bar: Bar): void {
+    const cfg = this.profile.indicators;
+    if (cfg.atr?.timeframe === tf || cfg.realizedVolatility?.timeframe === tf) {
+      let ind = this.#indicators.get(bar.symbol);
+      if (ind === undefined) {
+        ind = {
+          atr: cfg.atr === undefined ? undefined : new Atr(cfg.atr.period, cfg.atr.method),
+          rv:
+            cfg.realizedVolatility === undefined
+              ? undefined
+              : new RealizedVolatility(cfg.realizedVolatility.window),
+        };
+        this.#indicators.set(bar.symbol, ind);
+      }
+      if (cfg.atr?.timeframe === tf) ind.atr?.update(bar.high, bar.low, bar.close);
+      if (cfg.realizedVolatility?.timeframe === tf) ind.rv?.update(bar.close);
+    }
+    const position = this.#barPosition;
+    if (position !== undefined && bar.time > position.entryTime)
+      position.barsHeldBy[tf] = (position.barsHeldBy[tf] ?? 0) + 1;
   }
 
   /** Rescales everything priced in the symbol so the split gap triggers nothing. */
   #onSplit(symbol: string, ratio: number): void {
     if (!(ratio > 0) || ratio === 1) return;
     const entry = this.book.symbols.get(symbol);
-    this.#indicators.get(symbol)?.atr.adjustForSplit(ratio);
-    this.#indicators.get(symbol)?.rv.adjustForSplit(ratio);
+    this.#indicators.get(symbol)?.atr?.adjustForSplit(ratio);
+    this.#indicators.get(symbol)?.rv?.adjustForSplit(ratio);
+    this.#timeframeBars.adjustForSplit(symbol, ratio);
     if (entry === undefined) return;
     const position = entry.position;
     if (position !== undefined) {

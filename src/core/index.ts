@@ -1,4 +1,14 @@
 // The risk core: pure domain code with no I/O. Explicit named exports, one concept per file.
+
+export { barResolutionProblem, profileTimeframes } from './bars/profile-timeframes.ts';
+export {
+  barsPerYear,
+  resolutionProblem,
+  TIMEFRAME_MS,
+  TIMEFRAMES,
+  type Timeframe,
+} from './bars/timeframe.ts';
+export { type CompletedBar, TimeframeBars } from './bars/timeframe-bars.ts';
 export type { SymbolBook, WorkingOrder } from './book.ts';
 export { ExposureBook } from './book.ts';
 export type { Breaker, BreakerAction, BreakerFinding } from './breaker.ts';

@@ -10,6 +10,12 @@ export interface Bar {
   readonly low: number;
   readonly close: number;
   readonly volume: number;
+  /**
+   * The bar's length in milliseconds (60 000 for a one-minute bar, 86 400 000 for a daily bar).
+   * The engine builds the bars of each timeframe the profile counts in from it; when absent the
+   * engine's `barMs` option applies (one minute by default).
+   */
+  readonly durationMs?: number;
 }
 
 /** A top-of-book quote. */

@@ -22,6 +22,7 @@ function newPosition(fill: Fill, qty: number): Position {
     realizedPnl: 0,
     entryTime: fill.time,
     barsHeld: 0,
+    barsHeldBy: {},
     mfe: 0,
     mae: 0,
     stop: undefined,

@@ -1,3 +1,5 @@
+import type { Timeframe } from './bars/timeframe.ts';
+
 /** An open position and the per-position facts that exit rules and reports use. */
 export interface Position {
   readonly symbol: string;
@@ -9,8 +11,10 @@ export interface Position {
   realizedPnl: number;
   /** Epoch ms of the fill that opened the position. */
   entryTime: number;
-  /** Bars seen after the entry bar. */
+  /** Bars fed to the engine (of the feed's own length) seen after the entry bar. */
   barsHeld: number;
+  /** Completed bars of each timeframe the profile counts in whose start is after the entry. */
+  readonly barsHeldBy: Partial<Record<Timeframe, number>>;
   /** Maximum favourable excursion in dollars per share since entry (≥ 0). */
   mfe: number;
   /** Maximum adverse excursion in dollars per share since entry (≥ 0). */

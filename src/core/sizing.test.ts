@@ -29,13 +29,16 @@ describe('position sizing', () => {
   });
 
   it('uses k × ATR as the stop distance when no stop is given, and refuses without ATR', () => {
-    const { engine } = engineWith({ sizing: { riskPercent: 1, atrMultiple: 2 } });
+    const { engine } = engineWith({
+      indicators: { atr: { period: 14, timeframe: '1m' } },
+      sizing: { riskPercent: 1, atrMultiple: 2 },
+    });
     expect(engine.suggestSize({ symbol: 'AAPL', side: 'buy' }).bound).toBe('unavailable');
     for (let i = 0; i < 14; i++) {
       engine.onMarket({
         kind: 'bar',
         symbol: 'AAPL',
-        time: engine.now() + i,
+        time: engine.now() + i * 60_000,
         open: 100,
         high: 101,
         low: 99,

@@ -75,7 +75,13 @@ export function suggestSize(
   let stop = request.stopPrice;
   if (stop === undefined) {
     const atr = ctx.atr(request.symbol);
-    if (!(atr > 0)) return unavailable(entry, `no stop given and no ATR yet for ${request.symbol}`);
+    if (!(atr > 0)) {
+      const why =
+        ctx.profile.indicators.atr === undefined
+          ? 'no ATR configured (indicators.atr)'
+          : `no ATR yet for ${request.symbol}`;
+      return unavailable(entry, `no stop given and ${why}`);
+    }
     stop = request.side === 'buy' ? entry - sizing.atrMultiple * atr : entry + sizing.atrMultiple * atr;
   }
   const distance = request.side === 'buy' ? entry - stop : stop - entry;

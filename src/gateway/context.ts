@@ -7,6 +7,7 @@ import type { Store } from '../store/store.ts';
 import type { AlertBus } from './alerts/alert-bus.ts';
 import type { EventHub } from './alerts/event-hub.ts';
 import type { ApiKeyAuth } from './auth/api-key-auth.ts';
+import type { SessionStore } from './auth/session-store.ts';
 import type { GatewayConfig } from './config/gateway-config.ts';
 import type { GatewayDurability } from './durability/gateway-durability.ts';
 import type { Leadership } from './leadership/leadership.ts';
@@ -34,6 +35,8 @@ export interface GatewayContext {
   readonly alerts: AlertBus;
   readonly metrics: GatewayMetrics;
   readonly auth: ApiKeyAuth;
+  /** Browser sessions opened with an API key (`/v1/session`). */
+  readonly sessions: SessionStore;
   /** The symbols the monitors poll quotes for. */
   readonly watchList: WatchList;
   /** Set once the engine was restored and reconciled with the broker. */

@@ -14,6 +14,8 @@ import { AlertBus } from './alerts/alert-bus.ts';
 import { EventHub } from './alerts/event-hub.ts';
 import { WebhookSender } from './alerts/webhook-sender.ts';
 import { ApiKeyAuth } from './auth/api-key-auth.ts';
+import { SessionStore } from './auth/session-store.ts';
+import { checkBarLength } from './config/check-bar-length.ts';
 import { type GatewayConfig, GatewayConfigError } from './config/gateway-config.ts';
 import type { GatewayContext } from './context.ts';
 import { GatewayDurability } from './durability/gateway-durability.ts';
@@ -137,6 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     ]);
   }
+  checkBarLength(profile, config.monitor.barIntervalMs);
   if (config.broker.kind === 'alpaca' && (config.broker.mode === 'live') !== (profile.mode === 'live')) {
     throw new GatewayConfigError([
       {
@@ -214,6 +217,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         'using the risk profile changed through the API (the file is unchanged since)',
       );
     }
+    checkBarLength(profile, config.monitor.barIntervalMs);
     let sim: EmbeddedSim | undefined;
     const budgets = config.budgets;
     const circuit = {
@@ -287,7 +291,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const engine = await buildEngine(profile, leadingAtStart);
 
     const metrics = new GatewayMetrics();
-    const hub = new EventHub();
+    const hub = new EventHub(config.http.eventBufferSize);
     const webhook =
       config.alerts.webhookUrl === undefined
         ? undefined
@@ -315,6 +319,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       alerts: new AlertBus(log, hub, metrics, webhook),
       metrics,
       auth: new ApiKeyAuth(store),
+      sessions: new SessionStore(store.apiKeys, config.sessions),
       watchList,
       readiness: { ready: false, reason: 'restoring the engine and reconciling with the broker' },
       durability,

@@ -154,6 +154,16 @@ export class ApiKeyRepository {
     return this.verify(parsed.keyId, parsed.secret);
   }
 
+  /** The key with this id, revoked or not; null when there is none. */
+  async find(keyId: string): Promise<ApiKeyRecord | null> {
+    const { rows } = await this.#db.query<KeyRow>(
+      `SELECT ${KEY_COLUMNS} FROM ${this.#t.api_keys} WHERE key_id = $1`,
+      [keyId],
+    );
+    const row = rows[0];
+    return row === undefined ? null : toKey(row);
+  }
+
   /** Every key, revoked ones included, oldest first. */
   async list(): Promise<ApiKeyRecord[]> {
     const { rows } = await this.#db.query<KeyRow>(

@@ -206,12 +206,12 @@ describe('order lifecycle', () => {
     ];
     const data = market([dailyBars('AAA', rows)]);
     const strategy = scripted({ 0: (ctx) => ctx.buy('AAA', 100) });
-    const next = run(data, strategy, { exits: { timeExit: { maxBars: 2 } } });
+    const next = run(data, strategy, { exits: { timeExit: { maxBars: 2, timeframe: '1d' } } });
     expect(next.trades).toMatchObject([{ exitReason: 'time_exit', exitPrice: 103, barsHeld: 2 }]);
     const close = run(
       data,
       strategy,
-      { exits: { timeExit: { maxBars: 2 } } },
+      { exits: { timeExit: { maxBars: 2, timeframe: '1d' } } },
       { execution: { marketFill: 'this-close' } },
     );
     // Filled at the signal bar's close, the entry is a bar earlier, and so is the exit.

@@ -21,6 +21,29 @@ describe('gateway configuration', () => {
     expect(config.http.corsOrigins).toEqual([]);
   });
 
+  it('keeps 10,000 events and browser sessions of 30 minutes idle, 12 hours at most, unless told', () => {
+    const config = resolveGatewayConfig({ flags: {}, env: {} });
+    expect(config.http.eventBufferSize).toBe(10_000);
+    expect(config.sessions).toEqual({ idleMs: 1_800_000, maxMs: 43_200_000, secureCookie: false });
+    const set = resolveGatewayConfig({
+      flags: { eventBufferSize: '0' },
+      env: {
+        RISKGATE_SESSION_IDLE_MS: '60000',
+        RISKGATE_SESSION_MAX_MS: '120000',
+        RISKGATE_BEHIND_TLS: 'true',
+      },
+    });
+    expect(set.http.eventBufferSize).toBe(0);
+    expect(set.sessions).toEqual({ idleMs: 60_000, maxMs: 120_000, secureCookie: true });
+    expect(issuesOf({ sessionIdleMs: '60000', sessionMaxMs: '30000', behindTls: 'yes' })).toEqual([
+      expect.objectContaining({ setting: '--session-max-ms (RISKGATE_SESSION_MAX_MS)' }),
+      expect.objectContaining({
+        setting: '--behind-tls (RISKGATE_BEHIND_TLS)',
+        expected: 'one of true, false',
+      }),
+    ]);
+  });
+
   it('reports every bad setting with what was expected', () => {
     const issues = issuesOf({ port: 'eighty', markIntervalMs: '-1', logLevel: 'loud' });
     expect(issues.map((i) => i.setting)).toEqual([

@@ -34,6 +34,8 @@ export class OrderFlow {
   };
   /** Exit signals from the engine's exit rules and breakers, by reason. */
   readonly exitSignals = new Map<string, number>();
+  /** Every exit signal in the order it was raised (reason, quantity, the event's time). */
+  readonly exitLog: ExitSignal[] = [];
   /** Dollars paid in commissions and lost to slippage so far. */
   commissionPaid = 0;
   slippageCost = 0;
@@ -132,6 +134,7 @@ export class OrderFlow {
   /** Closes (part of) a position for an exit signal, unless exits already working cover it. */
   exit(signal: ExitSignal): void {
     this.exitSignals.set(signal.reason, (this.exitSignals.get(signal.reason) ?? 0) + 1);
+    this.exitLog.push(signal);
     const position = this.positionQty(signal.symbol);
     if (position === 0) return;
     let pending = 0;

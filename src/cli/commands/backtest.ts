@@ -11,7 +11,7 @@ import { loadStrategy, StrategyLoadError } from '../../backtest/load-strategy.ts
 import { toHtmlReport } from '../../backtest/report/html-report.ts';
 import { toJsonReport } from '../../backtest/report/json-report.ts';
 import { toTextSummary } from '../../backtest/report/text-summary.ts';
-import { runBacktest, StrategyError } from '../../backtest/run-backtest.ts';
+import { BarResolutionError, runBacktest, StrategyError } from '../../backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../../backtest/synthetic-market.ts';
 import { ValidationError } from '../../core/result.ts';
 import { loadRiskProfile } from '../../platform/profile-file.ts';
@@ -123,6 +123,7 @@ export const backtestCommand: Command = {
       result = runBacktest({ ...setup.options, ...(progress ? { onProgress: progress } : {}) });
     } catch (error) {
       if (progress) process.stderr.write('\n');
+      if (error instanceof BarResolutionError) return usage(error.message);
       if (error instanceof StrategyError) {
         const stack = error.cause instanceof Error ? `\n${error.cause.stack ?? ''}` : '';
         return fail(`${error.message}${stack}`);

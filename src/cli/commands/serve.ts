@@ -50,6 +50,11 @@ Options (environment variable in brackets; flags win over the environment, which
   --alert-attempts <n>         Webhook attempts per alert (default 5) [RISKGATE_ALERT_ATTEMPTS]
   --body-limit <bytes>         Largest request body (default 65536) [RISKGATE_BODY_LIMIT]
   --cors-origins <list>        Comma-separated origins allowed by CORS (default none) [RISKGATE_CORS_ORIGINS]
+  --event-buffer-size <n>      Recent events kept for /v1/events clients that reconnect (default 10000) [RISKGATE_EVENT_BUFFER_SIZE]
+  --session-idle-ms <n>        Browser session idle timeout (default 1800000, 30 min) [RISKGATE_SESSION_IDLE_MS]
+  --session-max-ms <n>         Browser session absolute timeout (default 43200000, 12 h) [RISKGATE_SESSION_MAX_MS]
+  --behind-tls                 Clients reach the gateway over TLS (a proxy ends it): session cookies are
+                               always Secure [RISKGATE_BEHIND_TLS=true]
   --log-level <level>          fatal|error|warn|info|debug|trace|silent (default info) [RISKGATE_LOG_LEVEL]
   --index-names <list>         Market indices accepted on the feed (default VIX) [RISKGATE_INDEX_NAMES]
   --index-required <list>      Indices that must be fresh for entries, beyond the profile's (VIX with a
@@ -93,6 +98,9 @@ const FLAG_KEYS: Record<string, string> = {
   'alert-attempts': 'alertAttempts',
   'body-limit': 'bodyLimit',
   'cors-origins': 'corsOrigins',
+  'event-buffer-size': 'eventBufferSize',
+  'session-idle-ms': 'sessionIdleMs',
+  'session-max-ms': 'sessionMaxMs',
   'log-level': 'logLevel',
   'index-names': 'indexNames',
   'index-required': 'indexRequired',
@@ -114,6 +122,7 @@ export function parseServeFlags(
       config: { type: 'string' },
       live: { type: 'boolean' },
       'no-demo-keys': { type: 'boolean' },
+      'behind-tls': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -125,6 +134,7 @@ export function parseServeFlags(
   }
   if (values.live === true) flags.live = 'true';
   if (values['no-demo-keys'] === true) flags.demoKeys = 'false';
+  if (values['behind-tls'] === true) flags.behindTls = 'true';
   return typeof values.config === 'string' ? { flags, config: values.config } : { flags };
 }
 

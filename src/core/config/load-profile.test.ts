@@ -25,6 +25,7 @@ profiles:
     breakers:
       dailyLoss: { percent: 2, usd: 2500, flatten: true }
       maxDrawdown: { percent: 10 }
+    indicators: { atr: { period: 14, timeframe: 1d } }
     protectiveStop: { policy: attach, method: atr, atrMultiple: 2, takeProfitR: 3 }
     exits:
       trailingStop: { percent: 3 }
@@ -185,5 +186,47 @@ profiles:
       const parsed = parseRiskProfileFile(readFileSync(join(examples.pathname, name), 'utf8'), name);
       if (!parsed.ok) expect.fail(`${name}:\n${formatIssues(parsed.issues)}`);
     }
+  });
+
+  describe('bar counts name their timeframe', () => {
+    const base = { startingEquity: 1_000, orders: { maxQuantity: 10, maxNotional: { usd: 100 } } };
+
+    it('refuses an untimed maxBars, naming the field and the expected forms', () => {
+      const parsed = parseProfile({ ...base, exits: { timeExit: { maxBars: 20 } } });
+      if (parsed.ok) expect.fail('an untimed maxBars must be refused');
+      expect(paths(parsed.issues)).toEqual(['exits.timeExit.timeframe']);
+      expect(parsed.issues[0]?.message).toContain('timeExit: { maxBars: 20, timeframe: 1d }');
+      expect(parsed.issues[0]?.message).toContain('1m, 5m, 15m, 1h, 1d');
+    });
+
+    it('accepts maxBars with a timeframe, and refuses an unknown timeframe', () => {
+      const ok = parseProfile({ ...base, exits: { timeExit: { maxBars: 20, timeframe: '1d' } } });
+      if (!ok.ok) expect.fail(formatIssues(ok.issues));
+      expect(ok.value.exits.timeExit).toEqual({ maxBars: 20, timeframe: '1d' });
+      const odd = parseProfile({ ...base, exits: { timeExit: { maxBars: 20, timeframe: '2d' } } });
+      expect(!odd.ok && odd.issues).toEqual([
+        { path: 'exits.timeExit.timeframe', message: 'expected a timeframe: one of 1m, 5m, 15m, 1h, 1d' },
+      ]);
+    });
+
+    it('refuses the old untimed indicator fields with the timed form to use', () => {
+      const parsed = parseProfile({ ...base, indicators: { atrPeriod: 14, realizedVolatilityWindow: 20 } });
+      if (parsed.ok) expect.fail('untimed indicator windows must be refused');
+      expect(paths(parsed.issues)).toEqual(['indicators.atrPeriod', 'indicators.realizedVolatilityWindow']);
+      expect(parsed.issues[0]?.message).toContain('indicators: { atr: { period: 14, timeframe: 1d } }');
+      expect(parsed.issues[1]?.message).toContain('realizedVolatility: { window: 20, timeframe: 1d }');
+    });
+
+    it('requires the ATR to be configured with its bars when a rule reads it', () => {
+      const parsed = parseProfile({ ...base, exits: { atrStop: { multiple: 2 } } });
+      expect(!parsed.ok && paths(parsed.issues)).toEqual(['indicators.atr']);
+      const timed = parseProfile({
+        ...base,
+        indicators: { atr: { period: 14, timeframe: '5m' } },
+        exits: { atrStop: { multiple: 2 } },
+      });
+      if (!timed.ok) expect.fail(formatIssues(timed.issues));
+      expect(timed.value.indicators.atr).toEqual({ period: 14, method: 'wilder', timeframe: '5m' });
+    });
   });
 });

@@ -5,6 +5,7 @@ import type { ProfileInput } from '../config/profile-schema.ts';
 import type { RiskEngine } from '../engine.ts';
 
 const MIN = 60_000;
+const DAY = 86_400_000;
 
 /** An engine whose AAPL position of `qty` (negative: short) was filled at $100 at T0. */
 function entered(overrides: Partial<ProfileInput>, qty = 100, warmup?: (engine: RiskEngine) => void) {
@@ -94,7 +95,7 @@ describe('ATR-scaled stop', () => {
 
   it('puts the stop k × ATR from the fill, at the exact level', () => {
     const { engine } = entered(
-      { indicators: { atrPeriod: 3 }, exits: { atrStop: { multiple: 1.25 } } },
+      { indicators: { atr: { period: 3, timeframe: '1m' } }, exits: { atrStop: { multiple: 1.25 } } },
       100,
       warm,
     );
@@ -103,7 +104,10 @@ describe('ATR-scaled stop', () => {
   });
 
   it('sets no stop while the ATR is still warming up', () => {
-    const { engine, entry } = entered({ indicators: { atrPeriod: 3 }, exits: { atrStop: { multiple: 2 } } });
+    const { engine, entry } = entered({
+      indicators: { atr: { period: 3, timeframe: '1m' } },
+      exits: { atrStop: { multiple: 2 } },
+    });
     expect(position(engine)?.stop).toBeUndefined();
     expect(entry.updates).toEqual([]);
   });
@@ -137,7 +141,10 @@ describe('trailing stop', () => {
         bar(engine, 'AAPL', T0 - i * MIN, { open: 100, high: 101, low: 99, close: 100 });
     };
     const { engine } = entered(
-      { indicators: { atrPeriod: 2, atrMethod: 'sma' }, exits: { trailingStop: { atrMultiple: 2 } } },
+      {
+        indicators: { atr: { period: 2, method: 'sma', timeframe: '1m' } },
+        exits: { trailingStop: { atrMultiple: 2 } },
+      },
       100,
       warm,
     );
@@ -174,7 +181,7 @@ describe('trailing stop', () => {
 
 describe('time exit', () => {
   it('after max bars: exits at market on the bar that completes the count', () => {
-    const { engine } = entered({ exits: { timeExit: { maxBars: 3 } } });
+    const { engine } = entered({ exits: { timeExit: { maxBars: 3, timeframe: '1m' } } });
     expect(barAt(engine, 1, 100, 101, 99, 100).exits).toEqual([]);
     expect(barAt(engine, 2, 100, 101, 99, 100).exits).toEqual([]);
     expect(barAt(engine, 3, 100, 101, 99, 100).exits).toEqual([
@@ -191,7 +198,7 @@ describe('time exit', () => {
   });
 
   it('marks do not count as bars', () => {
-    const { engine, clock } = entered({ exits: { timeExit: { maxBars: 1 } } });
+    const { engine, clock } = entered({ exits: { timeExit: { maxBars: 1, timeframe: '1m' } } });
     for (let i = 1; i <= 5; i++) {
       clock.set(T0 + i * 1_000);
       expect(mark(engine, 'AAPL', 100).exits).toEqual([]);
@@ -251,7 +258,7 @@ describe('partial take-profit', () => {
 
 describe('regime-dependent exits', () => {
   const regime = (by: 'vix' | 'realizedVolatility'): Partial<ProfileInput> => ({
-    indicators: { realizedVolatilityWindow: 2 },
+    indicators: { realizedVolatility: { window: 2, timeframe: '1d' } },
     regime: {
       by,
       bands: [
@@ -273,18 +280,26 @@ describe('regime-dependent exits', () => {
   });
 
   it('by realized volatility of the symbol (annualized percent)', () => {
+    const daily = (engine: RiskEngine, closes: number[]) => {
+      closes.forEach((c, i) => {
+        const time = T0 - (3 - i) * DAY;
+        engine.onMarket({
+          kind: 'bar',
+          symbol: 'AAPL',
+          time,
+          open: c,
+          high: c,
+          low: c,
+          close: c,
+          volume: 1,
+          durationMs: DAY,
+        });
+      });
+    };
     // Daily moves of about ±0.1%: ~2% a year, calm.
-    const quiet = (engine: RiskEngine) => {
-      [100, 100.1, 100].forEach((c, i) => {
-        bar(engine, 'AAPL', T0 - (3 - i) * MIN, { open: c, high: c, low: c, close: c });
-      });
-    };
+    const quiet = (engine: RiskEngine) => daily(engine, [100, 100.1, 100]);
     // Daily moves of ±10%: far above 30% a year, stressed.
-    const wild = (engine: RiskEngine) => {
-      [100, 110, 100].forEach((c, i) => {
-        bar(engine, 'AAPL', T0 - (3 - i) * MIN, { open: c, high: c, low: c, close: c });
-      });
-    };
+    const wild = (engine: RiskEngine) => daily(engine, [100, 110, 100]);
     const calm = entered(regime('realizedVolatility'), 100, quiet).engine;
     expect(calm.realizedVolatility('AAPL') * 100).toBeLessThan(30);
     expect(position(calm)?.stop).toBe(95);
@@ -314,7 +329,11 @@ describe('regime-dependent exits', () => {
 describe('several exits on one event', () => {
   it('the most conservative wins and the signal names every rule that fired', () => {
     const { engine } = entered({
-      exits: { fixedStop: { percent: 2 }, takeProfit: { percent: 2 }, timeExit: { maxBars: 1 } },
+      exits: {
+        fixedStop: { percent: 2 },
+        takeProfit: { percent: 2 },
+        timeExit: { maxBars: 1, timeframe: '1m' },
+      },
     });
     // One wide bar touches the stop and the target and completes the time limit.
     expect(barAt(engine, 1, 100, 102.5, 97.5, 100).exits).toEqual([
@@ -336,7 +355,7 @@ describe('several exits on one event', () => {
       exits: {
         fixedStop: { usd: 2 },
         partialTakeProfit: [{ r: 1, fraction: 0.5 }],
-        timeExit: { maxBars: 1 },
+        timeExit: { maxBars: 1, timeframe: '1m' },
       },
     });
     expect(barAt(engine, 1, 100, 102, 99, 101).exits).toMatchObject([

@@ -87,7 +87,10 @@ describe('index freshness', () => {
       },
     });
     expect(requiredIndexNames(regime, [])).toEqual(['VIX']);
-    const rv = profile({ regime: { by: 'realizedVolatility', bands: [{ name: 'any', exits: {} }] } });
+    const rv = profile({
+      indicators: { realizedVolatility: { window: 20, timeframe: '1d' } },
+      regime: { by: 'realizedVolatility', bands: [{ name: 'any', exits: {} }] },
+    });
     expect(requiredIndexNames(rv, [])).toEqual([]);
   });
 });

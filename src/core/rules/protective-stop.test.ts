@@ -142,7 +142,7 @@ describe('protective stop, attach policy', () => {
   it('attaches a stop at k × ATR once the ATR is known, and denies the entry before that', () => {
     const { engine, clock } = withStops(
       { policy: 'attach', method: 'atr', atrMultiple: 1.5 },
-      { indicators: { atrPeriod: 3 } },
+      { indicators: { atr: { period: 3, timeframe: '1m' } } },
     );
     const before = expectOnlyViolation(engine.validateOrder(order('AAPL', 'buy', 10)));
     expect(before).toMatchObject({

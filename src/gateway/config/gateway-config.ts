@@ -85,6 +85,20 @@ export interface GatewayConfig {
     readonly bodyLimitBytes: number;
     /** Origins allowed by CORS; empty means no CORS headers at all. */
     readonly corsOrigins: readonly string[];
+    /**
+     * Recent events kept for clients of `/v1/events` that reconnect with `Last-Event-ID`
+     * (0 keeps none: every reconnect is told to refetch the state).
+     */
+    readonly eventBufferSize: number;
+  };
+  /** Browser sessions opened with an API key at `/v1/session`. */
+  readonly sessions: {
+    /** A session unused for this long ends, in milliseconds. */
+    readonly idleMs: number;
+    /** A session ends this long after login whatever its use, in milliseconds. */
+    readonly maxMs: number;
+    /** Mark the session cookie `Secure` on every answer: the gateway is reached over TLS (a proxy ends it). */
+    readonly secureCookie: boolean;
   };
   /** Market index readings (the VIX): which are accepted and required, how old they may be, and a source to poll. */
   readonly indices: {

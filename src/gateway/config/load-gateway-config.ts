@@ -10,6 +10,8 @@ import {
 } from '../../broker/alpaca/circuit-gate.ts';
 import { DEFAULT_CLIENT_SHARE_PERCENT } from '../../broker/alpaca/pacer.ts';
 import { EXAMPLE_PROFILE_PATH } from '../../platform/profile-file.ts';
+import { DEFAULT_EVENT_BUFFER_SIZE } from '../alerts/event-hub.ts';
+import { DEFAULT_SESSION_IDLE_MS, DEFAULT_SESSION_MAX_MS } from '../auth/session-store.ts';
 import { DEFAULT_KEY_REQUESTS_PER_MINUTE } from '../http/key-rate-limit.ts';
 import {
   DEFAULT_INDEX_MAX_AGE_MS,
@@ -102,6 +104,14 @@ const SETTINGS = {
   alertAttempts: { key: 'alertAttempts', flag: '--alert-attempts', env: 'RISKGATE_ALERT_ATTEMPTS' },
   bodyLimit: { key: 'bodyLimit', flag: '--body-limit', env: 'RISKGATE_BODY_LIMIT' },
   corsOrigins: { key: 'corsOrigins', flag: '--cors-origins', env: 'RISKGATE_CORS_ORIGINS' },
+  eventBufferSize: {
+    key: 'eventBufferSize',
+    flag: '--event-buffer-size',
+    env: 'RISKGATE_EVENT_BUFFER_SIZE',
+  },
+  sessionIdleMs: { key: 'sessionIdleMs', flag: '--session-idle-ms', env: 'RISKGATE_SESSION_IDLE_MS' },
+  sessionMaxMs: { key: 'sessionMaxMs', flag: '--session-max-ms', env: 'RISKGATE_SESSION_MAX_MS' },
+  behindTls: { key: 'behindTls', flag: '--behind-tls', env: 'RISKGATE_BEHIND_TLS' },
   logLevel: { key: 'logLevel', flag: '--log-level', env: 'RISKGATE_LOG_LEVEL' },
   indexNames: { key: 'indexNames', flag: '--index-names', env: 'RISKGATE_INDEX_NAMES' },
   indexRequired: { key: 'indexRequired', flag: '--index-required', env: 'RISKGATE_INDEX_REQUIRED' },
@@ -264,6 +274,17 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+  const eventBufferSize = count('eventBufferSize', DEFAULT_EVENT_BUFFER_SIZE, 0, 1_000_000);
+  const sessionIdleMs = count('sessionIdleMs', DEFAULT_SESSION_IDLE_MS, 1_000, 604_800_000);
+  const sessionMaxMs = count('sessionMaxMs', DEFAULT_SESSION_MAX_MS, 1_000, 2_592_000_000);
+  if (sessionMaxMs < sessionIdleMs) {
+    problem(
+      'sessionMaxMs',
+      `${sessionMaxMs} is below the idle timeout ${sessionIdleMs}`,
+      'at least --session-idle-ms',
+    );
+  }
+  const behindTls = oneOf('behindTls', ['true', 'false'] as const, 'false') === 'true';
   const logLevel =
     oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info') ??
     'info';
@@ -330,7 +351,8 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
       circuitHalfOpenMs,
     },
     alerts: { webhookUrl, webhookAttempts },
-    http: { bodyLimitBytes, corsOrigins },
+    http: { bodyLimitBytes, corsOrigins, eventBufferSize },
+    sessions: { idleMs: sessionIdleMs, maxMs: sessionMaxMs, secureCookie: behindTls },
     leadership: { instanceId, leaseTtlMs },
     indices,
     logLevel,

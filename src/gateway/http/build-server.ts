@@ -9,6 +9,7 @@ import { accountRoutes } from './routes-account.ts';
 import { indexRoutes } from './routes-indices.ts';
 import { optionRoutes } from './routes-options.ts';
 import { riskRoutes } from './routes-risk.ts';
+import { sessionRoutes } from './routes-session.ts';
 import { tradingRoutes } from './routes-trading.ts';
 
 /** Builds the gateway's Fastify app: every route, CORS when configured, errors in the broker's envelope. */
@@ -38,7 +39,10 @@ export function buildServer(
       reply.header('vary', 'origin');
       if (request.method === 'OPTIONS') {
         reply.header('access-control-allow-methods', 'GET,POST,PUT,PATCH,DELETE');
-        reply.header('access-control-allow-headers', 'content-type,apca-api-key-id,apca-api-secret-key');
+        reply.header(
+          'access-control-allow-headers',
+          'content-type,apca-api-key-id,apca-api-secret-key,x-csrf-token,last-event-id',
+        );
         return reply.code(204).send();
       }
     });
@@ -92,6 +96,7 @@ export function buildServer(
   tradingRoutes(app, services);
   accountRoutes(app, services);
   riskRoutes(app, services);
+  sessionRoutes(app, services);
   indexRoutes(app, services);
   optionRoutes(app, services);
 

@@ -14,6 +14,7 @@ import {
 import type { FieldIssue } from '../wire/wire-object.ts';
 import { invalidReply, unavailableReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
+import { eventStream } from './event-stream.ts';
 
 function sendUnavailable(reply: FastifyReply, code: string, message: string) {
   const r = unavailableReply(code, message);
@@ -200,24 +201,6 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
     });
   });
 
-  // Server-Sent Events: decisions, fills, trade updates, trips, alerts.
-  app.get('/v1/events', read, (request, reply) => {
-    reply.hijack();
-    const res = reply.raw;
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
-    res.write(': riskgate events\n\n');
-    const unsubscribe = ctx.hub.subscribe((event) => {
-      res.write(`event: ${event.type}\ndata: ${JSON.stringify({ at: event.at, data: event.data })}\n\n`);
-    });
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    request.raw.on('close', () => {
-      clearInterval(ping);
-      unsubscribe();
-    });
-  });
+  // Server-Sent Events: decisions, fills, trade updates, trips, alerts; resumable by event id.
+  app.get('/v1/events', read, eventStream(ctx));
 }

@@ -10,8 +10,10 @@ interface Open {
 }
 
 /**
- * Builds fixed-length bars from marks, so ATR-based stops and bar-counting exits work on a
- * feed of quotes. A bar is emitted when the first mark of the next interval arrives.
+ * Builds fixed-length bars from marks (one minute by default, `--bar-seconds`), each stamped
+ * with its length. The engine builds the bars of every timeframe the profile counts in (`5m`,
+ * `1d`, ...) from these, with the same code a backtest uses, so ATR-based stops and bar-counting
+ * exits mean the same in both. A bar is emitted when the first mark of the next interval arrives.
  */
 export class BarBuilder {
   readonly #intervalMs: number;
@@ -39,6 +41,7 @@ export class BarBuilder {
         low: current.low,
         close: current.close,
         volume: current.count,
+        durationMs: this.#intervalMs,
       };
     }
     if (start < current.start) return undefined; // late mark of a finished bar

@@ -3,10 +3,39 @@ interface Operation {
   readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   readonly path: string;
   readonly summary: string;
-  readonly role: 'none' | 'read-only' | 'trader' | 'risk-officer' | 'feed';
+  /** `session`: answered for the browser session of the request's cookie, whatever its role. */
+  readonly role: 'none' | 'read-only' | 'trader' | 'risk-officer' | 'feed' | 'session';
   readonly tag: 'Alpaca-compatible' | 'riskgate' | 'operations';
   readonly body?: Record<string, unknown>;
+  readonly parameters?: readonly Record<string, unknown>[];
 }
+
+const LOGIN_BODY = {
+  type: 'object',
+  required: ['keyId', 'secret'],
+  additionalProperties: false,
+  properties: {
+    keyId: { type: 'string', description: 'a riskgate API key id (rk_…)' },
+    secret: { type: 'string', description: "the key's secret; never logged" },
+  },
+};
+
+const SESSION_VIEW = {
+  type: 'object',
+  properties: {
+    keyId: { type: 'string' },
+    label: { type: 'string' },
+    role: { enum: ['trader', 'risk-officer', 'read-only', 'feed'] },
+    csrfToken: {
+      type: 'string',
+      description: 'send it back in x-csrf-token on every POST, PUT, PATCH and DELETE made with the cookie',
+    },
+    createdAt: { type: 'integer', description: 'epoch ms of the login' },
+    expiresAt: { type: 'integer', description: 'epoch ms when the session ends unless used again' },
+    absoluteExpiresAt: { type: 'integer', description: 'epoch ms when the session ends however used' },
+    idleTimeoutMs: { type: 'integer' },
+  },
+};
 
 const ORDER_BODY = {
   type: 'object',
@@ -273,8 +302,49 @@ export const OPERATIONS: readonly Operation[] = [
   {
     method: 'get',
     path: '/v1/events',
-    summary: 'Server-Sent Events: decision, fill, trade_update, trip, alert, protection, reconciliation',
+    summary:
+      'Server-Sent Events: decision, fill, trade_update, order, trip, state, alert, protection, close, reconciliation, greeks; each with an increasing id: and data {at, data}. Reconnecting with Last-Event-ID (or lastEventId) replays the events missed, then continues live; when they are no longer kept the first event is `reset` ({reason, lastEventId, oldestId}): refetch /v1/state. A browser authenticates it with the session cookie',
     role: 'read-only',
+    tag: 'riskgate',
+    parameters: [
+      {
+        name: 'Last-Event-ID',
+        in: 'header',
+        required: false,
+        schema: { type: 'string', pattern: '^\\d+$' },
+        description: 'the id of the last event received; a browser EventSource sends it when it reconnects',
+      },
+      {
+        name: 'lastEventId',
+        in: 'query',
+        required: false,
+        schema: { type: 'string', pattern: '^\\d+$' },
+        description: 'the same, for clients that cannot set headers (the header wins when both are sent)',
+      },
+    ],
+  },
+  {
+    method: 'post',
+    path: '/v1/session',
+    summary:
+      'Browser login with an API key (JSON body, content-type application/json): sets the riskgate_session cookie (HttpOnly, SameSite=Strict, Path=/, Secure over TLS) and returns {keyId, label, role, csrfToken, expiresAt, absoluteExpiresAt}; 401 and no cookie for an unknown, revoked or wrong key',
+    role: 'none',
+    tag: 'riskgate',
+    body: LOGIN_BODY,
+  },
+  {
+    method: 'get',
+    path: '/v1/session',
+    summary:
+      "Who the session cookie belongs to: the key's label and role, the CSRF token and the expiry; 401 SESSION_INVALID when it ended",
+    role: 'session',
+    tag: 'riskgate',
+  },
+  {
+    method: 'delete',
+    path: '/v1/session',
+    summary: 'Logout: ends the session (x-csrf-token required) and drops the cookie; 204',
+    role: 'session',
     tag: 'riskgate',
   },
   {
@@ -308,14 +378,27 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     path[op.method] = {
       summary: op.summary,
       tags: [op.tag],
-      ...(op.role === 'none' ? { security: [] } : {}),
+      ...(op.role === 'none'
+        ? { security: [] }
+        : op.role === 'session'
+          ? { security: [{ session: [] }] }
+          : {}),
       'x-riskgate-role': op.role,
+      ...(op.parameters !== undefined ? { parameters: op.parameters } : {}),
       ...(op.body !== undefined
         ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } }
         : {}),
       responses: {
-        '200': { description: 'OK' },
-        ...(op.role === 'none' ? {} : { '401': { $ref: '#/components/responses/Error' } }),
+        '200': {
+          description: 'OK',
+          ...(op.path === '/v1/session' && op.method !== 'delete'
+            ? { content: { 'application/json': { schema: SESSION_VIEW } } }
+            : {}),
+        },
+        // A login is open to anyone, and answers 401 for a bad key.
+        ...(op.role === 'none' && op.path !== '/v1/session'
+          ? {}
+          : { '401': { $ref: '#/components/responses/Error' } }),
         ...(op.method === 'get' || op.role === 'none'
           ? {}
           : {
@@ -336,12 +419,21 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         'An Alpaca-compatible risk proxy: point an Alpaca SDK at it and every order passes the risk engine.',
     },
     servers: [{ url: serverUrl }],
-    security: [{ keyId: [], secretKey: [] }],
+    // Either the API-key headers, or (from a browser) the session cookie plus, on POST, PUT,
+    // PATCH and DELETE, the session's CSRF token in x-csrf-token.
+    security: [{ keyId: [], secretKey: [] }, { session: [] }],
     paths,
     components: {
       securitySchemes: {
         keyId: { type: 'apiKey', in: 'header', name: 'APCA-API-KEY-ID' },
         secretKey: { type: 'apiKey', in: 'header', name: 'APCA-API-SECRET-KEY' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'riskgate_session',
+          description:
+            'Set by POST /v1/session. A POST, PUT, PATCH or DELETE made with it must also send the x-csrf-token header (403 CSRF_TOKEN_MISSING or CSRF_TOKEN_INVALID otherwise); API-key requests need no token.',
+        },
       },
       responses: {
         Error: {

@@ -56,7 +56,8 @@ export class TradeUpdateHandler {
     }
     if (RELEASING.has(update.event)) {
       ctx.risk.engine.onOrderClosed(update.order.clientOrderId);
-      if (STOP_TYPES.has(update.order.type)) this.onStopLost(update.order.symbol, update.time ?? Date.now());
+      // By the gateway's clock, which the grace is measured against: the exchange's may differ.
+      if (STOP_TYPES.has(update.order.type)) this.onStopLost(update.order.symbol, this.#ctx.clock.now());
     }
     this.onApplied(update, before);
     // Store writes are serialised, after the submission's own acknowledgement is committed.

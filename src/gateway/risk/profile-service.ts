@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { barResolutionProblem } from '../../core/bars/profile-timeframes.ts';
 import type { Breaker } from '../../core/breaker.ts';
 import { parseProfile, type RiskProfile } from '../../core/config/load-profile.ts';
 import { RiskEngine } from '../../core/engine.ts';
@@ -105,6 +106,8 @@ export class ProfileService {
     }
     const parsed = parseProfile(body, before.mode);
     if (!parsed.ok) return { ok: false, issues: parsed.issues };
+    const barProblem = barResolutionProblem(parsed.value, ctx.config.monitor.barIntervalMs);
+    if (barProblem !== null) return { ok: false, issues: [{ path: 'indicators', message: barProblem }] };
     // The sector map read from the profile's CSV stays unless the new profile names sectors itself.
     const after: RiskProfile =
       Object.keys(parsed.value.sectors).length === 0
