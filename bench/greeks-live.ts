@@ -9,12 +9,12 @@
  *    engine, then the surface fallback, the revaluation and the `greeks` event with the new
  *    totals. This is the time from the quotes in hand to the totals published.
  * 2. **End to end** (real HTTP): the simulated exchange in its own process
- *    (`greeks-live-exchange.ts`) holding `BENCH_E2E_POSITIONS` (default 500) protected option
- *    positions, the gateway here polling every `BENCH_MARK_INTERVAL_MS` (default 250). One
- *    sample: an underlying's quote moves at the exchange (`POST /admin/quotes`); the clock stops
- *    at the `greeks` event carrying its new price, so the wait for the next poll and the poll
- *    itself are included. Also timed: `GET /v1/greeks`. (500: the gateway reads at most 500 open
- *    orders at start, so a larger book would have its protection placed again.)
+ *    (`greeks-live-exchange.ts`) holding `BENCH_E2E_POSITIONS` (default 10,000) protected
+ *    option positions, each with its stop working there, the gateway here polling every
+ *    `BENCH_MARK_INTERVAL_MS` (default 250) after reading every open order page by page at start.
+ *    One sample: an underlying's quote moves at the exchange (`POST /admin/quotes`); the clock
+ *    stops at the `greeks` event carrying its new price, so the wait for the next poll and the
+ *    poll itself are included. Also timed: `GET /v1/greeks`.
  *
  * `npm run bench:greeks-live -- --json` prints one JSON object.
  */
@@ -46,7 +46,7 @@ const json = process.argv.slice(2).includes('--json');
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const POSITIONS = Number(process.env.BENCH_POSITIONS ?? 10_000);
 const UNDERLYINGS = Number(process.env.BENCH_UNDERLYINGS ?? 20);
-const E2E_POSITIONS = Number(process.env.BENCH_E2E_POSITIONS ?? 500);
+const E2E_POSITIONS = Number(process.env.BENCH_E2E_POSITIONS ?? 10_000);
 const MARK_INTERVAL_MS = Number(process.env.BENCH_MARK_INTERVAL_MS ?? 250);
 const SETUP_TIMEOUT_MS = Number(process.env.BENCH_SETUP_TIMEOUT_MS ?? 600_000);
 const log = (line: string) => {
