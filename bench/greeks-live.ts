@@ -24,6 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AlpacaBroker } from '../src/broker/alpaca/alpaca-broker.ts';
+import { listAllOpenOrders } from '../src/broker/list-open-orders.ts';
 import type { LatestQuote } from '../src/broker/market-types.ts';
 import { OptionChain } from '../src/broker/sim/option-chain.ts';
 import { parseRiskProfileFile } from '../src/core/config/load-profile.ts';
@@ -306,6 +307,8 @@ async function main(): Promise<void> {
       fetchMs.push(performance.now() - start);
     }
     const fetches = fetchMs.slice(2).sort((a, b) => a - b);
+    // One stop per position at the exchange: none was placed again by the gateway at start.
+    const openAtExchange = (await listAllOpenOrders(adapter)).length;
     const key = await gateway.store.apiKeys.create({
       role: 'trader',
       label: 'bench',
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
           p50Ms: round(percentile(fetches, 50)),
           p99Ms: round(percentile(fetches, 99)),
         },
+        openOrdersAtExchange: openAtExchange,
         setupSeconds: Math.round(setupSeconds * 10) / 10,
       },
       machine: {
@@ -365,7 +369,7 @@ async function main(): Promise<void> {
           `quote → totals p50 ${result.endToEnd.quoteToTotals.p50Ms} ms, p99 ${result.endToEnd.quoteToTotals.p99Ms} ms over ${sorted.length} samples`,
       );
       console.log(
-        `GET /v1/greeks with ${viewPositions} positions: p50 ${result.endToEnd.greeksEndpoint.p50Ms} ms`,
+        `GET /v1/greeks with ${viewPositions} positions: p50 ${result.endToEnd.greeksEndpoint.p50Ms} ms; ${openAtExchange} open orders at the exchange`,
       );
     }
   } finally {
