@@ -9,12 +9,12 @@
  *    engine, then the surface fallback, the revaluation and the `greeks` event with the new
  *    totals. This is the time from the quotes in hand to the totals published.
  * 2. **End to end** (real HTTP): the simulated exchange in its own process
- *    (`greeks-live-exchange.ts`) holding `BENCH_E2E_POSITIONS` (default 500) protected option
- *    positions, the gateway here polling every `BENCH_MARK_INTERVAL_MS` (default 250). One
- *    sample: an underlying's quote moves at the exchange (`POST /admin/quotes`); the clock stops
- *    at the `greeks` event carrying its new price, so the wait for the next poll and the poll
- *    itself are included. Also timed: `GET /v1/greeks`. (500: the gateway reads at most 500 open
- *    orders at start, so a larger book would have its protection placed again.)
+ *    (`greeks-live-exchange.ts`) holding `BENCH_E2E_POSITIONS` (default 10,000) protected
+ *    option positions, each with its stop working there, the gateway here polling every
+ *    `BENCH_MARK_INTERVAL_MS` (default 250) after reading every open order page by page at start.
+ *    One sample: an underlying's quote moves at the exchange (`POST /admin/quotes`); the clock
+ *    stops at the `greeks` event carrying its new price, so the wait for the next poll and the
+ *    poll itself are included. Also timed: `GET /v1/greeks`.
  *
  * `npm run bench:greeks-live -- --json` prints one JSON object.
  */
@@ -24,6 +24,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { AlpacaBroker } from '../src/broker/alpaca/alpaca-broker.ts';
+import { listAllOpenOrders } from '../src/broker/list-open-orders.ts';
 import type { LatestQuote } from '../src/broker/market-types.ts';
 import { OptionChain } from '../src/broker/sim/option-chain.ts';
 import { parseRiskProfileFile } from '../src/core/config/load-profile.ts';
@@ -46,7 +47,7 @@ const json = process.argv.slice(2).includes('--json');
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 100);
 const POSITIONS = Number(process.env.BENCH_POSITIONS ?? 10_000);
 const UNDERLYINGS = Number(process.env.BENCH_UNDERLYINGS ?? 20);
-const E2E_POSITIONS = Number(process.env.BENCH_E2E_POSITIONS ?? 500);
+const E2E_POSITIONS = Number(process.env.BENCH_E2E_POSITIONS ?? 10_000);
 const MARK_INTERVAL_MS = Number(process.env.BENCH_MARK_INTERVAL_MS ?? 250);
 const SETUP_TIMEOUT_MS = Number(process.env.BENCH_SETUP_TIMEOUT_MS ?? 600_000);
 const log = (line: string) => {
@@ -306,6 +307,8 @@ async function main(): Promise<void> {
       fetchMs.push(performance.now() - start);
     }
     const fetches = fetchMs.slice(2).sort((a, b) => a - b);
+    // One stop per position at the exchange: none was placed again by the gateway at start.
+    const openAtExchange = (await listAllOpenOrders(adapter)).length;
     const key = await gateway.store.apiKeys.create({
       role: 'trader',
       label: 'bench',
@@ -346,6 +349,7 @@ async function main(): Promise<void> {
           p50Ms: round(percentile(fetches, 50)),
           p99Ms: round(percentile(fetches, 99)),
         },
+        openOrdersAtExchange: openAtExchange,
         setupSeconds: Math.round(setupSeconds * 10) / 10,
       },
       machine: {
@@ -365,7 +369,7 @@ async function main(): Promise<void> {
           `quote → totals p50 ${result.endToEnd.quoteToTotals.p50Ms} ms, p99 ${result.endToEnd.quoteToTotals.p99Ms} ms over ${sorted.length} samples`,
       );
       console.log(
-        `GET /v1/greeks with ${viewPositions} positions: p50 ${result.endToEnd.greeksEndpoint.p50Ms} ms`,
+        `GET /v1/greeks with ${viewPositions} positions: p50 ${result.endToEnd.greeksEndpoint.p50Ms} ms; ${openAtExchange} open orders at the exchange`,
       );
     }
   } finally {

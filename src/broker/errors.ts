@@ -19,6 +19,9 @@ export const BROKER_ERROR_CODES = {
     'Nothing was sent: this gateway instance does not lead the account (another one does, or its ' +
     'lease may have lapsed).',
   INVALID_RESPONSE: 'The broker answered with a body that does not match the expected schema.',
+  LIST_INCOMPLETE:
+    'The open orders could not all be read: more of them share one millisecond than two pages hold, ' +
+    'or the broker did not advance from one page to the next.',
 } as const;
 
 /** A stable code naming one kind of broker failure. */

@@ -30,6 +30,11 @@ export {
   type RateLimitInfo,
   WashTradeError,
 } from './errors.ts';
+export {
+  type ListAllOpenOrdersOptions,
+  listAllOpenOrders,
+  ORDER_PAGE_LIMIT,
+} from './list-open-orders.ts';
 export type { AssetQuery, BrokerAsset, LatestQuote, MarketClock } from './market-types.ts';
 export type { OptionContract, OptionContractPage, OptionContractQuery } from './option-types.ts';
 export {

@@ -113,10 +113,11 @@ export interface OrderQuery {
   readonly status?: 'open' | 'closed' | 'all';
   /** Maximum orders, at most 500 (broker default 50). */
   readonly limit?: number;
-  /** Only orders created after this time, epoch ms. */
+  /** Only orders submitted after this time (exclusive), epoch ms. */
   readonly after?: number;
-  /** Only orders created until this time, epoch ms. */
+  /** Only orders submitted before this time (exclusive), epoch ms. */
   readonly until?: number;
+  /** By submission time; the broker's default is `desc` (newest first). */
   readonly direction?: 'asc' | 'desc';
   /** Include the legs of bracket parents. */
   readonly nested?: boolean;

@@ -109,8 +109,10 @@ describe('orders', () => {
     expect(await pair.broker.listOrders({ status: 'all', side: 'sell' })).toEqual([]);
     const after = await pair.broker.listOrders({ status: 'all', after: a.order.createdAt });
     expect(after.map((o) => o.id)).toEqual([b.order.id]);
-    const until = await pair.broker.listOrders({ status: 'all', until: a.order.createdAt });
+    // Both bounds are exclusive, as at the broker.
+    const until = await pair.broker.listOrders({ status: 'all', until: a.order.createdAt + 1 });
     expect(until.map((o) => o.id)).toEqual([a.order.id]);
+    expect(await pair.broker.listOrders({ status: 'all', until: a.order.createdAt })).toEqual([]);
   });
 
   it('replaces an order: new id, rounded conservatively, the old one replaced', async () => {

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { trading } from '@alpacahq/alpaca-trade-api';
 import type { AlpacaBrokerOptions } from '../../src/broker/alpaca/alpaca-broker.ts';
+import type { SimAsset } from '../../src/broker/sim/assets.ts';
 import type { SimClockOptions } from '../../src/broker/sim/sim-clock.ts';
-import { SimExchange } from '../../src/broker/sim/sim-exchange.ts';
+import { DEFAULT_ASSETS, SimExchange } from '../../src/broker/sim/sim-exchange.ts';
 import { resolveGatewayConfig } from '../../src/gateway/config/load-gateway-config.ts';
 import { type RunningGateway, startGateway } from '../../src/gateway/gateway.ts';
 import type { CreatedApiKey } from '../../src/store/api-keys.ts';
@@ -61,6 +62,8 @@ export async function startRig(
     simClock?: SimClockOptions;
     /** Further adapter options (the request budget, for one). */
     broker?: Partial<AlpacaBrokerOptions>;
+    /** Assets the exchange lists besides its defaults. */
+    assets?: readonly SimAsset[];
   } = {},
 ): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-gw-'));
@@ -71,6 +74,7 @@ export async function startRig(
   const sim = await SimExchange.start({
     clock: options.simClock ?? { mode: 'real' },
     rateLimit: { limit: 1_000_000 },
+    ...(options.assets !== undefined ? { assets: [...DEFAULT_ASSETS, ...options.assets] } : {}),
   });
   sim.setQuote('AAPL', 100, 100.02);
   sim.setQuote('MSFT', 400, 400.04);

@@ -15,7 +15,8 @@ export interface ListQuery {
 }
 
 /**
- * Lists orders as the broker does. Without `nested`, legs are listed on their own and `held` legs
+ * Lists orders as the broker does: by submission time (`direction`, default `desc`), at most
+ * `limit`, `after` and `until` both exclusive. Without `nested`, legs are listed on their own and `held` legs
  * do not count as open (the trap that hides a stop); with `nested`, only parents are listed, each
  * with its legs, and a parent whose legs are still open counts as open.
  */
@@ -28,13 +29,14 @@ export function listOrders(state: VenueState, q: ListQuery): WireOrder[] {
     if (q.nested && o.parentId !== undefined) return false;
     if (q.status === 'open' && !isOpen(o)) return false;
     if (q.status === 'closed' && isOpen(o)) return false;
-    if (q.after !== undefined && o.createdAt <= q.after) return false;
-    if (q.until !== undefined && o.createdAt > q.until) return false;
+    // Both bounds are exclusive and apply to the submission time, as at the broker.
+    if (q.after !== undefined && o.submittedAt <= q.after) return false;
+    if (q.until !== undefined && o.submittedAt >= q.until) return false;
     if (q.symbols !== undefined && !q.symbols.includes(o.symbol)) return false;
     if (q.side !== undefined && o.side !== q.side) return false;
     return true;
   });
-  selected.sort((a, b) => a.createdAt - b.createdAt || state.sequenceOf(a) - state.sequenceOf(b));
+  selected.sort((a, b) => a.submittedAt - b.submittedAt || state.sequenceOf(a) - state.sequenceOf(b));
   if (q.direction === 'desc') selected.reverse();
   return selected.slice(0, q.limit).map((o) => state.render(o, q.nested));
 }

@@ -284,6 +284,8 @@ export class Venue {
           : old.trailPercent,
       createdAt: now,
       updatedAt: now,
+      // The replacement is a new order, submitted now: it lists after older orders.
+      submittedAt: now,
       replaces: old.id,
       replacedBy: undefined,
       legIds: [...old.legIds],

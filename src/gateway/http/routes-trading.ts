@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isBrokerError } from '../../broker/errors.ts';
+import { listAllOpenOrders } from '../../broker/list-open-orders.ts';
 import type { OrderQuery } from '../../broker/order-types.ts';
 import { brokerErrorReply } from '../orders/broker-error-reply.ts';
 import { isLive } from '../orders/order-index.ts';
@@ -105,7 +106,8 @@ export function tradingRoutes(app: FastifyInstance, services: GatewayServices): 
     const noBody = parseNoBody(request.body);
     if (!noBody.ok) return send(reply, invalidReply(noBody.issues));
     try {
-      const open = await ctx.broker.listOrders({ status: 'open', nested: true, limit: 500 });
+      // All of them, page by page: a bot's order beyond the first page is still the bot's.
+      const open = await listAllOpenOrders(ctx.broker);
       for (const o of open) ctx.orders.upsert(o);
       const get = (id: string) => ctx.orders.get(id);
       const targets = open.filter((o) => {

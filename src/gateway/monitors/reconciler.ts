@@ -1,3 +1,4 @@
+import { listAllOpenOrders } from '../../broker/list-open-orders.ts';
 import type { Fill } from '../../core/market.ts';
 import type { GatewayContext } from '../context.ts';
 import type { TradeUpdateHandler } from '../orders/trade-update-handler.ts';
@@ -51,7 +52,7 @@ export class Reconciler {
     try {
       const [positions, open] = await Promise.all([
         ctx.broker.listPositions(),
-        ctx.broker.listOrders({ status: 'open', nested: true, limit: 500 }),
+        listAllOpenOrders(ctx.broker),
       ]);
       const openIds = new Set<string>();
       for (const o of open) {

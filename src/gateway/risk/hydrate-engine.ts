@@ -1,3 +1,4 @@
+import { listAllOpenOrders } from '../../broker/list-open-orders.ts';
 import type { BrokerOrder } from '../../broker/order-types.ts';
 import type { TradeUpdate } from '../../broker/trade-update.ts';
 import type { RiskEngine } from '../../core/engine.ts';
@@ -34,7 +35,8 @@ export async function hydrateEngine(
   const [account, positions, open, recovered] = await Promise.all([
     broker.getAccount(),
     broker.listPositions(),
-    broker.listOrders({ status: 'open', nested: true, limit: 500 }),
+    // Every open order, however many pages: a stop left unread would be placed again.
+    listAllOpenOrders(broker),
     ctx.store.recover(),
   ]);
   const now = Date.now();
