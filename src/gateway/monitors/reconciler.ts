@@ -100,7 +100,10 @@ export class Reconciler {
         }
       }
     } catch (error) {
-      ctx.log.warn({ error: String(error) }, 'reconciliation could not read the broker (retried on the next run)');
+      ctx.log.warn(
+        { error: String(error) },
+        'reconciliation could not read the broker (retried on the next run)',
+      );
       return this.lastMismatches;
     }
     for (const m of mismatches) {
