@@ -7,6 +7,9 @@ import { refuseUnreadableBody } from './body-reader.ts';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie.ts';
 import { csrfReply, sessionInvalidReply } from './session-errors.ts';
 
+/** The fields of a login body; the OpenAPI document lists the same. */
+export const LOGIN_FIELDS = ['keyId', 'secret'] as const;
+
 /** A login body: the key id and secret of a riskgate API key. */
 function readLogin(body: unknown): { keyId: string; secret: string } | FieldIssue[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -14,7 +17,7 @@ function readLogin(body: unknown): { keyId: string; secret: string } | FieldIssu
   }
   const b = body as Record<string, unknown>;
   const issues: FieldIssue[] = [];
-  for (const field of ['keyId', 'secret'] as const) {
+  for (const field of LOGIN_FIELDS) {
     const v = b[field];
     if (v === undefined)
       issues.push({ field, expected: `the API key's ${field === 'keyId' ? 'id' : 'secret'}` });
@@ -27,7 +30,7 @@ function readLogin(body: unknown): { keyId: string; secret: string } | FieldIssu
       });
   }
   for (const field of Object.keys(b)) {
-    if (field !== 'keyId' && field !== 'secret')
+    if (!(LOGIN_FIELDS as readonly string[]).includes(field))
       issues.push({ field, problem: 'unknown field', expected: 'only keyId and secret' });
   }
   return issues.length > 0 ? issues : { keyId: b.keyId as string, secret: b.secret as string };

@@ -18,7 +18,8 @@ function sideOf(side: 'buy' | 'sell' | 'long' | 'short'): Side {
   return side === 'buy' || side === 'long' ? 'buy' : 'sell';
 }
 
-const SIZE_FIELDS = ['symbol', 'side', 'entry_price', 'stop_price', 'risk_percent'] as const;
+/** The fields of a `POST /v1/size` ; the OpenAPI document lists the same. */
+export const SIZE_FIELDS = ['symbol', 'side', 'entry_price', 'stop_price', 'risk_percent'] as const;
 const sizeBody = z.strictObject({
   symbol: requiredField(symbol, 'a ticker such as AAPL'),
   side: requiredField(readSide, 'one of buy, sell, long, short'),
@@ -56,7 +57,8 @@ export function parseSizeRequest(body: unknown): WireRead<SizeRequest> {
   };
 }
 
-const KILL_FIELDS = ['reason', 'flatten'] as const;
+/** The fields of a `POST /v1/kill` ; the OpenAPI document lists the same. */
+export const KILL_FIELDS = ['reason', 'flatten'] as const;
 const killBody = z
   .strictObject({ reason: optionalField(reasonText), flatten: optionalField(boolean) })
   .nullish();
@@ -78,7 +80,8 @@ export function parseKillRequest(body: unknown): WireRead<KillRequest> {
   };
 }
 
-const RESET_FIELDS = ['reason'] as const;
+/** The fields of a `POST /v1/reset` ; the OpenAPI document lists the same. */
+export const RESET_FIELDS = ['reason'] as const;
 const resetBody = z.strictObject({ reason: requiredField(reasonText, 'why trading may resume (required)') });
 
 /** Reads a `POST /v1/reset` body strictly: a reason is required. */
@@ -86,7 +89,8 @@ export function parseResetRequest(body: unknown): WireRead<{ readonly reason: st
   return readWireObject(resetBody, body, RESET_FIELDS);
 }
 
-const PROFILE_FIELDS = ['profile', 'reason'] as const;
+/** The fields of a `PUT /v1/profile` ; the OpenAPI document lists the same. */
+export const PROFILE_FIELDS = ['profile', 'reason'] as const;
 function anyValue(value: unknown): WireValue<unknown> {
   return { ok: true, value };
 }

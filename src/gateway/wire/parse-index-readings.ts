@@ -30,7 +30,8 @@ export const MAX_FUTURE_SKEW_MS = 5_000;
 const EARLIEST_TIME = Date.UTC(2000, 0, 1);
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
-const FIELDS = ['name', 'value', 'time'] as const;
+/** The fields of one index reading; the OpenAPI document lists the same. */
+export const READING_FIELDS = ['name', 'value', 'time'] as const;
 
 const VALUE_EXPECTED =
   'a finite number at or above zero, as a JSON number or a decimal string such as "31.2"';
@@ -89,11 +90,11 @@ export function readIndexReading(
   const before = issues.length;
   const record = raw as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (!(FIELDS as readonly string[]).includes(key))
+    if (!(READING_FIELDS as readonly string[]).includes(key))
       issues.push({
         field: `${prefix}.${key}`,
         problem: 'unknown field',
-        expected: `only ${FIELDS.join(', ')}`,
+        expected: `only ${READING_FIELDS.join(', ')}`,
       });
   }
   const { name, value, time } = record;

@@ -63,7 +63,8 @@ function readOrderClass(value: unknown): WireValue<OrderClass | undefined> {
 
 const positionIntents = ['buy_to_open', 'buy_to_close', 'sell_to_open', 'sell_to_close'] as const;
 
-const ORDER_FIELDS = [
+/** The fields of an order body; the OpenAPI document lists the same. */
+export const ORDER_FIELDS = [
   'symbol',
   'qty',
   'notional',

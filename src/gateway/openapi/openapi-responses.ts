@@ -1,0 +1,222 @@
+import type { Schema } from './openapi-bodies.ts';
+
+/**
+ * The success shapes of the gateway's answers. Alpaca-compatible ones name the fields SDKs read
+ * and leave the rest open (the broker adds fields over time); riskgate's own name their top level.
+ */
+const obj = (properties: Record<string, Schema>, required: readonly string[] = []): Schema => ({
+  type: 'object',
+  ...(required.length > 0 ? { required: [...required] } : {}),
+  properties,
+});
+const str = { type: 'string' } as const;
+const strOrNull = { type: ['string', 'null'] } as const;
+const int = { type: 'integer' } as const;
+const num = { type: 'number' } as const;
+const bool = { type: 'boolean' } as const;
+const open = { type: 'object' } as const;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const list = (items: Schema): Schema => ({ type: 'array', items });
+/** Where a halt, reset or change is durable. */
+const DURABLE = obj({ journal: bool, store: bool });
+
+/** Schemas under `components.schemas`, referenced by the operations. */
+export const RESPONSE_SCHEMAS: Record<string, Schema> = {
+  Error: {
+    type: 'object',
+    required: ['code', 'message'],
+    properties: {
+      code: { type: 'integer', description: "the broker's 8-digit error code, e.g. 40310000" },
+      message: str,
+      riskgate: {
+        type: 'object',
+        description: 'present on riskgate refusals',
+        properties: {
+          violations: list(obj({ code: str, message: str })),
+          issues: list(obj({ field: str, problem: str, expected: str }, ['field', 'expected'])),
+        },
+      },
+    },
+    example: {
+      code: 42210000,
+      message: 'riskgate: invalid request',
+      riskgate: {
+        issues: [
+          { field: 'qty', problem: 'got "0x10"', expected: 'a positive decimal such as "10" or "2.5"' },
+        ],
+      },
+    },
+  },
+  Order: obj(
+    {
+      id: str,
+      client_order_id: str,
+      symbol: str,
+      asset_class: str,
+      qty: strOrNull,
+      filled_qty: str,
+      filled_avg_price: strOrNull,
+      side: { enum: ['buy', 'sell'] },
+      type: str,
+      order_type: str,
+      time_in_force: str,
+      limit_price: strOrNull,
+      stop_price: strOrNull,
+      status: str,
+      order_class: str,
+      created_at: str,
+      submitted_at: strOrNull,
+      legs: { type: ['array', 'null'], items: ref('Order') },
+    },
+    ['id', 'client_order_id', 'symbol', 'side', 'status'],
+  ),
+  Account: obj({ id: str, status: str, currency: str, cash: str, equity: str, buying_power: str }, ['id']),
+  Position: obj(
+    {
+      symbol: str,
+      qty: str,
+      side: { enum: ['long', 'short'] },
+      avg_entry_price: str,
+      market_value: strOrNull,
+    },
+    ['symbol', 'qty'],
+  ),
+  Asset: obj({ id: str, symbol: str, class: str, exchange: str, tradable: bool, status: str }, ['symbol']),
+  OptionContract: obj(
+    {
+      id: str,
+      symbol: str,
+      underlying_symbol: str,
+      type: { enum: ['call', 'put'] },
+      expiration_date: str,
+      strike_price: str,
+    },
+    ['symbol'],
+  ),
+  /** The 207 answer of a bulk cancel or close: one entry per order or position. */
+  MultiStatus: list(
+    obj(
+      {
+        id: str,
+        symbol: str,
+        status: { type: 'integer', description: 'HTTP status of this one' },
+        body: open,
+      },
+      ['status'],
+    ),
+  ),
+  Decision: obj(
+    {
+      outcome: { enum: ['accept', 'accept-modified', 'deny'] },
+      violations: list(open),
+      modifications: list(open),
+      effect: open,
+    },
+    ['outcome'],
+  ),
+  Session: obj({
+    keyId: str,
+    label: str,
+    role: { enum: ['trader', 'risk-officer', 'read-only', 'feed'] },
+    csrfToken: {
+      type: 'string',
+      description: 'send it back in x-csrf-token on every POST, PUT, PATCH and DELETE made with the cookie',
+    },
+    createdAt: { type: 'integer', description: 'epoch ms of the login' },
+    expiresAt: { type: 'integer', description: 'epoch ms when the session ends unless used again' },
+    absoluteExpiresAt: { type: 'integer', description: 'epoch ms when the session ends however used' },
+    idleTimeoutMs: int,
+  }),
+};
+
+/** The success answer of an operation: its status and, when it has one, its JSON schema. */
+export interface Success {
+  readonly status: '200' | '204' | '207';
+  readonly schema?: Schema;
+  /** Another media type than JSON (the metrics text, the HTML page, a stream). */
+  readonly mediaType?: string;
+  readonly description?: string;
+}
+
+export const ok = (schema: Schema): Success => ({ status: '200', schema });
+export const okOrder: Success = ok(ref('Order'));
+export const okMulti: Success = { status: '207', schema: ref('MultiStatus'), description: 'one entry each' };
+export const okAccount = ok(ref('Account'));
+export const okPositions = ok(list(ref('Position')));
+export const okPosition = ok(ref('Position'));
+export const okOrders = ok(list(ref('Order')));
+export const okAssets = ok(list(ref('Asset')));
+export const okAsset = ok(ref('Asset'));
+export const okContract = ok(ref('OptionContract'));
+export const okContracts = ok(
+  obj({ option_contracts: list(ref('OptionContract')), next_page_token: strOrNull }, ['option_contracts']),
+);
+export const okClock = ok(
+  obj({ timestamp: str, is_open: bool, next_open: str, next_close: str }, ['is_open']),
+);
+export const okClockV3 = ok(obj({ clocks: list(open) }));
+export const okDecision = ok(ref('Decision'));
+export const okSize = ok(
+  obj(
+    {
+      qty: num,
+      notional: num,
+      riskUsd: num,
+      entryPrice: num,
+      stopPrice: num,
+      bound: str,
+      explanation: list(str),
+    },
+    ['qty'],
+  ),
+);
+export const okState = ok(
+  obj({ time: int, mode: str, ready: bool, tradingState: str, breakers: list(open) }, ['tradingState']),
+);
+export const okGreeks = ok(
+  obj({
+    enabled: bool,
+    totals: { type: ['object', 'null'] },
+    byUnderlying: open,
+    byExpiry: open,
+    positions: list(open),
+    limits: list(open),
+  }),
+);
+export const okKill = ok(obj({ durable: DURABLE, isolated: bool, message: str }));
+export const okReset = ok(obj({ tradingState: open, durable: DURABLE }, ['tradingState']));
+export const okProfile = ok(obj({ source: str, path: strOrNull, profile: ref('RiskProfile') }, ['profile']));
+export const okProfileChange = ok(
+  obj({ applied: { const: true }, diff: list(open), profile: ref('RiskProfile') }, ['applied']),
+);
+export const okAudit = ok(
+  obj(
+    {
+      events: list(obj({ seq: int, at: int, kind: str }, ['seq', 'kind'])),
+      nextBeforeSeq: { type: ['integer', 'null'] },
+    },
+    ['events'],
+  ),
+);
+export const okSession = ok(ref('Session'));
+export const noContent: Success = { status: '204', description: 'done; no body' };
+export const okIndices = ok(
+  obj({ accepted: list(open), ignored: list(open), trips: list(open), tradingState: str }, [
+    'accepted',
+    'ignored',
+  ]),
+);
+export const okHealth = ok(obj({ status: { const: 'ok' } }, ['status']));
+export const okReady = ok(
+  obj({ ready: bool, reason: str, store: bool, durability: open, instance: open }, ['ready']),
+);
+export const okMetrics: Success = { status: '200', mediaType: 'text/plain', schema: str };
+export const okDocument: Success = { status: '200', schema: obj({ openapi: str }, ['openapi']) };
+export const okHtml: Success = { status: '200', mediaType: 'text/html', schema: str };
+export const okScript: Success = { status: '200', mediaType: 'application/javascript', schema: str };
+export const okEvents: Success = { status: '200', mediaType: 'text/event-stream', schema: str };
+export const okStream: Success = {
+  status: '200',
+  description: 'a WebSocket upgrade (101) when asked with Upgrade: websocket',
+  schema: open,
+};
