@@ -1,5 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyServerFactory } from 'fastify';
-import { docsPage, exampleBaseUrl } from '../openapi/docs-page.ts';
+import { docsRoutes } from '../openapi/docs-routes.ts';
 import { openApiDocument } from '../openapi/openapi-document.ts';
 import type { GatewayServices } from '../services.ts';
 import { invalidReply, unavailableReply } from './alpaca-errors.ts';
@@ -126,8 +126,6 @@ export function buildServer(
       .send(await ctx.metrics.registry.metrics());
   });
   app.get('/openapi.json', async (request) => openApiDocument(`${request.protocol}://${request.host}`));
-  app.get('/docs', async (request, reply) =>
-    reply.type('text/html; charset=utf-8').send(docsPage(exampleBaseUrl(request.protocol, request.host))),
-  );
+  docsRoutes(app);
   return app;
 }

@@ -1,5 +1,3 @@
-import { OPERATIONS } from './openapi-document.ts';
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
@@ -19,22 +17,35 @@ export function exampleBaseUrl(protocol: string, host: string | undefined): stri
   return `${protocol}://${host}`;
 }
 
+/** Where the bundled reference script is served (by the reference plugin, from node_modules). */
+export const REFERENCE_SCRIPT = '/docs/reference/js/scalar.js';
+
 /**
- * A self-contained HTML page (no scripts, no CDN) listing every endpoint and who may call it,
- * with an example that runs as shown against `baseUrl`.
+ * The reference's settings: the gateway's own document, and nothing fetched from elsewhere (no
+ * web fonts, no telemetry, no request proxy: "try it" requests go straight to the gateway).
+ */
+export const REFERENCE_CONFIGURATION = {
+  url: '/openapi.json',
+  withDefaultFonts: false,
+  telemetry: false,
+} as const;
+
+/**
+ * The `/docs` page: how to authenticate, an example that runs as shown against `baseUrl`, then
+ * the interactive reference of `/openapi.json` (every operation with its parameters, bodies and
+ * answers), rendered by the bundled script the gateway serves itself.
  */
 export function docsPage(baseUrl: string = DEFAULT_BASE_URL): string {
-  const rows = OPERATIONS.map(
-    (op) =>
-      `<tr><td>${escapeHtml(op.tag)}</td><td class="m">${op.method.toUpperCase()}</td><td><code>${escapeHtml(op.path)}</code></td><td>${escapeHtml(op.role)}</td><td>${escapeHtml(op.summary)}</td></tr>`,
-  ).join('\n');
+  // JSON of plain constants: nothing in it can close the script element.
+  const configuration = JSON.stringify(REFERENCE_CONFIGURATION);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>riskgate API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#222}
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;vertical-align:top}
-.m{font-weight:600}code{background:#f4f4f4;padding:0 .2rem}pre{background:#f4f4f4;padding:1rem;overflow:auto}
+header{font:15px/1.5 system-ui,sans-serif;margin:1rem auto;max-width:72rem;padding:0 1rem;color:#222}
+header code{background:#f4f4f4;padding:0 .2rem}header pre{background:#f4f4f4;padding:1rem;overflow:auto}
 </style></head><body>
+<header>
 <h1>riskgate gateway API</h1>
 <p>An Alpaca-compatible risk proxy. Send riskgate API keys in <code>APCA-API-KEY-ID</code> and
 <code>APCA-API-SECRET-KEY</code>. Denials come back as <code>403 {"code": 40310000, "message": "riskgate: CODE …", "riskgate": {"violations": […]}}</code>,
@@ -44,9 +55,9 @@ description is at <a href="/openapi.json">/openapi.json</a>.</p>
   -H 'content-type: application/json' \\
   -d '{"symbol":"AAPL","qty":"10","side":"buy","type":"market","time_in_force":"day"}' \\
   ${escapeHtml(baseUrl)}/v1/orders/check</pre>
-<table><thead><tr><th>group</th><th>method</th><th>path</th><th>role</th><th>what</th></tr></thead>
-<tbody>
-${rows}
-</tbody></table>
+</header>
+<div id="app"></div>
+<script src="${REFERENCE_SCRIPT}"></script>
+<script>Scalar.createApiReference('#app', ${configuration})</script>
 </body></html>`;
 }

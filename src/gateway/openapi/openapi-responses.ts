@@ -131,7 +131,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
 
 /** The success answer of an operation: its status and, when it has one, its JSON schema. */
 export interface Success {
-  readonly status: '200' | '204' | '207';
+  readonly status: '200' | '204' | '207' | '301';
   readonly schema?: Schema;
   /** Another media type than JSON (the metrics text, the HTML page, a stream). */
   readonly mediaType?: string;
