@@ -6,11 +6,23 @@ import { type Rig, startRig } from './harness.ts';
 
 let rig: Rig;
 let app: FastifyInstance;
+/** The query parameters the handler of the last request read. */
+const queryReads = new Set<string>();
 
 beforeAll(async () => {
   rig = await startRig();
-  // The same app the gateway serves, built again to list its routes without serving them.
+  // The same app the gateway serves, built again to list its routes and to see which query
+  // parameters each handler reads, without serving them.
   app = buildServer(rig.gateway.services);
+  app.addHook('preHandler', async (request) => {
+    const query = request.query as Record<string, unknown>;
+    request.query = new Proxy(query, {
+      get(target, key) {
+        if (typeof key === 'string') queryReads.add(key);
+        return target[key as string];
+      },
+    });
+  });
   await app.ready();
 });
 afterAll(async () => {
@@ -51,5 +63,25 @@ describe('the OpenAPI document and the routes', () => {
       .sort();
     expect(routes.length).toBeGreaterThan(30);
     expect(routes).toEqual(documented);
+  });
+
+  it('declares exactly the query parameters each reading route reads', async () => {
+    const reading = OPERATIONS.filter(
+      (op) => op.method === 'get' || (op.method === 'delete' && op.path === '/v2/positions/{symbol}'),
+    ).filter((op) => !['/stream', '/v1/events'].includes(op.path));
+    let withQuery = 0;
+    for (const op of reading) {
+      queryReads.clear();
+      const url = op.path.replace(/\{[^}]+\}/g, 'ZZZZ');
+      await app.inject({
+        method: op.method.toUpperCase() as 'GET' | 'DELETE',
+        url,
+        headers: { 'apca-api-key-id': rig.trader.key.keyId, 'apca-api-secret-key': rig.trader.secret },
+      });
+      const declared = (op.query ?? []).map((p) => p.name).sort();
+      expect([...queryReads].sort(), `${op.method} ${op.path}`).toEqual(declared);
+      if (declared.length > 0) withQuery++;
+    }
+    expect(withQuery).toBeGreaterThanOrEqual(7);
   });
 });

@@ -302,7 +302,14 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'Alpaca-compatible',
     operationId: 'getClockV3',
     success: okClockV3,
-    query: [q('markets', STR, ACCEPTED_MARKETS)],
+    query: [
+      q('markets', STR, ACCEPTED_MARKETS),
+      q(
+        'time',
+        STR,
+        'not supported: refused with 422, the gateway serves the clock at the current time only',
+      ),
+    ],
   },
   {
     method: 'get',
