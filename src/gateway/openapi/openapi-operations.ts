@@ -1,25 +1,17 @@
-import { ACCEPTED_MARKETS } from '../wire/market-clock-v3.ts';
 import {
   INDEX_READINGS_BODY,
   KILL_BODY,
   LOGIN_BODY,
   ORDER_BODY,
   PROFILE_BODY,
-  REPLACE_BODY,
   RESET_BODY,
-  type Schema,
   SIZE_BODY,
 } from './openapi-bodies.ts';
+import { ALPACA_OPERATIONS } from './openapi-operations-alpaca.ts';
+import { AUDIT_QUERY, type Operation } from './openapi-parameters.ts';
 import {
   noContent,
-  okAccount,
-  okAsset,
-  okAssets,
   okAudit,
-  okClock,
-  okClockV3,
-  okContract,
-  okContracts,
   okDecision,
   okDocument,
   okEvents,
@@ -29,11 +21,6 @@ import {
   okIndices,
   okKill,
   okMetrics,
-  okMulti,
-  okOrder,
-  okOrders,
-  okPosition,
-  okPositions,
   okProfile,
   okProfileChange,
   okReady,
@@ -42,284 +29,13 @@ import {
   okSession,
   okSize,
   okState,
-  okStream,
-  type Success,
 } from './openapi-responses.ts';
 
-/** A query parameter an operation reads. */
-export interface QueryParameter {
-  readonly name: string;
-  readonly schema: Schema;
-  readonly description: string;
-  readonly required: boolean;
-}
-
-/** One documented operation: method, path, summary, who may call it, what it takes and answers. */
-export interface Operation {
-  readonly method: 'get' | 'post' | 'put' | 'patch' | 'delete';
-  /** The OpenAPI path; `{name}` marks a path parameter (a string). */
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  /** `session`: answered for the browser session of the request's cookie, whatever its role. */
-  readonly role: 'none' | 'read-only' | 'trader' | 'risk-officer' | 'feed' | 'session';
-  readonly tag: 'Alpaca-compatible' | 'riskgate' | 'operations';
-  readonly body?: Schema;
-  /** The body may be left out (a kill without a reason). */
-  readonly bodyOptional?: boolean;
-  readonly query?: readonly QueryParameter[];
-  /** Other parameters (headers), as OpenAPI parameter objects. */
-  readonly parameters?: readonly Record<string, unknown>[];
-  readonly success: Success;
-}
-
-function q(name: string, schema: Schema, description: string, required = false): QueryParameter {
-  return { name, schema, description, required };
-}
-const STR = { type: 'string' } as const;
-const POSITIVE_INT = { type: 'integer', minimum: 1 } as const;
-const DATE = { type: 'string', format: 'date' } as const;
-const DECIMAL = { type: 'string', pattern: '^\\d+(\\.\\d+)?$' } as const;
-const NESTED = q('nested', { type: 'boolean' }, 'true: bracket and OTO orders carry their legs');
-
-const LIST_ORDERS_QUERY = [
-  q('status', { enum: ['open', 'closed', 'all'] }, 'default open'),
-  q('limit', { ...POSITIVE_INT, maximum: 500 }, 'at most this many (capped at 500)'),
-  q('after', { type: 'string', format: 'date-time' }, 'only orders submitted after this time'),
-  q('until', { type: 'string', format: 'date-time' }, 'only orders submitted until this time'),
-  q('direction', { enum: ['asc', 'desc'] }, 'order by submission time'),
-  NESTED,
-  q('symbols', STR, 'comma-separated symbols'),
-  q('side', { enum: ['buy', 'sell'] }, 'only this side'),
-];
-const CLOSE_POSITION_QUERY = [
-  q('qty', DECIMAL, 'shares to close; not with percentage'),
-  q('percentage', DECIMAL, 'percent of the position to close, above 0 and at most 100; not with qty'),
-];
-const ASSETS_QUERY = [
-  q('status', { enum: ['active', 'inactive'] }, 'only assets in this status'),
-  q('asset_class', STR, 'e.g. us_equity'),
-];
-const CONTRACTS_QUERY = [
-  q('underlying_symbols', STR, 'comma-separated underlyings'),
-  q('status', { enum: ['active', 'inactive'] }, 'contract status'),
-  q('type', { enum: ['call', 'put'] }, 'contract type'),
-  q('expiration_date', DATE, 'expiring on this day'),
-  q('expiration_date_gte', DATE, 'expiring on or after this day'),
-  q('expiration_date_lte', DATE, 'expiring on or before this day'),
-  q('strike_price_gte', DECIMAL, 'strike at least this (dollars)'),
-  q('strike_price_lte', DECIMAL, 'strike at most this (dollars)'),
-  q('root_symbol', STR, 'the option root'),
-  q('limit', POSITIVE_INT, 'page size'),
-  q('page_token', STR, 'the next_page_token of the previous page'),
-];
-const TIME = {
-  oneOf: [
-    { type: 'string', pattern: '^\\d+$' },
-    { type: 'string', format: 'date-time' },
-  ],
-};
-const AUDIT_QUERY = [
-  q('kind', STR, 'only events of this kind (422 names the kinds when unknown)'),
-  q('code', STR, 'only events with this violation code'),
-  q('outcome', { enum: ['accept', 'accept-modified', 'deny'] }, 'only decisions with this outcome'),
-  q('client_order_id', STR, 'only events of this order'),
-  q('from', TIME, 'epoch ms or an RFC 3339 time'),
-  q('to', TIME, 'epoch ms or an RFC 3339 time'),
-  q('limit', POSITIVE_INT, 'default 100'),
-  q('before_seq', POSITIVE_INT, 'the nextBeforeSeq of the previous page'),
-];
+export type { Operation, QueryParameter } from './openapi-parameters.ts';
 
 /** Every endpoint of the gateway. */
 export const OPERATIONS: readonly Operation[] = [
-  {
-    method: 'get',
-    path: '/v2/account',
-    summary: 'The broker account',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getAccount',
-    success: okAccount,
-  },
-  {
-    method: 'post',
-    path: '/v2/orders',
-    summary: 'Submit an order through the risk engine (403 with the violation codes when denied)',
-    role: 'trader',
-    tag: 'Alpaca-compatible',
-    body: ORDER_BODY,
-    operationId: 'submitOrder',
-    success: okOrder,
-  },
-  {
-    method: 'get',
-    path: '/v2/orders',
-    summary: 'List orders (status, limit, after, until, direction, nested, symbols, side)',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'listOrders',
-    success: okOrders,
-    query: LIST_ORDERS_QUERY,
-  },
-  {
-    method: 'get',
-    path: '/v2/orders:by_client_order_id',
-    summary: 'An order by client order id',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getOrderByClientOrderId',
-    success: okOrder,
-    query: [q('client_order_id', STR, 'the client order id', true)],
-  },
-  {
-    method: 'get',
-    path: '/v2/orders/{id}',
-    summary: 'An order by id (nested=true for legs)',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getOrder',
-    success: okOrder,
-    query: [NESTED],
-  },
-  {
-    method: 'patch',
-    path: '/v2/orders/{id}',
-    summary: 'Replace an order (checked like a new order)',
-    role: 'trader',
-    tag: 'Alpaca-compatible',
-    operationId: 'replaceOrder',
-    success: okOrder,
-    body: REPLACE_BODY,
-  },
-  {
-    method: 'delete',
-    path: '/v2/orders/{id}',
-    summary: 'Cancel an order (never blocked)',
-    role: 'trader',
-    tag: 'Alpaca-compatible',
-    operationId: 'cancelOrder',
-    success: noContent,
-  },
-  {
-    method: 'delete',
-    path: '/v2/orders',
-    summary: 'Cancel every open order (207)',
-    role: 'trader',
-    tag: 'Alpaca-compatible',
-    operationId: 'cancelAllOrders',
-    success: okMulti,
-  },
-  {
-    method: 'get',
-    path: '/v2/positions',
-    summary: 'Open positions',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'listPositions',
-    success: okPositions,
-  },
-  {
-    method: 'get',
-    path: '/v2/positions/{symbol}',
-    summary: 'One position',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getPosition',
-    success: okPosition,
-  },
-  {
-    method: 'delete',
-    path: '/v2/positions/{symbol}',
-    summary: 'Close a position (qty or percentage)',
-    role: 'trader',
-    tag: 'Alpaca-compatible',
-    operationId: 'closePosition',
-    success: okOrder,
-    query: CLOSE_POSITION_QUERY,
-  },
-  {
-    method: 'delete',
-    path: '/v2/positions',
-    summary: 'Close every position (207)',
-    role: 'trader',
-    tag: 'Alpaca-compatible',
-    operationId: 'closeAllPositions',
-    success: okMulti,
-  },
-  {
-    method: 'get',
-    path: '/v2/assets',
-    summary: 'Assets',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'listAssets',
-    success: okAssets,
-    query: ASSETS_QUERY,
-  },
-  {
-    method: 'get',
-    path: '/v2/assets/{symbol}',
-    summary: 'One asset',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getAsset',
-    success: okAsset,
-  },
-  {
-    method: 'get',
-    path: '/v2/options/contracts',
-    summary:
-      "Listed option contracts (the broker's listing; filters underlying_symbols, expiration_date[_gte|_lte], type, strike_price_gte/_lte, root_symbol, limit, page_token)",
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'listOptionContracts',
-    success: okContracts,
-    query: CONTRACTS_QUERY,
-  },
-  {
-    method: 'get',
-    path: '/v2/options/contracts/{symbol}',
-    summary: 'One option contract by OCC symbol or id',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getOptionContract',
-    success: okContract,
-  },
-  {
-    method: 'get',
-    path: '/v2/clock',
-    summary: 'The market clock',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getClock',
-    success: okClock,
-  },
-  {
-    method: 'get',
-    path: '/v3/clock',
-    summary: 'The market clock per market (NYSE, NASDAQ): phase, phase end, next open and close',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'getClockV3',
-    success: okClockV3,
-    query: [
-      q('markets', STR, ACCEPTED_MARKETS),
-      q(
-        'time',
-        STR,
-        'not supported: refused with 422, the gateway serves the clock at the current time only',
-      ),
-    ],
-  },
-  {
-    method: 'get',
-    path: '/stream',
-    summary: 'WebSocket: trade_updates with the Alpaca authenticate/listen handshake',
-    role: 'read-only',
-    tag: 'Alpaca-compatible',
-    operationId: 'tradeStream',
-    success: okStream,
-  },
+  ...ALPACA_OPERATIONS,
   {
     method: 'post',
     path: '/v1/orders/check',
