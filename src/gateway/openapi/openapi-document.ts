@@ -36,6 +36,7 @@ function responsesOf(op: Operation): Record<string, unknown> {
     // A login is open to anyone, and answers 401 for a bad key.
     ...(op.role === 'none' && op.path !== '/v1/session' ? {} : { '401': ERROR }),
     ...(op.query !== undefined && op.method === 'get' ? { '422': ERROR } : {}),
+    ...(op.path.includes('{') ? { '404': ERROR } : {}),
     ...(op.method === 'get' || op.role === 'none'
       ? {}
       : { '400': ERROR, '403': ERROR, '413': ERROR, '422': ERROR }),

@@ -110,7 +110,11 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       outcome: { enum: ['accept', 'accept-modified', 'deny'] },
       violations: list(open),
       modifications: list(open),
-      effect: open,
+      effect: {
+        enum: ['open', 'increase', 'reduce', 'close', 'flip'],
+        description: 'what the order does to the position',
+      },
+      order: { type: 'object', description: 'the order as checked, with any modifications' },
     },
     ['outcome'],
   ),
@@ -171,7 +175,16 @@ export const okSize = ok(
   ),
 );
 export const okState = ok(
-  obj({ time: int, mode: str, ready: bool, tradingState: str, breakers: list(open) }, ['tradingState']),
+  obj(
+    {
+      time: int,
+      mode: str,
+      ready: bool,
+      tradingState: obj({ state: str, code: str, reason: str }, ['state']),
+      breakers: list(open),
+    },
+    ['tradingState'],
+  ),
 );
 export const okGreeks = ok(
   obj({
@@ -201,10 +214,15 @@ export const okAudit = ok(
 export const okSession = ok(ref('Session'));
 export const noContent: Success = { status: '204', description: 'done; no body' };
 export const okIndices = ok(
-  obj({ accepted: list(open), ignored: list(open), trips: list(open), tradingState: str }, [
-    'accepted',
-    'ignored',
-  ]),
+  obj(
+    {
+      accepted: list(open),
+      ignored: list(open),
+      trips: list(open),
+      tradingState: { enum: ['active', 'reducing', 'halted'] },
+    },
+    ['accepted', 'ignored'],
+  ),
 );
 export const okHealth = ok(obj({ status: { const: 'ok' } }, ['status']));
 export const okReady = ok(
