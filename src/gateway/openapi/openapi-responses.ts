@@ -231,7 +231,6 @@ export const okReady = ok(
 export const okMetrics: Success = { status: '200', mediaType: 'text/plain', schema: str };
 export const okDocument: Success = { status: '200', schema: obj({ openapi: str }, ['openapi']) };
 export const okHtml: Success = { status: '200', mediaType: 'text/html', schema: str };
-export const okScript: Success = { status: '200', mediaType: 'application/javascript', schema: str };
 export const okEvents: Success = { status: '200', mediaType: 'text/event-stream', schema: str };
 export const okStream: Success = {
   status: '200',
