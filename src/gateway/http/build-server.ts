@@ -6,6 +6,8 @@ import { invalidReply, unavailableReply } from './alpaca-errors.ts';
 import { installBodyReader } from './body-reader.ts';
 import { isRiskReducingRequest, KeyRateLimiter, keyRateLimit } from './key-rate-limit.ts';
 import { accountRoutes } from './routes-account.ts';
+import { consoleRoutes } from './routes-console.ts';
+import { equityRoutes } from './routes-equity.ts';
 import { indexRoutes } from './routes-indices.ts';
 import { optionRoutes } from './routes-options.ts';
 import { riskRoutes } from './routes-risk.ts';
@@ -99,6 +101,8 @@ export function buildServer(
   sessionRoutes(app, services);
   indexRoutes(app, services);
   optionRoutes(app, services);
+  equityRoutes(app, services);
+  consoleRoutes(app);
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {

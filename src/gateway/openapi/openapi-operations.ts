@@ -8,12 +8,14 @@ import {
   SIZE_BODY,
 } from './openapi-bodies.ts';
 import { ALPACA_OPERATIONS } from './openapi-operations-alpaca.ts';
-import { AUDIT_QUERY, type Operation } from './openapi-parameters.ts';
+import { AUDIT_QUERY, EQUITY_QUERY, type Operation } from './openapi-parameters.ts';
 import {
   noContent,
   okAudit,
+  okConsoleAsset,
   okDecision,
   okDocument,
+  okEquity,
   okEvents,
   okGreeks,
   okHealth,
@@ -130,6 +132,17 @@ export const OPERATIONS: readonly Operation[] = [
   },
   {
     method: 'get',
+    path: '/v1/equity',
+    summary:
+      'Equity history: the stored account marks (time, equity, cash, buying power) in [from, to), oldest first, the newest limit of them; the stored peak and recent day-start equities',
+    role: 'read-only',
+    tag: 'riskgate',
+    operationId: 'equityHistory',
+    success: okEquity,
+    query: EQUITY_QUERY,
+  },
+  {
+    method: 'get',
     path: '/v1/events',
     summary:
       'Server-Sent Events: decision, fill, trade_update, order, trip, state, alert, protection, close, reconciliation, greeks; each with an increasing id: and data {at, data}. Reconnecting with Last-Event-ID (or lastEventId) replays the events missed, then continues live; when they are no longer kept the first event is `reset` ({reason, lastEventId, oldestId}): refetch /v1/state. A browser authenticates it with the session cookie',
@@ -241,5 +254,24 @@ export const OPERATIONS: readonly Operation[] = [
     tag: 'operations',
     operationId: 'docs',
     success: okHtml,
+  },
+  {
+    method: 'get',
+    path: '/',
+    summary:
+      'The risk console page (log in with a key; the data behind it needs a session). Served with Content-Security-Policy default-src self',
+    role: 'none',
+    tag: 'operations',
+    operationId: 'console',
+    success: okHtml,
+  },
+  {
+    method: 'get',
+    path: '/console/{file}',
+    summary: "The console's modules, style sheet and locally served chart library (404 for any other name)",
+    role: 'none',
+    tag: 'operations',
+    operationId: 'consoleAsset',
+    success: okConsoleAsset,
   },
 ];

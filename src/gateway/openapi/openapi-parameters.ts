@@ -84,3 +84,8 @@ export const AUDIT_QUERY = [
   q('limit', POSITIVE_INT, 'default 100'),
   q('before_seq', POSITIVE_INT, 'the nextBeforeSeq of the previous page'),
 ];
+export const EQUITY_QUERY = [
+  q('from', TIME, 'marks at or after this time: epoch ms or an RFC 3339 time'),
+  q('to', TIME, 'marks before this time: epoch ms or an RFC 3339 time'),
+  q('limit', { ...POSITIVE_INT, maximum: 10000 }, 'the newest this many marks in the range (default 1000)'),
+];

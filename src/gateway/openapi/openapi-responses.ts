@@ -231,6 +231,28 @@ export const okReady = ok(
 export const okMetrics: Success = { status: '200', mediaType: 'text/plain', schema: str };
 export const okDocument: Success = { status: '200', schema: obj({ openapi: str }, ['openapi']) };
 export const okHtml: Success = { status: '200', mediaType: 'text/html', schema: str };
+const MARK = obj({ time: int, equity: num, cash: num, buyingPower: num }, [
+  'time',
+  'equity',
+  'cash',
+  'buyingPower',
+]);
+export const okEquity = ok(
+  obj(
+    {
+      marks: list(MARK),
+      peak: { oneOf: [obj({ equity: num, at: int }, ['equity', 'at']), { type: 'null' }] },
+      dayStarts: list(obj({ sessionDate: str, equity: num }, ['sessionDate', 'equity'])),
+    },
+    ['marks', 'peak', 'dayStarts'],
+  ),
+);
+export const okConsoleAsset: Success = {
+  status: '200',
+  mediaType: 'text/javascript',
+  description: 'a console asset: text/javascript for .js, text/css for .css',
+  schema: str,
+};
 export const okEvents: Success = { status: '200', mediaType: 'text/event-stream', schema: str };
 export const okStream: Success = {
   status: '200',

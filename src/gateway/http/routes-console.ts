@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+const require = createRequire(import.meta.url);
+const consoleDir = fileURLToPath(new URL('../console/', import.meta.url));
+
+/**
+ * The console's assets by the name they are served under (`/console/NAME`): the page's own
+ * modules and style from `src/gateway/console/`, and the chart library from its npm package,
+ * served locally so the page loads nothing from another origin. An allowlist, not a directory
+ * listing: no request path ever reaches the file system.
+ */
+const ASSETS: Readonly<Record<string, string>> = {
+  'app.js': `${consoleDir}app.js`,
+  'api.js': `${consoleDir}api.js`,
+  'login.js': `${consoleDir}login.js`,
+  'view.js': `${consoleDir}view.js`,
+  'feed.js': `${consoleDir}feed.js`,
+  'actions.js': `${consoleDir}actions.js`,
+  'chart.js': `${consoleDir}chart.js`,
+  'format.js': `${consoleDir}format.js`,
+  'style.css': `${consoleDir}style.css`,
+  'uplot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
+  'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
+};
+
+const TYPES: Readonly<Record<string, string>> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  html: 'text/html; charset=utf-8',
+};
+
+/**
+ * Everything from the gateway's own origin and nothing inline: an injected script or style
+ * does not run, and no page can frame the console (a kill switch must not be clickjacked).
+ */
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+function typeOf(name: string): string {
+  return TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+}
+
+/** Read once on first use: the assets change only with a new release of the gateway. */
+const cache = new Map<string, Buffer>();
+function asset(path: string): Buffer {
+  let body = cache.get(path);
+  if (body === undefined) {
+    body = readFileSync(path);
+    cache.set(path, body);
+  }
+  return body;
+}
+
+function sendAsset(reply: FastifyReply, name: string, path: string) {
+  return reply
+    .header('content-type', typeOf(name))
+    .header('content-security-policy', CONSOLE_CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    .header('cache-control', 'no-cache')
+    .send(asset(path));
+}
+
+/** The names served under `/console/`, for tests and the docs. */
+export const CONSOLE_ASSETS: readonly string[] = Object.keys(ASSETS);
+
+/** `/`: the risk console page; `/console/{file}`: its modules, style and chart library. Public, as `/docs` is: the data behind them needs a session. */
+export function consoleRoutes(app: FastifyInstance): void {
+  app.get('/', async (_request, reply) => sendAsset(reply, 'index.html', `${consoleDir}index.html`));
+  app.get('/console/:file', async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const path = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
+    if (path === undefined) {
+      return reply.code(404).send({
+        code: 40410000,
+        message: `console asset not found: ${file} (expected one of ${CONSOLE_ASSETS.join(', ')})`,
+      });
+    }
+    return sendAsset(reply, file, path);
+  });
+}
