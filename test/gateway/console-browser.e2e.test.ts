@@ -1,0 +1,185 @@
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CreatedApiKey } from '../../src/store/api-keys.ts';
+import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { eventually, type Rig, startRig } from './harness.ts';
+
+const found = findChromium();
+if (found.path === null) {
+  if (process.env.CI === 'true')
+    throw new Error(`the console browser test needs Chromium on CI: ${found.reason}`);
+  console.log(`skipping the console browser test: ${found.reason}`);
+}
+
+/** How many times a condition on the page is checked, 50 ms apart, before the test gives up. */
+const ATTEMPTS = 600;
+
+/** The login page is showing. */
+const LOGIN_SHOWN = "!document.getElementById('login').hidden";
+/** The trading state badge reads `state`. */
+const badgeIs = (state: string) => `document.getElementById('state-badge').textContent === '${state}'`;
+/** `text` (a regular expression source) matches the text of the element with `id`. */
+const shows = (id: string, text: string) => `/${text}/.test(document.getElementById('${id}').textContent)`;
+
+/**
+ * Sends a request from the page as its own script would, with the session's CSRF token; resolves
+ * with the status. Page code is passed as text: this file is compiled without the DOM types.
+ */
+const fromPage = (method: string, path: string, body?: unknown) => `(async () => {
+  const session = await (await fetch('/v1/session')).json();
+  const r = await fetch('${path}', {
+    method: '${method}',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
+    ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`}
+  });
+  return r.status;
+})()`;
+
+/** Waits until `check` (run in the page) holds, bounded by a count of attempts, not a time. */
+async function until(page: Page, what: string, check: string): Promise<void> {
+  for (let i = 0; i < ATTEMPTS; i++) {
+    if (await page.evaluate(check)) return;
+    await page.waitForTimeout(50);
+  }
+  throw new Error(`the page never showed ${what}`);
+}
+
+const text = (page: Page, selector: string) => page.locator(selector).innerText();
+
+describe.skipIf(found.path === null)('the risk console in a browser', () => {
+  let rig: Rig;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** Script errors and refused loads (a Content-Security-Policy violation is one) on any page. */
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    rig = await startRig();
+    browser = await chromium.launch({
+      executablePath: found.path ?? '',
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await rig?.close();
+  });
+
+  async function open(): Promise<Page> {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
+    });
+    await page.goto(rig.gateway.url);
+    return page;
+  }
+
+  async function logIn(page: Page, key: CreatedApiKey): Promise<void> {
+    await until(page, 'the login form', LOGIN_SHOWN);
+    await page.fill('#key-id', key.key.keyId);
+    await page.fill('#secret', key.secret);
+    await page.click('#login-submit');
+    await until(page, 'the main view', "document.getElementById('state-badge').textContent !== '…'");
+  }
+
+  it('a trader logs in, sees the state, cannot reset, and halts trading with the kill switch', async () => {
+    const order = await rig.http('POST', '/v2/orders', {
+      symbol: 'AAPL',
+      qty: '10',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'console-aapl-1',
+    });
+    expect(order.status).toBe(200);
+    rig.sim.setQuote('AAPL', 100, 100.02); // fills
+    await eventually(
+      async () => (await rig.http('GET', '/v1/state')).body.positions.length === 1,
+      'the fill',
+    );
+
+    const page = await open();
+    await until(page, 'the login form', LOGIN_SHOWN);
+    // A wrong secret is refused on the page, and no session is made.
+    await page.fill('#key-id', rig.trader.key.keyId);
+    await page.fill('#secret', 'x'.repeat(43));
+    await page.click('#login-submit');
+    await until(page, 'the refusal', shows('login-message', 'wrong secret'));
+
+    await logIn(page, rig.trader);
+    expect(await page.evaluate(badgeIs('active'))).toBe(true);
+    expect(await text(page, '#who')).toContain('trader');
+    expect(await page.locator('#breakers li').count()).toBeGreaterThan(0);
+    await until(page, 'the AAPL position', shows('positions', 'AAPL'));
+    const row = await text(page, '#positions tbody tr');
+    expect(row).toMatch(/AAPL\s+10/);
+    expect(row).toMatch(/protected|pending|unprotected/);
+    expect(await text(page, '#exposure')).toContain('AAPL');
+    expect(await text(page, '#equity')).toMatch(/Equity\s+\$[\d,]+/);
+    await until(page, 'the equity chart', "document.querySelector('#equity-chart canvas') !== null");
+
+    // The kill switch is offered, the reset is not; and the gateway refuses a reset from this session.
+    expect(await page.locator('#kill-open').isVisible()).toBe(true);
+    expect(await page.locator('#reset-form').isVisible()).toBe(false);
+    expect(await page.evaluate(fromPage('POST', '/v1/reset', { reason: 'a trader tries' }))).toBe(403);
+    expect((await rig.http('GET', '/v1/state')).body.tradingState.state).toBe('active');
+
+    // Cancelling the confirmation changes nothing.
+    await page.click('#kill-open');
+    await page.click('#kill-cancel');
+    expect((await rig.http('GET', '/v1/state')).body.tradingState.state).toBe('active');
+
+    await page.click('#kill-open');
+    await page.fill('#kill-reason', 'console drill');
+    await page.click('#kill-confirm');
+    await until(page, 'the halted state', badgeIs('halted'));
+    expect(await text(page, '#state-reason')).toContain('console drill');
+    expect(await text(page, '#state-detail')).toContain(rig.trader.key.keyId);
+    const state = (await rig.http('GET', '/v1/state')).body;
+    expect(state.tradingState.state).toBe('halted');
+    expect(state.tradingState.by).toBe(rig.trader.key.keyId);
+    // The change came over the event stream too.
+    await until(
+      page,
+      'the state event in the feed',
+      `[...document.querySelectorAll('#feed li[data-type="state"]')].some((li) => /halted/.test(li.textContent))`,
+    );
+
+    await page.click('#logout');
+    await until(page, 'the login page after logout', LOGIN_SHOWN);
+    expect((await page.context().cookies()).filter((c) => c.name === 'riskgate_session')).toEqual([]);
+  }, 120_000);
+
+  it('a risk officer resets with a reason; an ended session returns to the login page', async () => {
+    const page = await open();
+    await logIn(page, rig.officer);
+    await until(page, 'the halted state', badgeIs('halted'));
+    expect(await page.locator('#reset-form').isVisible()).toBe(true);
+
+    // No reason, no reset: the form refuses it and nothing is sent.
+    await page.click('#reset-submit');
+    expect((await rig.http('GET', '/v1/state')).body.tradingState.state).toBe('halted');
+
+    await page.fill('#reset-reason', 'drill over, checked with the desk');
+    await page.click('#reset-submit');
+    await until(page, 'the active state', badgeIs('active'));
+    const state = (await rig.http('GET', '/v1/state')).body;
+    expect(state.tradingState.state).toBe('active');
+    expect(state.tradingState.by).toBe(rig.officer.key.keyId);
+    expect(state.tradingState.reason).toContain('drill over');
+
+    // The session ends behind the page's back (as at expiry or revocation): the next read gets
+    // 401 and the page asks to log in again.
+    expect(await page.evaluate(fromPage('DELETE', '/v1/session'))).toBe(204);
+    await until(page, 'the login page after the session ended', LOGIN_SHOWN);
+    expect(await text(page, '#login-message')).toMatch(/session ended/);
+  }, 120_000);
+
+  it('loaded everything under the Content-Security-Policy without a script error', () => {
+    expect(problems).toEqual([]);
+  });
+});
