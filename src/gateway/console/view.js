@@ -13,12 +13,26 @@ const BREAKER_LIMITS = {
 
 /**
  * How much of a limit is used, 0 (none) to 1 (at the limit) or above. A floor (the equity floor)
- * is used up as the value falls toward it; every other limit as the value rises toward it.
+ * is used up as equity falls from the day's start toward it; every other limit as the value
+ * rises toward it.
  */
-export function usedFraction(limit) {
+export function usedFraction(limit, dayStartEquity) {
   if (limit === undefined || !(limit.limit > 0)) return undefined;
-  if (limit.name === 'breakers.equityFloor') return limit.value > 0 ? limit.limit / limit.value : 1;
+  if (limit.name === 'breakers.equityFloor') {
+    const room = (dayStartEquity ?? limit.value) - limit.limit;
+    if (limit.value <= limit.limit) return 1;
+    return room > 0 ? Math.max(0, (dayStartEquity - limit.value) / room) : 0;
+  }
   return Math.max(0, limit.value) / limit.limit;
+}
+
+/** A breaker's own state (a loss streak's count, the VIX breaker's arming) as "name value". */
+function breakerState(state) {
+  if (state === undefined || state === null || typeof state !== 'object') return '';
+  return Object.entries(state)
+    .filter(([, v]) => typeof v !== 'object')
+    .map(([k, v]) => `${k} ${v}`)
+    .join(' · ');
 }
 
 function gauge(fraction) {
@@ -41,6 +55,8 @@ function renderTrading(state) {
       state.mode
     } mode · ${state.ready ? 'ready' : 'not ready'} · profile from ${state.profileSource}`;
   document.body.dataset.tradingState = ts.state;
+  // Nothing to reset while trading is active.
+  $('reset-submit').disabled = ts.state === 'active';
 }
 
 function renderBreakers(state) {
@@ -60,11 +76,13 @@ function renderBreakers(state) {
           el('span', { class: 'tag' }, `→ ${b.action}`),
           b.tripped ? el('span', { class: 'tag trip' }, 'TRIPPED') : null,
         ),
-        gauge(usedFraction(limit)),
+        gauge(usedFraction(limit, state.dayStart?.equity)),
         el(
           'div',
           { class: 'detail' },
-          limit ? `${num(limit.value)} of ${num(limit.limit)} · headroom ${num(limit.headroom)}` : b.code,
+          limit
+            ? `${num(limit.value)} of ${num(limit.limit)} · headroom ${num(limit.headroom)}`
+            : [b.code, breakerState(b.state)].filter((x) => x !== '').join(' · '),
           b.trip ? ` · tripped ${when(b.trip.at)}: ${b.trip.reason ?? b.trip.code ?? ''}` : '',
         ),
       );
