@@ -146,6 +146,7 @@ export function banner(gateway: RunningGateway): string[] {
   lines.push(
     `  Alpaca-compatible:   ${gateway.url}/v2   trade stream: ${gateway.url.replace(/^http/, 'ws')}/stream`,
   );
+  lines.push(`  risk console:        ${gateway.url}/   (log in with a key below)`);
   lines.push(`  risk state:          ${gateway.url}/v1/state   events: ${gateway.url}/v1/events`);
   lines.push(
     `  API docs:            ${gateway.url}/docs   OpenAPI: ${gateway.url}/openapi.json   metrics: ${gateway.url}/metrics`,
