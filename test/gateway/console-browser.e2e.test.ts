@@ -135,6 +135,7 @@ describe.skipIf(found.path === null)('the risk console in a browser', () => {
 
     await page.click('#kill-open');
     await page.fill('#kill-reason', 'console drill');
+    await page.check('#kill-flatten');
     await page.click('#kill-confirm');
     await until(page, 'the halted state', badgeIs('halted'));
     expect(await text(page, '#state-reason')).toContain('console drill');
@@ -142,6 +143,18 @@ describe.skipIf(found.path === null)('the risk console in a browser', () => {
     const state = (await rig.http('GET', '/v1/state')).body;
     expect(state.tradingState.state).toBe('halted');
     expect(state.tradingState.by).toBe(rig.trader.key.keyId);
+    await until(
+      page,
+      'the kill report',
+      shows('action-message', 'Trading halted .* 1 position\\(s\\) being closed'),
+    );
+    // Flatten was asked for: the position is closed at the exchange.
+    rig.sim.setQuote('AAPL', 100, 100.02);
+    await eventually(
+      async () => (await rig.http('GET', '/v1/state')).body.positions.length === 0,
+      'the flatten',
+    );
+    await until(page, 'no positions', shows('positions', 'no positions'));
     // The change came over the event stream too.
     await until(
       page,

@@ -35,10 +35,13 @@ export function setUpActions(role, afterChange) {
     say('Halting…');
     try {
       const report = await api('POST', '/v1/kill', { ...(reason !== '' ? { reason } : {}), flatten });
-      const cancelled = report?.cancelled?.length ?? report?.cancelledOrders ?? undefined;
-      say(
-        `Trading halted${flatten ? ', positions flattening' : ''}${cancelled !== undefined ? ` · ${cancelled} order(s) cancelled` : ''}.`,
-      );
+      const parts = [`Trading halted · ${report.cancelled} order(s) cancelled`];
+      if (flatten) parts.push(`${report.flattened} position(s) being closed`);
+      if (report.cancelFailures > 0) parts.push(`${report.cancelFailures} cancel(s) failed`);
+      if (!report.acknowledged) parts.push('the broker has not acknowledged yet; the halt holds regardless');
+      if (report.error) parts.push(report.error);
+      if (report.isolated) parts.push(report.message);
+      say(`${parts.join(' · ')}.`, !report.acknowledged || report.isolated === true);
     } catch (error) {
       say(`The kill switch failed: ${error.message}`, true);
     }
