@@ -4,6 +4,7 @@
  * over IPC and closes when told to stop or when its parent goes away.
  */
 import { SimExchange } from '../src/broker/sim/sim-exchange.ts';
+import { serveToParent } from './child-exchange.ts';
 
 /** What the exchange process reports once it listens. */
 export interface ExchangeReady {
@@ -16,21 +17,4 @@ export interface ExchangeReady {
 const exchange = await SimExchange.start({ clock: { mode: 'real' }, rateLimit: { limit: 1_000_000_000 } });
 exchange.setQuote('AAPL', 100, 100.02);
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await exchange.close();
-  process.disconnect?.();
-  process.exit(0);
-}
-process.on('message', (message) => {
-  if ((message as { type?: string }).type === 'stop') void stop();
-});
-process.on('disconnect', () => void stop());
-process.send?.({
-  type: 'ready',
-  url: exchange.url,
-  keyId: exchange.keyId,
-  secretKey: exchange.secretKey,
-} satisfies ExchangeReady);
+serveToParent(exchange);

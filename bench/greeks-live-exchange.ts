@@ -6,6 +6,7 @@
  * moved through its `POST /admin/quotes`.
  */
 import { SimExchange } from '../src/broker/sim/sim-exchange.ts';
+import { serveToParent } from './child-exchange.ts';
 
 /** What the exchange process reports once its book is loaded. */
 export interface GreeksExchangeReady {
@@ -78,23 +79,7 @@ for (const symbol of names) {
   }
 }
 
-let stopping = false;
-async function stop(): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await exchange.close();
-  process.disconnect?.();
-  process.exit(0);
-}
-process.on('message', (message) => {
-  if ((message as { type?: string }).type === 'stop') void stop();
-});
-process.on('disconnect', () => void stop());
-process.send?.({
-  type: 'ready',
-  url: exchange.url,
-  keyId: exchange.keyId,
-  secretKey: exchange.secretKey,
-  underlyings,
-  positions: booked,
-} satisfies GreeksExchangeReady);
+serveToParent(exchange, { underlyings, positions: booked } satisfies Omit<
+  GreeksExchangeReady,
+  'type' | 'url' | 'keyId' | 'secretKey'
+>);
