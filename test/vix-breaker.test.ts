@@ -25,8 +25,8 @@ describe('VIX breaker fed through onMarket', () => {
     expect(armed(engine)).toBe(false);
   });
 
-  it('re-arms on a reading below resumeBelow that arrives while latched', () => {
-    const { engine } = engineWith({ breakers: { vix: { above: 40, resumeBelow: 30 } } });
+  it('re-arms on a reading below resumeBelow that arrives while latched (manual latch)', () => {
+    const { engine } = engineWith({ breakers: { vix: { above: 40, resumeBelow: 30, rearm: 'manual' } } });
     vixAt(engine, 45);
     vixAt(engine, 35);
     expect(armed(engine)).toBe(false);
