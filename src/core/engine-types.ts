@@ -95,6 +95,8 @@ export type RiskEvent =
       readonly time: number;
       /** The trading state after the re-arm (another latch may still hold). */
       readonly state: TradingState;
+      /** False when a more severe latch still holds, so no state record was written. */
+      readonly changed: boolean;
     }
   | { readonly type: 'exit'; readonly exit: ExitSignal }
   | {

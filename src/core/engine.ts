@@ -836,7 +836,8 @@ export class RiskEngine implements RiskContext {
     const held = heldState(this.#tripped.values());
     const reason = rearmReason(trip, time, held.by);
     const previous = this.#state;
-    if (isMoreSevere(previous.state, held.state)) {
+    const changed = isMoreSevere(previous.state, held.state);
+    if (changed) {
       const record: TradingStateRecord = {
         state: held.state,
         code: REARM_CODE,
@@ -858,6 +859,7 @@ export class RiskEngine implements RiskContext {
         reason,
         time,
         state: this.#state.state,
+        changed,
       });
   }
 
