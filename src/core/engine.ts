@@ -177,6 +177,10 @@ export class RiskEngine implements RiskContext {
   get equity(): number {
     return this.#cash + this.book.marketValue;
   }
+  /** The latches in force (tripped breakers and the kill switch), without building a snapshot. */
+  get latches(): Iterable<BreakerTrip> {
+    return this.#tripped.values();
+  }
   get peakEquity(): number {
     return this.#peak;
   }
