@@ -125,7 +125,9 @@ for (const { fields, line } of table.records) {
   if (open.rearm === undefined && trips.length === 0 && vixArmed()) {
     open.rearm = date;
     open.rearmClose = close;
-    console.log(`${date}  RE-ARM  close=${close.toFixed(2)} < ${vix.resumeBelow} (state ${engine.tradingState})`);
+    console.log(
+      `${date}  RE-ARM  close=${close.toFixed(2)} < ${vix.resumeBelow} (state ${engine.tradingState})`,
+    );
     if (engine.tradingState === 'active') {
       open.reset = date; // lifted by the latch policy
       open = undefined;
