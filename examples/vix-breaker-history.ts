@@ -1,7 +1,7 @@
 /**
  * Replays the daily VIX closes of Cboe's history through a RiskEngine that has the example
  * profile's VIX breaker (`breakers.vix`: trip at ≥ 40, re-arm below 30, action reducing) and
- * prints every trip, re-arm and reset with its date.
+ * prints every trip and re-arm with its date.
  *
  *   npx tsx examples/vix-breaker-history.ts [path/to/cboe_vix_daily.csv] [path/to/profile.yaml]
  *
@@ -11,10 +11,10 @@
  * `{ kind: 'index', name: 'VIX' }` at 16:15 New York on its date (the file lacks 1999-12-31 and
  * has a row for 2004-06-11, a day the NYSE was closed; both are replayed as they are).
  *
- * Reset policy — the script's, not the engine's: the engine latches a trip until an authorised
- * reset. Here an operator is simulated who resets on the trading day after the breaker re-arms
- * (the first close below 30 after a trip), before that day's close is fed. The engine alone would
- * stay `reducing` forever.
+ * Latch policy: the profile's VIX breaker re-arms `when-clear` (its default), so the engine lifts
+ * the latch itself at the first close below `resumeBelow` after a trip. With `rearm: manual` the
+ * latch holds until a reset: then this script plays an operator who resets on the trading day
+ * after the re-arm, before that day's close is fed.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -89,7 +89,11 @@ console.log(
   `VIX breaker on ${table.records.length} daily closes (${first} … ${table.records.at(-1)?.fields[dateColumn]}): ` +
     `trip at ≥ ${vix.above}, re-arm below ${vix.resumeBelow}, action ${vix.action}`,
 );
-console.log('reset policy (this script): reset on the trading day after the re-arm\n');
+console.log(
+  vix.rearm === 'manual'
+    ? 'latch policy manual: this script resets on the trading day after the re-arm\n'
+    : `latch policy ${vix.rearm}: the engine lifts the latch itself\n`,
+);
 for (const { fields, line } of table.records) {
   const date = fields[dateColumn] ?? '';
   const close = Number(fields[closeColumn]);
@@ -121,15 +125,18 @@ for (const { fields, line } of table.records) {
   if (open.rearm === undefined && trips.length === 0 && vixArmed()) {
     open.rearm = date;
     open.rearmClose = close;
-    resetDue = true;
     console.log(
-      `${date}  RE-ARM  close=${close.toFixed(2)} < ${vix.resumeBelow} (state still ${engine.tradingState})`,
+      `${date}  RE-ARM  close=${close.toFixed(2)} < ${vix.resumeBelow} (state ${engine.tradingState})`,
     );
+    if (engine.tradingState === 'active') {
+      open.reset = date; // lifted by the latch policy
+      open = undefined;
+    } else resetDue = true;
   }
 }
 
-console.log('\nepisodes (trip → re-arm; trading days latched until the reset):');
-console.log('trip        close   peak close (date)     re-arm      close   reset       days');
+console.log('\nepisodes (trip → re-arm; trading days latched until the latch lifted):');
+console.log('trip        close   peak close (date)     re-arm      close   lifted      days');
 for (const e of episodes) {
   console.log(
     `${e.trip}  ${e.tripClose.toFixed(2).padStart(6)}  ${e.peak.toFixed(2).padStart(6)} (${e.peakDate})  ` +

@@ -28,6 +28,10 @@ describe('shipped examples', () => {
     }
     expect(out).toMatch(/BREAKER\s+DAILY_LOSS_LIMIT → HALTED/);
     expect(out).toMatch(/STATE\s+halted\s+\(DAILY_LOSS_LIMIT/);
-    expect(out).toMatch(/STATE\s+active\s+\(RESET, by risk-officer:alice/);
+    // After the restart the halt holds until the next session opens (the daily loss re-arms next-session).
+    expect(out).toMatch(/08:00\s+STATE\s+halted\s+\(DAILY_LOSS_LIMIT/);
+    expect(out).toMatch(
+      /09:30\s+STATE\s+active\s+\(REARM, by system: DAILY_LOSS_LIMIT re-armed \(next-session\)/,
+    );
   });
 });

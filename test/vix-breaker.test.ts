@@ -25,8 +25,8 @@ describe('VIX breaker fed through onMarket', () => {
     expect(armed(engine)).toBe(false);
   });
 
-  it('re-arms on a reading below resumeBelow that arrives while latched', () => {
-    const { engine } = engineWith({ breakers: { vix: { above: 40, resumeBelow: 30 } } });
+  it('re-arms on a reading below resumeBelow that arrives while latched (manual latch)', () => {
+    const { engine } = engineWith({ breakers: { vix: { above: 40, resumeBelow: 30, rearm: 'manual' } } });
     vixAt(engine, 45);
     vixAt(engine, 35);
     expect(armed(engine)).toBe(false);
@@ -47,8 +47,9 @@ describeWithShared('VIX breaker on Cboe history (1990–2026)', ['data/cboe_vix_
       { cwd: root, encoding: 'utf8' },
     );
     expect(out).toContain('2008-09-29  TRIP    VIX_LEVEL close=46.72 → reducing');
-    expect(out).toContain('2009-05-19  RE-ARM  close=28.80 < 30');
-    expect(out).toContain('2009-05-20  RESET');
+    // The profile's VIX latch re-arms when-clear: the engine lifts it at the re-arm itself.
+    expect(out).toContain('2009-05-19  RE-ARM  close=28.80 < 30 (state active)');
+    expect(out).not.toContain('RESET');
     expect(out).toContain('2020-02-28  TRIP    VIX_LEVEL close=40.11 → reducing');
     expect(out).toContain('2020-05-08  RE-ARM  close=27.98 < 30');
     // The March 2020 peak (82.69, the highest close on file) falls inside the February trip.

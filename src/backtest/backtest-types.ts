@@ -1,3 +1,4 @@
+import type { RearmPolicy } from '../core/breaker.ts';
 import type { RiskProfile } from '../core/config/load-profile.ts';
 import type { ExitSignal, RiskEngineOptions } from '../core/engine-types.ts';
 import type { TradingState } from '../core/trading-state.ts';
@@ -45,10 +46,12 @@ export interface BacktestOptions {
   /** Close positions still open after the last bar at its close (exit reason `end_of_data`). Default false. */
   readonly closeAtEnd?: boolean;
   /**
-   * Simulates an operator who reviews a latched breaker and resets the engine (back to `active`,
-   * breakers re-armed) once the account has been out of `active` for this many days and, when
-   * the profile has a VIX breaker, the VIX is below its `resumeBelow`. A backtest has nobody to
-   * press reset, so by default (unset) a latch holds to the end of the run.
+   * The simulated operator for `manual` latches: resets the engine (back to `active`, breakers
+   * re-armed) once a manual latch has held the account out of `active` for this many days and,
+   * when the profile has a VIX breaker, the VIX is below its `resumeBelow`. Latches with an
+   * automatic policy (`next-session`, `when-clear`) lift by themselves and do not wait for it.
+   * A backtest has nobody to press reset, so by default (unset) a manual latch holds to the end;
+   * the run reports which policy each breaker has and warns when a latch holds too long.
    */
   readonly resetAfterDays?: number;
   /** Called now and then with slices done and the total (for a progress bar). */
@@ -120,6 +123,29 @@ export interface RiskActivity {
   readonly timeInState: Readonly<Record<TradingState, { fraction: number; days: number }>>;
   /** Exit signals raised by the engine per reason (stops, time exits, flattening, ...). */
   readonly exitSignals: Readonly<Record<string, number>>;
+  /** How latches were lifted, how long they held and what to change when they held too long. */
+  readonly latch: LatchReport;
+}
+
+/** The latches of a run: policies, the simulated operator, re-arms, time latched, warnings. */
+export interface LatchReport {
+  /** Each breaker's latch policy (`manual`, `next-session`, `when-clear`). */
+  readonly policies: readonly { id: string; code: string; rearm: RearmPolicy }[];
+  /**
+   * The simulated operator who resets `manual` latches (`resetAfterDays`, `--reset-after-days`):
+   * null days when there is none, so a manual latch holds to the end of the run.
+   */
+  readonly operator: { readonly resetAfterDays: number | null; readonly resets: number };
+  /** Latches lifted by their breaker's policy, in order. */
+  readonly rearms: readonly { time: number; code: string; policy: RearmPolicy; reason: string }[];
+  /** Share of the run (by time) spent `reducing` or `halted`, 0–1. */
+  readonly latchedFraction: number;
+  /** Latched time per breaker code that held the latch (the most severe one held). */
+  readonly latchedBy: Readonly<Record<string, { fraction: number; days: number }>>;
+  /** The state at the end and the breaker holding it (`INITIAL`/`RESET`/`REARM` when active). */
+  readonly end: { readonly state: TradingState; readonly code: string; readonly since: number };
+  /** Ends latched, or latched more than half the run: naming the breaker and the fix. */
+  readonly warnings: readonly string[];
 }
 
 /** The outcome of a run. */

@@ -13,7 +13,7 @@ import { type CurrentBar, resolveExecution } from './execution/execution-config.
 import { OrderFlow } from './execution/order-flow.ts';
 import { MarketView } from './market-view.ts';
 import { computeMetrics } from './metrics.ts';
-import { RiskActivityRecorder } from './risk-activity.ts';
+import { OPERATOR, RiskActivityRecorder } from './risk-activity.ts';
 import { BacktestContext } from './strategy-context.ts';
 
 /** A strategy's own code threw: the run stops, naming the strategy, the call and the bar. */
@@ -86,7 +86,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     instruments: (s) => instruments.get(s),
     ...options.engine,
   });
-  const activity = new RiskActivityRecorder(engine);
+  const resetAfterDays = options.resetAfterDays;
+  if (resetAfterDays !== undefined && !(resetAfterDays >= 0))
+    throw new RangeError(`resetAfterDays must be a number of days ≥ 0, got ${resetAfterDays}`);
+  const activity = new RiskActivityRecorder(engine, resetAfterDays ?? null);
   const trades: TradeRecord[] = [];
   const log: string[] = [];
   const currentBar = (symbol: string): CurrentBar | undefined => {
@@ -134,13 +137,17 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   };
 
   strategy.init?.(ctx);
-  const resetAfterDays = options.resetAfterDays;
-  if (resetAfterDays !== undefined && !(resetAfterDays >= 0))
-    throw new RangeError(`resetAfterDays must be a number of days ≥ 0, got ${resetAfterDays}`);
   const resetAfterMs = resetAfterDays === undefined ? undefined : resetAfterDays * 86_400_000;
   // The operator waits for the VIX to settle below the VIX breaker's re-arm level, if there is one.
   const vixResume = profile.breakers.vix?.resumeBelow;
   const calm = () => vixResume === undefined || !(engine.indexLevel('VIX') >= vixResume);
+  /** When the oldest manual latch in force tripped (NaN with none). */
+  const manualSince = () => {
+    let since = Number.NaN;
+    for (const trip of engine.latches)
+      if ((trip.rearm ?? 'manual') === 'manual' && !(trip.at >= since)) since = trip.at;
+    return since;
+  };
   const progressEvery = Math.max(1, Math.floor(view.slices / 200));
   // Locals for the hot loop: typed arrays and the series list, read once.
   const { sliceTime, sliceStart, order, cursor, series } = view;
@@ -161,8 +168,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       for (const [name, e] of pendingIndex) deliverIndex(name, e.time, e.value);
     }
     clock.set(T);
-    if (resetAfterMs !== undefined && T - activity.latchedSince >= resetAfterMs && calm()) {
-      engine.reset('backtest-operator', `scheduled review ${options.resetAfterDays} day(s) after the latch`);
+    // The simulated operator resets only manual latches: the others lift by their own policy.
+    if (
+      resetAfterMs !== undefined &&
+      T - activity.latchedSince >= resetAfterMs &&
+      T - manualSince() >= resetAfterMs &&
+      calm()
+    ) {
+      engine.reset(OPERATOR, `scheduled review ${resetAfterDays} day(s) after the latch`);
     }
     while (nextSplit < splits.length && splits[nextSplit]!.time <= T) {
       const split = splits[nextSplit++]!;

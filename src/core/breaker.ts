@@ -1,3 +1,4 @@
+import type { RearmPolicy } from './config/profile-schema.ts';
 import type { MarketEvent } from './market.ts';
 import type { ClosedTrade } from './position.ts';
 import type { RiskContext } from './rule.ts';
@@ -13,15 +14,25 @@ export interface BreakerFinding {
   readonly pauseUntil?: number;
 }
 
+export type { RearmPolicy };
+
 /**
  * An account-level circuit breaker, evaluated on every mark, account update, fill and index
- * reading. Once tripped it stays tripped (the engine latches the state) until a reset.
+ * reading. Once tripped it stays tripped (the engine latches the state) until its latch policy
+ * re-arms it or an authorised reset does.
  */
 export interface Breaker {
   readonly id: string;
   readonly code: string;
   readonly action: BreakerAction;
   readonly flatten: boolean;
+  /**
+   * How its latch re-arms: `manual` (default) waits for a reset, `next-session` lifts at the
+   * next session's open, `when-clear` once {@link Breaker.isClear} says so.
+   */
+  readonly rearm?: RearmPolicy;
+  /** For `when-clear`: true once the tripping condition has cleared, with its hysteresis. */
+  isClear?(): boolean;
   evaluate(ctx: RiskContext): BreakerFinding | null;
   /** Sees every evaluation while the breaker is tripped (e.g. to re-arm hysteresis). */
   observe?(ctx: RiskContext): void;

@@ -1,4 +1,4 @@
-import type { Breaker } from './breaker.ts';
+import type { Breaker, RearmPolicy } from './breaker.ts';
 import type { Clock } from './clock.ts';
 import type { RiskProfile } from './config/load-profile.ts';
 import type { Decision } from './decision.ts';
@@ -9,7 +9,7 @@ import type { GreeksSnapshot } from './options/greeks-book.ts';
 import type { ClosedTrade, Position } from './position.ts';
 import type { PreTradeRule } from './rule.ts';
 import type { BreakerTrip, RiskStateStore } from './state-store.ts';
-import type { TradingStateRecord } from './trading-state.ts';
+import type { TradingState, TradingStateRecord } from './trading-state.ts';
 
 /** How the engine learns about instruments: a list, or a function for open universes. */
 export type InstrumentSource = Iterable<Instrument> | ((symbol: string) => Instrument | undefined);
@@ -85,6 +85,19 @@ export type RiskEvent =
   | { readonly type: 'fill'; readonly fill: Fill; readonly result: FillResult }
   | { readonly type: 'trip'; readonly trip: BreakerTrip }
   | { readonly type: 'state'; readonly record: TradingStateRecord; readonly previous: TradingStateRecord }
+  | {
+      /** A latch lifted by its breaker's policy (not by a person): audited like a reset by `system`. */
+      readonly type: 'rearm';
+      readonly breakerId: string;
+      readonly code: string;
+      readonly policy: RearmPolicy;
+      readonly reason: string;
+      readonly time: number;
+      /** The trading state after the re-arm (another latch may still hold). */
+      readonly state: TradingState;
+      /** False when a more severe latch still holds, so no state record was written. */
+      readonly changed: boolean;
+    }
   | { readonly type: 'exit'; readonly exit: ExitSignal }
   | {
       readonly type: 'strategy-disabled';
@@ -130,6 +143,8 @@ export interface RiskSnapshot {
     code: string;
     action: string;
     tripped: boolean;
+    /** How its latch re-arms: `manual`, `next-session` or `when-clear`. */
+    rearm: RearmPolicy;
     /** What the breaker persists (e.g. the VIX hysteresis: `{ armed }`), if anything. */
     state?: unknown;
   }[];

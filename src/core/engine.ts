@@ -23,6 +23,7 @@ import { evaluateExits, makeTick } from './exits/evaluate-exits.ts';
 import { Atr } from './indicators/atr.ts';
 import { RealizedVolatility } from './indicators/realized-volatility.ts';
 import { type Instrument, stock, UNKNOWN_SECTOR } from './instrument.ts';
+import { heldState, REARM_BY, REARM_CODE, rearmDue, rearmReason, tripPolicy } from './latch-rearm.ts';
 import type { AccountSnapshot, Bar, Fill, Mark, MarketEvent, Quote } from './market.ts';
 import { GreeksBook } from './options/greeks-book.ts';
 import type { OrderIntent } from './order.ts';
@@ -98,6 +99,8 @@ export class RiskEngine implements RiskContext {
   readonly #indexTimes = new Map<string, number>();
   readonly #seenExecutions = new Set<string>();
   readonly #tripped = new Map<string, BreakerTrip>();
+  /** When each `next-session` latch re-arms (epoch ms), computed once per trip. */
+  readonly #rearmAt = new Map<string, number>();
   readonly #disabledStrategies = new Map<string, string>();
   readonly #pending = new Set<Promise<unknown>>();
   #state: TradingStateRecord = INITIAL_TRADING_STATE;
@@ -173,6 +176,10 @@ export class RiskEngine implements RiskContext {
   }
   get equity(): number {
     return this.#cash + this.book.marketValue;
+  }
+  /** The latches in force (tripped breakers and the kill switch), without building a snapshot. */
+  get latches(): Iterable<BreakerTrip> {
+    return this.#tripped.values();
   }
   get peakEquity(): number {
     return this.#peak;
@@ -743,15 +750,19 @@ export class RiskEngine implements RiskContext {
     let actions: { exits: RiskActions['exits'][number][]; trips: BreakerTrip[] } | undefined;
     if (this.#observerErrors.size > 0) actions = this.#tripFailedObservers(time);
     for (const breaker of this.#breakers) {
-      if (this.#tripped.has(breaker.id)) {
+      const tripped = this.#tripped.get(breaker.id);
+      if (tripped !== undefined) {
         // A latched breaker still watches its input, e.g. so hysteresis can re-arm.
         breaker.observe?.(this);
-        continue;
+        if (!rearmDue(tripped, breaker, time, this.#rearmAt)) continue;
+        this.#rearm(breaker, tripped, time);
       }
       let finding: BreakerFinding | null;
+      let failed = false;
       try {
         finding = breaker.evaluate(this);
       } catch (error) {
+        failed = true;
         finding = {
           message: `${breaker.code}: breaker threw (${describe(error)}); tripping to fail closed`,
           values: {},
@@ -759,7 +770,7 @@ export class RiskEngine implements RiskContext {
       }
       if (finding === null) continue;
       actions ??= { exits: [], trips: [] };
-      const trip = this.#trip(breaker, finding, time);
+      const trip = this.#trip(breaker, finding, time, failed);
       actions.trips.push(trip);
       if (breaker.flatten) actions.exits.push(...this.flattenSignals('breaker_flatten', time));
     }
@@ -781,13 +792,14 @@ export class RiskEngine implements RiskContext {
         message: `${breaker.code}: breaker threw (${describe(error)}); tripping to fail closed`,
         values: {},
       };
-      actions.trips.push(this.#trip(breaker, finding, time));
+      actions.trips.push(this.#trip(breaker, finding, time, true));
       if (breaker.flatten) actions.exits.push(...this.flattenSignals('breaker_flatten', time));
     }
     return actions;
   }
 
-  #trip(breaker: Breaker, finding: BreakerFinding, time: number): BreakerTrip {
+  /** Trips a breaker; one that threw (`failed`) re-arms only by a reset, whatever its policy. */
+  #trip(breaker: Breaker, finding: BreakerFinding, time: number, failed = false): BreakerTrip {
     const action = breaker.action === 'pause' ? 'reducing' : breaker.action;
     const trip: BreakerTrip = {
       breakerId: breaker.id,
@@ -797,6 +809,7 @@ export class RiskEngine implements RiskContext {
       message: finding.message,
       values: finding.values,
       at: time,
+      rearm: failed ? 'manual' : (breaker.rearm ?? 'manual'),
     };
     if (breaker.action === 'pause') {
       this.#pause = {
@@ -812,6 +825,46 @@ export class RiskEngine implements RiskContext {
     this.#saveCounters();
     if (this.#listeners.length > 0) this.#emit({ type: 'trip', trip });
     return trip;
+  }
+
+  /**
+   * Lifts a breaker's latch by its policy: the account returns to the most severe latch still
+   * held (`active` with none), recorded as `REARM` by `system` with the reason, persisted and
+   * evented like a reset. The breaker is re-armed (`reset`) and evaluated again at once.
+   */
+  #rearm(breaker: Breaker, trip: BreakerTrip, time: number): void {
+    if (tripPolicy(trip) === 'next-session') this.#rollSession(time); // the new day's equity first
+    this.#tripped.delete(breaker.id);
+    this.#rearmAt.delete(breaker.id);
+    breaker.reset?.();
+    const held = heldState(this.#tripped.values());
+    const reason = rearmReason(trip, time, held.by);
+    const previous = this.#state;
+    const changed = isMoreSevere(previous.state, held.state);
+    if (changed) {
+      const record: TradingStateRecord = {
+        state: held.state,
+        code: REARM_CODE,
+        reason,
+        by: REARM_BY,
+        at: time,
+      };
+      this.#state = record;
+      this.#persistState(record);
+      if (this.#listeners.length > 0) this.#emit({ type: 'state', record, previous });
+    }
+    this.#saveCounters();
+    if (this.#listeners.length > 0)
+      this.#emit({
+        type: 'rearm',
+        breakerId: breaker.id,
+        code: breaker.code,
+        policy: tripPolicy(trip),
+        reason,
+        time,
+        state: this.#state.state,
+        changed,
+      });
   }
 
   #moveState(
@@ -914,6 +967,7 @@ export class RiskEngine implements RiskContext {
     const record: TradingStateRecord = { state: 'active', code: 'RESET', reason, by, at: this.now() };
     this.#state = record;
     this.#tripped.clear();
+    this.#rearmAt.clear();
     this.#observerErrors.clear();
     this.#disabledStrategies.clear();
     this.#pause = { until: 0, code: '', reason: '' };
@@ -962,6 +1016,7 @@ export class RiskEngine implements RiskContext {
         }
       | undefined;
     if (saved === undefined) return;
+    this.#rearmAt.clear();
     for (const trip of saved.tripped ?? []) this.#tripped.set(trip.breakerId, trip);
     for (const [strategy, reason] of saved.disabledStrategies ?? [])
       this.#disabledStrategies.set(strategy, reason);
@@ -1096,6 +1151,7 @@ export class RiskEngine implements RiskContext {
         code: b.code,
         action: b.action,
         tripped: this.#tripped.has(b.id),
+        rearm: b.rearm ?? 'manual',
         ...(b.persistState === undefined ? {} : { state: b.persistState() }),
       })),
       disabledStrategies: [...this.#disabledStrategies.keys()],

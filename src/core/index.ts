@@ -11,7 +11,7 @@ export {
 export { type CompletedBar, TimeframeBars } from './bars/timeframe-bars.ts';
 export type { SymbolBook, WorkingOrder } from './book.ts';
 export { ExposureBook } from './book.ts';
-export type { Breaker, BreakerAction, BreakerFinding } from './breaker.ts';
+export type { Breaker, BreakerAction, BreakerFinding, RearmPolicy } from './breaker.ts';
 export {
   buildBreakers,
   dailyLossBreaker,
@@ -22,6 +22,16 @@ export {
 } from './breakers/account-breakers.ts';
 export { correlationBreaker } from './breakers/correlation-breaker.ts';
 export { greeksMonitorBreaker } from './breakers/greeks-monitor.ts';
+export {
+  closedReason,
+  type ExchangeSession,
+  exchangeSession,
+  isEarlyClose,
+  isTradingDay,
+  nextSessionOpen,
+  nextTradingDay,
+  nyseHolidays,
+} from './calendar/nyse-calendar.ts';
 export type { Clock } from './clock.ts';
 export { ManualClock } from './clock.ts';
 export { BREAKER_CODES, type BreakerCode, DENIAL_CODES, type DenialCode } from './codes.ts';
@@ -69,6 +79,7 @@ export {
 export { Sma } from './indicators/sma.ts';
 export type { AssetClass, Instrument, OptionRight, OptionTerms } from './instrument.ts';
 export { stock, UNKNOWN_SECTOR } from './instrument.ts';
+export { REARM_BY, REARM_CODE } from './latch-rearm.ts';
 export type {
   AccountSnapshot,
   Bar,

@@ -1,49 +1,80 @@
 /**
- * The US equity trading day in America/New_York, computed without Intl so it is fast and
- * deterministic. US daylight saving time (since 2007) starts at 02:00 local on the second
- * Sunday of March and ends at 02:00 local on the first Sunday of November.
+ * The US equity trading day in America/New_York. UTC offsets come from the platform's time-zone
+ * database (`Intl.DateTimeFormat`), so every date since 1970 is right, including the rules before
+ * 2007 (first Sunday of April to last Sunday of October) and the 1974–75 energy-crisis years.
+ * Intl is slow, so each UTC day is looked up once and cached: a backtest touches a few thousand
+ * distinct days.
  */
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** Day of month of the n-th Sunday (n ≥ 1) of a month (0-based month), in a UTC calendar. */
-function nthSunday(year: number, month: number, n: number): number {
-  const firstDow = new Date(Date.UTC(year, month, 1)).getUTCDay();
-  return 1 + ((7 - firstDow) % 7) + (n - 1) * 7;
+const NEW_YORK = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
+
+/** Offset of New York local time from UTC at an instant, asked of the platform (slow path). */
+function intlOffsetMs(epochMs: number): number {
+  const f: Record<string, number> = {};
+  for (const part of NEW_YORK.formatToParts(epochMs))
+    if (part.type !== 'literal') f[part.type] = Number(part.value);
+  const wall = Date.UTC(f.year!, f.month! - 1, f.day!, f.hour! % 24, f.minute!, f.second!);
+  return wall - Math.floor(epochMs / 1000) * 1000;
 }
 
-const dstCache = new Map<number, readonly [number, number]>();
+/**
+ * A UTC day's offsets: `before` until `switchAt`, `after` from then on (equal on most days).
+ * New York switches on the hour, so the switch is found by bisecting the day's hours.
+ */
+interface DayOffsets {
+  readonly before: number;
+  readonly switchAt: number;
+  readonly after: number;
+}
 
-/** UTC instants [start, end) of daylight saving time in New York for a year. */
-function dstBounds(year: number): readonly [number, number] {
-  let bounds = dstCache.get(year);
-  if (bounds === undefined) {
-    // 02:00 EST = 07:00 UTC; 02:00 EDT = 06:00 UTC.
-    const start = Date.UTC(year, 2, nthSunday(year, 2, 2), 7);
-    const end = Date.UTC(year, 10, nthSunday(year, 10, 1), 6);
-    bounds = [start, end] as const;
-    dstCache.set(year, bounds);
+const dayCache = new Map<number, DayOffsets>();
+
+function dayOffsets(day: number): DayOffsets {
+  let offsets = dayCache.get(day);
+  if (offsets !== undefined) return offsets;
+  const start = day * DAY_MS;
+  const before = intlOffsetMs(start);
+  const after = intlOffsetMs(start + DAY_MS - 1);
+  let switchAt = start + DAY_MS;
+  if (before !== after) {
+    let lo = 0; // hour known to have `before`
+    let hi = 24; // hour known to have `after` (24 = the end of the day)
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (intlOffsetMs(start + mid * HOUR_MS) === before) lo = mid;
+      else hi = mid;
+    }
+    switchAt = start + hi * HOUR_MS;
   }
-  return bounds;
+  offsets = { before, switchAt, after };
+  dayCache.set(day, offsets);
+  return offsets;
 }
 
-// The UTC year of the last call and its DST bounds: instants arrive in time order, so most
-// calls skip building a Date just to read the year.
-let yearStart = 0;
-let yearEnd = 0;
-let dstStart = 0;
-let dstEnd = 0;
+// The UTC day of the last call: instants arrive in time order, so most calls hit it.
+let lastDay = Number.NaN;
+let lastOffsets: DayOffsets = { before: 0, switchAt: 0, after: 0 };
 
 /** Offset of New York local time from UTC in ms at an instant (−4 h or −5 h). */
 export function newYorkOffsetMs(epochMs: number): number {
-  if (!(epochMs >= yearStart && epochMs < yearEnd)) {
-    const year = new Date(epochMs).getUTCFullYear();
-    [dstStart, dstEnd] = dstBounds(year);
-    yearStart = Date.UTC(year, 0, 1);
-    yearEnd = Date.UTC(year + 1, 0, 1);
+  const day = Math.floor(epochMs / DAY_MS);
+  if (day !== lastDay) {
+    lastOffsets = dayOffsets(day);
+    lastDay = day;
   }
-  return epochMs >= dstStart && epochMs < dstEnd ? -4 * HOUR_MS : -5 * HOUR_MS;
+  return epochMs < lastOffsets.switchAt ? lastOffsets.before : lastOffsets.after;
 }
 
 /** New York wall-clock time expressed as a UTC-based epoch (for reading fields). */
@@ -95,13 +126,21 @@ function isoDate(days: number): string {
   return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
+/** UTC midnight of each `YYYY-MM-DD` seen (the loader converts one per CSV row). */
+const dateCache = new Map<string, number>();
+
 /**
  * Converts a New York local date and time to an epoch. `time` is `HH:MM` or `HH:MM:SS`.
  */
 export function newYorkToEpoch(date: string, time = '00:00'): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  let midnight = dateCache.get(date);
+  if (midnight === undefined) {
+    const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+    midnight = Date.UTC(y, m - 1, d);
+    dateCache.set(date, midnight);
+  }
   const [hh = 0, mm = 0, ss = 0] = time.split(':').map(Number);
-  const naive = Date.UTC(y, m - 1, d, hh, mm, ss);
+  const naive = midnight + hh * HOUR_MS + mm * 60_000 + ss * 1000;
   // Guess with standard time, then correct with the offset in force at that instant.
   const guess = naive + 5 * HOUR_MS;
   return naive - newYorkOffsetMs(guess);

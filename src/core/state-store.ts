@@ -1,3 +1,4 @@
+import type { RearmPolicy } from './config/profile-schema.ts';
 import type { TradingStateRecord } from './trading-state.ts';
 
 /** Equity at the start of one trading session (America/New_York date). */
@@ -17,6 +18,8 @@ export interface BreakerTrip {
   readonly message: string;
   readonly values: Readonly<Record<string, number | string>>;
   readonly at: number;
+  /** How this latch re-arms (see `RearmPolicy`); absent in older records, which count as manual. */
+  readonly rearm?: RearmPolicy;
 }
 
 /** Everything about risk that must survive a restart. */

@@ -55,6 +55,7 @@ import { isManaged } from './protection/coverage.ts';
 import { ProtectionManager } from './protection/protection-manager.ts';
 import { type HydrationReport, hydrateEngine } from './risk/hydrate-engine.ts';
 import { fileSha256, ProfileService, storedProfileOverride } from './risk/profile-service.ts';
+import { onRearm } from './risk/rearm-audit.ts';
 import { RiskActor } from './risk/risk-actor.ts';
 import { RiskHolder } from './risk/risk-holder.ts';
 import type { GatewayServices } from './services.ts';
@@ -381,6 +382,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ctx.risk.subscribe((event) => {
       if (event.type === 'state') hub.publish('state', event.record, event.record.at);
       if (event.type === 'state') logStateEvent(log, ctx.auth, event);
+      if (event.type === 'rearm') onRearm(ctx, event);
     });
     // Store outages and journal failures are alerted; failed writes are retried until they land.
     durability.connect(ctx);

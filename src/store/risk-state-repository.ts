@@ -22,7 +22,8 @@ function toRecord(row: StateRow): TradingStateRecord {
 
 /** Which audit kind a latch transition is filed under. */
 function auditKindOf(record: TradingStateRecord): AuditKind {
-  if (record.code === 'RESET') return 'reset';
+  // A latch lifted by its breaker's policy is filed like a reset (by `system`).
+  if (record.code === 'RESET' || record.code === 'REARM') return 'reset';
   if (record.code === 'KILL_SWITCH') return 'kill-switch';
   return 'trading-state';
 }

@@ -124,7 +124,7 @@ describe('splits', () => {
 });
 
 describe('breakers and limits', () => {
-  it('flatten on a daily-loss trip, halt the account and deny later entries', () => {
+  it('flatten on a daily-loss trip and, by default, trade again at the next session', () => {
     const data = market([dailyBars('AAA', [FLAT, FLAT, [100, 100, 96, 97], [97, 98, 96, 97], FLAT])]);
     const tickets: OrderTicket[] = [];
     const strategy = scripted({
@@ -135,11 +135,41 @@ describe('breakers and limits', () => {
       breakers: { dailyLoss: { percent: 1, action: 'halted', flatten: true } },
     });
     expect(r.risk.trips).toMatchObject([{ code: 'DAILY_LOSS_LIMIT', action: 'halted', flatten: true }]);
+    expect(tickets[0]?.status).not.toBe('denied');
+    expect(r.risk.states.map((s) => [s.state, s.code])).toEqual([
+      ['active', 'INITIAL'],
+      ['halted', 'DAILY_LOSS_LIMIT'],
+      ['active', 'REARM'],
+    ]);
+    expect(r.risk.latch.rearms).toMatchObject([{ code: 'DAILY_LOSS_LIMIT', policy: 'next-session' }]);
+    expect(r.risk.latch.policies).toEqual([
+      { id: 'daily-loss', code: 'DAILY_LOSS_LIMIT', rearm: 'next-session' },
+    ]);
+    expect(r.risk.latch.warnings).toEqual([]);
+  });
+
+  it('flatten on a daily-loss trip, halt the account and deny later entries (manual latch)', () => {
+    const data = market([dailyBars('AAA', [FLAT, FLAT, [100, 100, 96, 97], [97, 98, 96, 97], FLAT])]);
+    const tickets: OrderTicket[] = [];
+    const strategy = scripted({
+      0: (ctx) => ctx.buy('AAA', 500),
+      3: (ctx) => tickets.push(ctx.buy('AAA', 10)),
+    });
+    const r = run(data, strategy, {
+      breakers: { dailyLoss: { percent: 1, action: 'halted', flatten: true, rearm: 'manual' } },
+    });
+    expect(r.risk.trips).toMatchObject([{ code: 'DAILY_LOSS_LIMIT', action: 'halted', flatten: true }]);
     expect(r.trades).toMatchObject([{ exitReason: 'breaker_flatten', exitPrice: 97 }]);
     expect(tickets[0]?.status).toBe('denied');
     expect(r.risk.denials).toMatchObject([{ code: 'TRADING_HALTED', count: 1 }]);
     expect(r.risk.timeInState.halted.fraction).toBeGreaterThan(0);
     expect(r.risk.states.map((s) => s.state)).toEqual(['active', 'halted']);
+    // The run ends latched by a manual breaker with no simulated operator: it says so and how to fix it.
+    expect(r.risk.latch.end).toMatchObject({ state: 'halted', code: 'DAILY_LOSS_LIMIT' });
+    expect(r.risk.latch.operator).toEqual({ resetAfterDays: null, resets: 0 });
+    expect(r.risk.latch.warnings[0]).toContain('the account ends halted, latched by DAILY_LOSS_LIMIT');
+    expect(r.risk.latch.warnings[0]).toContain('--reset-after-days');
+    expect(r.risk.latch.warnings[0]).toContain('breakers.dailyLoss.rearm');
   });
 
   it('move to reducing when the VIX index crosses its threshold', () => {

@@ -218,7 +218,7 @@ describeWithShared(
 );
 
 describe('a synthetic day that breaches the daily loss limit', () => {
-  it('synthetic minute bars: the loss reaches the limit exactly at 11:25, one bar after it was $10 short, and the halt holds into the next day', () => {
+  it('synthetic minute bars: the loss reaches the limit exactly at 11:25, one bar after it was $10 short, and the halt holds until the next session opens', () => {
     const day = '2024-03-15';
     const open = newYorkToEpoch(day, '09:30');
     const entryAt = newYorkToEpoch(day, '09:45');
@@ -262,19 +262,24 @@ describe('a synthetic day that breaches the daily loss limit', () => {
       equity: 198_000,
     });
 
-    // Monday: a new session, new day-start equity, and still halted until someone resets it.
-    const monday = newYorkToEpoch('2024-03-18', '09:30');
-    result.engine.onMarket({
-      kind: 'bar',
-      symbol: 'BBB',
-      time: monday,
-      open: 46,
-      high: 46,
-      low: 46,
-      close: 46,
-      volume: 1,
-    });
+    // Monday before the open: a new date, still halted (the daily-loss latch re-arms next-session).
+    const bbb = (time: number) =>
+      result.engine.onMarket({
+        kind: 'bar',
+        symbol: 'BBB',
+        time,
+        open: 46,
+        high: 46,
+        low: 46,
+        close: 46,
+        volume: 1,
+      });
+    bbb(newYorkToEpoch('2024-03-18', '08:00'));
     expect(result.engine.snapshot().dayStart?.sessionDate).toBe('2024-03-18');
     expect(result.engine.tradingState).toBe('halted');
+    // At Monday's open the halt lifts by itself, recorded as a re-arm by the system.
+    bbb(newYorkToEpoch('2024-03-18', '09:30'));
+    expect(result.engine.tradingState).toBe('active');
+    expect(result.engine.snapshot().tradingState).toMatchObject({ code: 'REARM', by: 'system' });
   });
 });

@@ -268,6 +268,28 @@ describe('the VIX breaker, live', () => {
     expect((await state()).tradingState.state).toBe('reducing');
     await rig.http('POST', '/v1/reset', { reason: 'end of the test' }, rig.officer);
   });
+
+  it('lifts its latch by itself once the VIX is back below resumeBelow (when-clear), audited as a re-arm by system', async () => {
+    expect((await vix(25)).body.trips).toEqual([]); // re-arms the breaker after the last episode
+    expect((await vix(44)).body.trips.map((t: { code: string }) => t.code)).toEqual(['VIX_LEVEL']);
+    expect((await vix(31)).body.tradingState).toBe('reducing'); // between the levels: still latched
+    const lifted = await vix(29);
+    expect(lifted.body.tradingState).toBe('active');
+    const s = await state();
+    expect(s.tradingState).toMatchObject({ state: 'active', code: 'REARM', by: 'system' });
+    expect(s.tradingState.reason).toContain('VIX_LEVEL re-armed (when-clear)');
+    expect(s.breakers.find((b: { id: string }) => b.id === 'vix')).toMatchObject({
+      rearm: 'when-clear',
+      tripped: false,
+    });
+    const audit = await rig.http('GET', '/v1/audit?kind=reset&code=REARM');
+    expect(audit.status).toBe(200);
+    expect(audit.body.events[0]).toMatchObject({ kind: 'reset', actor: 'system', codes: ['REARM'] });
+    expect(audit.body.events[0].message).toContain('VIX_LEVEL re-armed (when-clear)');
+    expect((await rig.http('POST', '/v1/orders/check', buy)).body.violations ?? []).not.toContainEqual(
+      expect.objectContaining({ code: 'TRADING_REDUCING' }),
+    );
+  });
 });
 
 describe('a profile change', () => {

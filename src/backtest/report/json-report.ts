@@ -46,6 +46,18 @@ export function toJsonReport(
         ]),
       ),
       exitSignals: result.risk.exitSignals,
+      latch: {
+        ...result.risk.latch,
+        rearms: result.risk.latch.rearms.map((r) => ({ ...r, time: iso(r.time) })),
+        latchedFraction: num(result.risk.latch.latchedFraction),
+        latchedBy: Object.fromEntries(
+          Object.entries(result.risk.latch.latchedBy).map(([k, v]) => [
+            k,
+            { fraction: num(v.fraction), days: num(v.days, 2) },
+          ]),
+        ),
+        end: { ...result.risk.latch.end, since: iso(result.risk.latch.end.since) },
+      },
     },
     orders: result.orders,
     costs: { commission: num(result.costs.commission, 2), slippage: num(result.costs.slippage, 2) },

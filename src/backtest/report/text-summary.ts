@@ -1,4 +1,4 @@
-import type { BacktestResult } from '../backtest-types.ts';
+import type { BacktestResult, LatchReport } from '../backtest-types.ts';
 import { nyTime } from './html-report.ts';
 
 /** A few lines for a terminal: returns, risk-adjusted figures, trades and the risk engine's activity. */
@@ -23,6 +23,32 @@ export function toTextSummary(r: BacktestResult): string {
     `breakers     ${trips}`,
     `denials      ${denials}`,
     `states       active ${f(r.risk.timeInState.active.fraction * 100, 1)}%  reducing ${f(r.risk.timeInState.reducing.fraction * 100, 1)}%  halted ${f(r.risk.timeInState.halted.fraction * 100, 1)}%`,
+    ...latchLines(r.risk.latch),
   ];
   return lines.join('\n');
+}
+
+/** Latch policies, the simulated operator, re-arms, time latched by breaker and the warnings. */
+function latchLines(latch: LatchReport): string[] {
+  const policies = latch.policies.map((p) => `${p.code} ${p.rearm}`).join(', ') || 'no breakers';
+  const days = latch.operator.resetAfterDays;
+  const operator =
+    days === null
+      ? 'operator none (manual latches hold to the end; --reset-after-days <n> simulates one)'
+      : `operator resets manual latches after ${days} day(s): ${latch.operator.resets} reset(s)`;
+  const byCode = new Map<string, number>();
+  for (const r of latch.rearms) byCode.set(r.code, (byCode.get(r.code) ?? 0) + 1);
+  const rearms =
+    latch.rearms.length === 0
+      ? 'no automatic re-arms'
+      : `${latch.rearms.length} automatic re-arm(s): ${[...byCode].map(([c, n]) => `${c} ${n}`).join(', ')}`;
+  const by = Object.entries(latch.latchedBy)
+    .sort((a, b) => b[1].fraction - a[1].fraction)
+    .map(([code, v]) => `${code} ${(v.fraction * 100).toFixed(1)}%`)
+    .join(', ');
+  return [
+    `latch policy ${policies}; ${operator}`,
+    `latched      ${(latch.latchedFraction * 100).toFixed(1)}% of the run${by === '' ? '' : ` (${by})`}; ${rearms}`,
+    ...latch.warnings.map((w) => `warning      ${w}`),
+  ];
 }

@@ -180,9 +180,9 @@ export const demoCommand: Command = {
     send(intent('AAPL', 'sell', 5)); // opening a short is not risk-reducing
     out.state(clock.now(), engine.snapshot().tradingState);
 
-    out.section('Next morning  A restart reloads the latch from the store');
+    out.section('Next morning  A restart before the open reloads the latch from the store');
     await engine.flush();
-    clock.set(newYorkToEpoch('2024-03-18', '09:30'));
+    clock.set(newYorkToEpoch('2024-03-18', '08:00'));
     engine = await RiskEngine.create({ profile, clock, instruments, store });
     warmUp(engine);
     // Positions and cash come from the broker after a restart; the latch comes from the store.
@@ -190,7 +190,10 @@ export const demoCommand: Command = {
     marks({ AAPL: 160.1 });
     out.state(clock.now(), engine.snapshot().tradingState);
     send(intent('AAPL', 'buy', 10));
-    engine.reset('risk-officer:alice', 'reviewed the sell-off; limits unchanged');
+
+    out.section('09:30  The session opens: the daily-loss latch lifts by its policy (next-session)');
+    clock.set(newYorkToEpoch('2024-03-18', '09:30'));
+    marks({ AAPL: 160.1 });
     out.state(clock.now(), engine.snapshot().tradingState);
     send(intent('AAPL', 'buy', 10), 160.12);
     await engine.flush();

@@ -13,6 +13,7 @@ export function dailyLossBreaker(config: NonNullable<Config['dailyLoss']>): Brea
     code: 'DAILY_LOSS_LIMIT',
     action: config.action,
     flatten: config.flatten,
+    rearm: config.rearm,
     evaluate(ctx) {
       const start = ctx.dayStartEquity;
       if (!(start > 0)) return null;
@@ -36,6 +37,7 @@ export function equityFloorBreaker(config: NonNullable<Config['equityFloor']>): 
     code: 'EQUITY_FLOOR',
     action: config.action,
     flatten: config.flatten,
+    rearm: config.rearm,
     evaluate(ctx) {
       if (ctx.equity > config.usd) return null;
       return {
@@ -53,6 +55,7 @@ export function maxDrawdownBreaker(config: NonNullable<Config['maxDrawdown']>): 
     code: 'MAX_DRAWDOWN',
     action: config.action,
     flatten: config.flatten,
+    rearm: config.rearm,
     evaluate(ctx) {
       const peak = ctx.peakEquity;
       if (!(peak > 0)) return null;
@@ -78,6 +81,7 @@ export function lossStreakBreaker(config: NonNullable<Config['lossStreak']>): Br
     code: 'LOSS_STREAK',
     action: config.action,
     flatten: config.flatten,
+    rearm: config.rearm,
     onTradeClosed(trade) {
       streak = trade.pnl < 0 ? streak + 1 : 0;
       lastExit = trade.exitTime;
@@ -102,44 +106,44 @@ export function lossStreakBreaker(config: NonNullable<Config['lossStreak']>): Br
 }
 
 /**
- * VIX level with hysteresis: trips at or above `above`, and re-arms only after the VIX falls
- * below `resumeBelow`, so a reset while the VIX stays high does not trip again at once. Every
- * reading counts for the re-arm, also those that arrive while the account is latched.
+ * VIX level with hysteresis: trips at or above `above`, and re-arms only after `clearFor`
+ * consecutive VIX readings below `resumeBelow`, so a reset while the VIX stays high does not trip
+ * again at once. Every reading counts, also those that arrive while the account is latched; with
+ * `rearm: when-clear` the same moment lifts the latch.
  */
 export function vixBreaker(config: NonNullable<Config['vix']>): Breaker {
   let armed = true;
+  /** Consecutive readings below `resumeBelow` since the trip. */
+  let clear = 0;
   return {
     id: 'vix',
     code: 'VIX_LEVEL',
     action: config.action,
     flatten: config.flatten,
+    rearm: config.rearm,
     observes: ['index'],
     onMarket(event) {
-      if (!armed && event.kind === 'index' && event.name === 'VIX' && event.value < config.resumeBelow)
-        armed = true;
+      if (armed || event.kind !== 'index' || event.name !== 'VIX') return;
+      clear = event.value < config.resumeBelow ? clear + 1 : 0;
+      if (clear >= config.clearFor) armed = true;
     },
     evaluate(ctx) {
+      if (!armed) return null;
       const vix = ctx.indexLevel('VIX');
-      if (!Number.isFinite(vix)) return null;
-      if (!armed) {
-        if (vix < config.resumeBelow) armed = true;
-        return null;
-      }
-      if (vix < config.above) return null;
+      if (!Number.isFinite(vix) || vix < config.above) return null;
       armed = false;
+      clear = 0;
       return {
         message: `VIX_LEVEL: vix=${vix.toFixed(2)} above=${config.above} resumeBelow=${config.resumeBelow}`,
         values: { vix, above: config.above, resumeBelow: config.resumeBelow },
       };
     },
-    observe(ctx) {
-      const vix = ctx.indexLevel('VIX');
-      if (!armed && Number.isFinite(vix) && vix < config.resumeBelow) armed = true;
-    },
-    persistState: () => ({ armed }),
+    isClear: () => armed,
+    persistState: () => ({ armed, clear }),
     restore(state) {
-      const s = state as { armed?: unknown } | null;
+      const s = state as { armed?: unknown; clear?: unknown } | null;
       if (typeof s?.armed === 'boolean') armed = s.armed;
+      if (typeof s?.clear === 'number') clear = s.clear;
     },
   };
 }

@@ -94,8 +94,21 @@ describe('correlation breaker', () => {
     expect(trips.map((x) => x.code)).toEqual(['CORRELATION']);
   });
 
-  it('follows the average during a latch: a full cycle while latched trips again right after the reset', () => {
+  it('lifts its latch by default once the average falls below resumeBelow, and trips again on the next episode', () => {
     const { engine, last } = watching();
+    let t = 0;
+    for (; t < 6; t++) day(engine, t, last, together(t));
+    expect(engine.tradingState).toBe('reducing');
+    for (; t < 12; t++) day(engine, t, last, apart(t));
+    expect(engine.tradingState).toBe('active');
+    expect(engine.snapshot().tradingState).toMatchObject({ code: 'REARM', by: 'system' });
+    const trips = [];
+    for (; t < 18; t++) trips.push(...day(engine, t, last, together(t)));
+    expect(trips.map((x) => x.code)).toEqual(['CORRELATION']);
+  });
+
+  it('follows the average during a manual latch: a full cycle while latched trips again right after the reset', () => {
+    const { engine, last } = watching({ rearm: 'manual' });
     let t = 0;
     for (; t < 6; t++) day(engine, t, last, together(t));
     for (; t < 12; t++) day(engine, t, last, apart(t));

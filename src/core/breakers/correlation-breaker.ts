@@ -23,6 +23,8 @@ export function correlationBreaker(config: CorrelationBreakerConfig): Breaker {
   });
   if (config.symbols !== undefined) tracker.setNames(config.symbols);
   let armed = true;
+  /** Consecutive completed periods below `resumeBelow` since the trip. */
+  let clear = 0;
   /** Open positions when the names were last read from the book (−1: read again). */
   let openPositions = -1;
   const current = () => (tracker.value.ready ? tracker.value.value : Number.NaN);
@@ -31,21 +33,29 @@ export function correlationBreaker(config: CorrelationBreakerConfig): Breaker {
     code: 'CORRELATION',
     action: config.action,
     flatten: config.flatten,
+    rearm: config.rearm,
     observes: ['bar', 'split'],
     onMarket(event) {
       if (event.kind === 'split') tracker.onSplit(event.symbol, event.ratio);
       if (event.kind !== 'bar' || !tracker.onClose(event.symbol, event.time, event.close)) return;
-      if (!armed && current() < config.resumeBelow) armed = true;
+      if (armed) return;
+      clear = current() < config.resumeBelow ? clear + 1 : 0;
+      if (clear >= config.clearFor) armed = true;
     },
     evaluate(ctx) {
       if (config.symbols === undefined && ctx.book.openPositions !== openPositions) {
         openPositions = ctx.book.openPositions;
         tracker.setNames(heldUnderlyings(ctx));
-        if (!armed && current() < config.resumeBelow) armed = true;
+        // A new set of names is a new reading of the average.
+        if (!armed) {
+          clear = current() < config.resumeBelow ? clear + 1 : 0;
+          if (clear >= config.clearFor) armed = true;
+        }
       }
       const value = tracker.value;
       if (!value.ready || !armed || value.value < config.above) return null;
       armed = false;
+      clear = 0;
       return {
         message: `CORRELATION: averageCorrelation=${value.value.toFixed(3)} above=${config.above} resumeBelow=${config.resumeBelow} names=${value.names} observations=${value.observations}`,
         values: {
@@ -57,13 +67,15 @@ export function correlationBreaker(config: CorrelationBreakerConfig): Breaker {
         },
       };
     },
+    isClear: () => armed,
     reset() {
       openPositions = -1;
     },
-    persistState: () => ({ armed }),
+    persistState: () => ({ armed, clear }),
     restore(state) {
-      const s = state as { armed?: unknown } | null;
+      const s = state as { armed?: unknown; clear?: unknown } | null;
       if (typeof s?.armed === 'boolean') armed = s.armed;
+      if (typeof s?.clear === 'number') clear = s.clear;
     },
   };
 }

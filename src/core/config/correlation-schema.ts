@@ -23,8 +23,22 @@ export const CorrelationBreakerConfig = z
     symbols: z.array(z.string().min(1)).min(2).optional(),
     action: z.enum(['reducing', 'halted']).default('reducing'),
     flatten: z.boolean().default(false),
+    /** How the latch re-arms; by default once the average has been below `resumeBelow` for `clearFor` periods. */
+    rearm: z
+      .enum(['manual', 'next-session', 'when-clear'], {
+        error: 'expected one of manual, next-session, when-clear',
+      })
+      .default('when-clear'),
+    /** Consecutive completed periods below `resumeBelow` before a `when-clear` latch lifts (default 1). */
+    clearFor: z.number().int().min(1).max(10_000).optional(),
   })
   .superRefine((c, issues) => {
+    if (c.clearFor !== undefined && c.rearm !== 'when-clear')
+      issues.addIssue({
+        code: 'custom',
+        message: `clearFor applies only to rearm: when-clear (rearm is ${c.rearm})`,
+        path: ['clearFor'],
+      });
     if (c.resumeBelow > c.above)
       issues.addIssue({
         code: 'custom',
@@ -43,5 +57,6 @@ export const CorrelationBreakerConfig = z
         message: `minNames must be at most the number of symbols (${c.symbols.length})`,
         path: ['minNames'],
       });
-  });
+  })
+  .transform((c) => ({ ...c, clearFor: c.clearFor ?? 1 }));
 export type CorrelationBreakerConfig = z.infer<typeof CorrelationBreakerConfig>;

@@ -59,8 +59,19 @@ describe('risk profile files', () => {
     expect(p.orders).toMatchObject({ maxQuantity: 500, maxNotional: { percent: 10, usd: 25_000 } });
     expect(p.orders.duplicateWindowSeconds).toBe(86_400);
     expect(p.marketData.maxQuoteAgeMs).toBe(5_000);
-    expect(p.breakers.dailyLoss).toEqual({ percent: 2, usd: 2_500, action: 'halted', flatten: true });
-    expect(p.breakers.maxDrawdown).toEqual({ percent: 10, action: 'reducing', flatten: false });
+    expect(p.breakers.dailyLoss).toEqual({
+      percent: 2,
+      usd: 2_500,
+      action: 'halted',
+      flatten: true,
+      rearm: 'next-session',
+    });
+    expect(p.breakers.maxDrawdown).toEqual({
+      percent: 10,
+      action: 'reducing',
+      flatten: false,
+      rearm: 'manual',
+    });
     expect(p.protectiveStop).toEqual({
       required: true,
       policy: 'attach',

@@ -117,6 +117,8 @@ describe('profile: breakers.correlation', () => {
       resumeBelow: 0.6,
       action: 'reducing',
       flatten: false,
+      rearm: 'when-clear',
+      clearFor: 1,
     });
   });
 

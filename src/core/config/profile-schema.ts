@@ -37,6 +37,44 @@ export type Limit = z.infer<typeof Limit>;
 
 const BreakerAction = z.enum(['reducing', 'halted']);
 
+/**
+ * How a breaker's latch re-arms (see docs/ENGINE.md, "Latch policies"): `manual` waits for an
+ * authorised reset; `next-session` lifts it at the open of the next trading day on the exchange
+ * calendar; `when-clear` lifts it once the breaker's input has been back below its re-arm level
+ * for `clearFor` consecutive readings. The kill switch is always manual.
+ */
+export const REARM_POLICIES = ['manual', 'next-session', 'when-clear'] as const;
+export type RearmPolicy = (typeof REARM_POLICIES)[number];
+
+/** A `rearm` field offering some of the policies, with the breaker's default. */
+function rearm<const P extends readonly [RearmPolicy, ...RearmPolicy[]]>(allowed: P, fallback: P[number]) {
+  return z
+    .enum(allowed, { error: `expected one of ${allowed.join(', ')}` })
+    .default(fallback as never)
+    .describe('how the latch re-arms');
+}
+
+/** Consecutive clear readings before a `when-clear` latch lifts (the hysteresis in time). */
+const clearFor = z.number().int().min(1).max(10_000).optional().describe('readings below the re-arm level');
+
+/** `clearFor` means something only with `when-clear`; it defaults to 1 there. */
+function withClearFor<T extends { rearm: RearmPolicy; clearFor?: number | undefined }>(
+  value: T,
+  ctx: z.core.$RefinementCtx<T>,
+): void {
+  if (value.clearFor !== undefined && value.rearm !== 'when-clear')
+    ctx.addIssue({
+      code: 'custom',
+      message: `clearFor applies only to rearm: when-clear (rearm is ${value.rearm})`,
+      path: ['clearFor'],
+    });
+}
+
+const withClearForDefault = <T extends { rearm: RearmPolicy; clearFor?: number | undefined }>(v: T) => ({
+  ...v,
+  clearFor: v.clearFor ?? 1,
+});
+
 export const BreakersConfig = z.strictObject({
   dailyLoss: z
     .strictObject({
@@ -44,6 +82,7 @@ export const BreakersConfig = z.strictObject({
       usd: positive.optional(),
       action: BreakerAction.default('halted'),
       flatten: z.boolean().default(false),
+      rearm: rearm(['manual', 'next-session'], 'next-session'),
     })
     .refine((l) => l.percent !== undefined || l.usd !== undefined, { message: 'set percent, usd, or both' })
     .optional(),
@@ -52,6 +91,7 @@ export const BreakersConfig = z.strictObject({
       usd: positive,
       action: BreakerAction.default('halted'),
       flatten: z.boolean().default(false),
+      rearm: rearm(['manual', 'next-session'], 'manual'),
     })
     .optional(),
   maxDrawdown: z
@@ -59,6 +99,7 @@ export const BreakersConfig = z.strictObject({
       percent: percent,
       action: BreakerAction.default('reducing'),
       flatten: z.boolean().default(false),
+      rearm: rearm(['manual', 'next-session'], 'manual'),
     })
     .optional(),
   lossStreak: z
@@ -67,6 +108,8 @@ export const BreakersConfig = z.strictObject({
       cooldownMinutes: nonNegative.default(0),
       action: z.enum(['reducing', 'halted', 'pause']).default('pause'),
       flatten: z.boolean().default(false),
+      /** For a latching action (`reducing`/`halted`); a `pause` ends after its cooldown. */
+      rearm: rearm(['manual', 'next-session'], 'next-session'),
     })
     .optional(),
   vix: z
@@ -75,11 +118,15 @@ export const BreakersConfig = z.strictObject({
       resumeBelow: positive.describe('re-arm only after the VIX falls below this level'),
       action: BreakerAction.default('reducing'),
       flatten: z.boolean().default(false),
+      rearm: rearm(REARM_POLICIES, 'when-clear'),
+      clearFor,
     })
     .refine((v) => v.resumeBelow <= v.above, {
       message: 'resumeBelow must be at or below above',
       path: ['resumeBelow'],
     })
+    .superRefine(withClearFor)
+    .transform(withClearForDefault)
     .optional(),
   correlation: CorrelationBreakerConfig.optional(),
 });

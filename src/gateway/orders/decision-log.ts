@@ -46,7 +46,7 @@ export function logDecision(
 
 /**
  * Logs one trading-state change at info level: from, to, code, reason and who (`by`: `engine`
- * for a breaker, otherwise an API key id, with `byLabel` the key's label when it is known).
+ * for a breaker, `system` for a latch lifted by its policy, otherwise an API key id, with `byLabel` the key's label when it is known).
  */
 export function logStateChange(
   log: Logger,
@@ -80,7 +80,7 @@ export function logStateEvent(
   event: { readonly previous: TradingStateRecord; readonly record: TradingStateRecord },
 ): void {
   const { previous, record } = event;
-  if (record.by === 'engine') {
+  if (record.by === 'engine' || record.by === 'system') {
     logStateChange(log, previous, record, undefined);
     return;
   }

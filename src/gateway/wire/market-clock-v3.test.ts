@@ -69,6 +69,41 @@ describe('the phase of the US equity market', () => {
   });
 });
 
+describe('the phase on holidays and early closes (NYSE calendar)', () => {
+  it('has no post-market on a holiday: Thanksgiving 2026 is closed all day and not a market day', () => {
+    const clock = {
+      timestamp: at('2026-11-26', '17:00'),
+      isOpen: false,
+      nextOpen: at('2026-11-27', '09:30'),
+      nextClose: at('2026-11-27', '13:00'),
+    };
+    expect(marketPhase(clock)).toEqual({
+      phase: 'closed',
+      until: at('2026-11-27', '04:00'),
+      isMarketDay: false,
+    });
+  });
+
+  it('starts the post-market at the 13:00 early close and ends it at 17:00', () => {
+    const clock = {
+      timestamp: at('2026-11-27', '14:00'),
+      isOpen: false,
+      nextOpen: at('2026-11-30', '09:30'),
+      nextClose: at('2026-11-30', '16:00'),
+    };
+    expect(marketPhase(clock)).toEqual({
+      phase: 'post',
+      until: at('2026-11-27', '17:00'),
+      isMarketDay: true,
+    });
+    expect(marketPhase({ ...clock, timestamp: at('2026-11-27', '18:00') })).toEqual({
+      phase: 'closed',
+      until: at('2026-11-30', '04:00'),
+      isMarketDay: false,
+    });
+  });
+});
+
 describe('the markets of /v3/clock', () => {
   it('default to NYSE, accept acronyms and MICs, and refuse anything else', () => {
     expect(parseMarkets(undefined)).toEqual(['NYSE']);

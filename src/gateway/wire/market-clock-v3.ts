@@ -1,4 +1,5 @@
 import type { MarketClock } from '../../broker/market-types.ts';
+import { exchangeSession } from '../../core/calendar/nyse-calendar.ts';
 import { newYorkToEpoch, newYorkWallClock, sessionDate } from '../../core/session.ts';
 import { wireTime } from './render.ts';
 
@@ -38,8 +39,9 @@ export function parseMarkets(value: string | undefined): MarketCode[] | null {
 /**
  * The phase of the market at `clock.timestamp` and when it ends: the broker's clock says whether
  * the core session is open and when the next one opens and closes; the extended-hours phases
- * around it follow the regular New York schedule. Holidays and early closes are known to the
- * core session only: the post-market phase is assumed on every weekday from 16:00.
+ * around it follow the New York schedule of the NYSE calendar: post-market from the session's
+ * close (16:00, or 13:00 on an early close) to 20:00 (17:00 after an early close), none on a
+ * holiday or weekend.
  */
 export function marketPhase(clock: MarketClock): { phase: MarketPhase; until: number; isMarketDay: boolean } {
   const now = clock.timestamp;
@@ -49,10 +51,10 @@ export function marketPhase(clock: MarketClock): { phase: MarketPhase; until: nu
   const minutes = local.getUTCHours() * 60 + local.getUTCMinutes();
   const opensToday = sessionDate(clock.nextOpen) === today;
   if (opensToday && minutes >= 240) return { phase: 'pre', until: clock.nextOpen, isMarketDay: true };
-  const weekday = local.getUTCDay() >= 1 && local.getUTCDay() <= 5;
-  const postEnd = newYorkToEpoch(today, '20:00');
-  if (weekday && !opensToday && minutes >= 16 * 60 && now < postEnd) {
-    return { phase: 'post', until: postEnd, isMarketDay: true };
+  const session = exchangeSession(today);
+  if (session !== null && !opensToday && now >= session.close) {
+    const postEnd = newYorkToEpoch(today, session.earlyClose ? '17:00' : '20:00');
+    if (now < postEnd) return { phase: 'post', until: postEnd, isMarketDay: true };
   }
   const preStart = newYorkToEpoch(sessionDate(clock.nextOpen), '04:00');
   return { phase: 'closed', until: preStart > now ? preStart : clock.nextOpen, isMarketDay: opensToday };
