@@ -51,9 +51,44 @@ describe('the console assets', () => {
     for (const name of CONSOLE_ASSETS.filter((n) => n.endsWith('.js') && !n.startsWith('uplot'))) {
       const source = await (await get(`/console/${name}`)).text();
       for (const [, spec] of source.matchAll(/^import [^'"]*['"]([^'"]+)['"]/gm)) {
+        // Its own modules, or the YAML library's entry point.
+        if (spec === './yaml/index.js') continue;
         expect(spec, `${name} imports ${spec}`).toMatch(/^\.\/[a-z.-]+\.js$/);
         expect(CONSOLE_ASSETS, `${name} imports ${spec}`).toContain(spec?.slice(2));
       }
+    }
+  });
+
+  it('serves the YAML library from its package: every module it imports, and nothing else', async () => {
+    const entry = await get('/console/yaml/index.js');
+    expect(entry.status).toBe(200);
+    expect(await entry.text()).toBe(readFileSync('node_modules/yaml/browser/dist/index.js', 'utf8'));
+    // Follows every relative import from the entry point: each is served, as JavaScript.
+    const seen = new Set<string>();
+    const queue = ['yaml/index.js'];
+    while (queue.length > 0) {
+      const path = queue.pop()!;
+      if (seen.has(path)) continue;
+      seen.add(path);
+      const response = await get(`/console/${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe('text/javascript; charset=utf-8');
+      expect(response.headers.get('content-security-policy'), path).toMatch(/^default-src 'self';/);
+      const source = await response.text();
+      for (const [, spec] of source.matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)) {
+        expect(spec, `${path} imports ${spec}`).toMatch(/^\.\.?\//);
+        queue.push(new URL(spec!, `http://x/${path}`).pathname.slice(1));
+      }
+    }
+    expect(seen.size).toBeGreaterThan(20);
+    for (const path of [
+      '/console/yaml/../../package.json',
+      '/console/yaml/%2e%2e/%2e%2e/package.json',
+      '/console/yaml/nope.js',
+      '/console/yaml/',
+      '/console/yaml/index.d.ts',
+    ]) {
+      expect((await get(path)).status, path).toBe(404);
     }
   });
 

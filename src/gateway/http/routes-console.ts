@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -21,10 +22,27 @@ const ASSETS: Readonly<Record<string, string>> = {
   'actions.js': `${consoleDir}actions.js`,
   'chart.js': `${consoleDir}chart.js`,
   'format.js': `${consoleDir}format.js`,
+  'profile.js': `${consoleDir}profile.js`,
+  'audit.js': `${consoleDir}audit.js`,
+  'panels.js': `${consoleDir}panels.js`,
+  'backfill.js': `${consoleDir}backfill.js`,
   'style.css': `${consoleDir}style.css`,
   'uplot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
   'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
 };
+
+/**
+ * The YAML library's browser build (plain ES modules, no dependencies) for the profile editor,
+ * by its path under `/console/yaml/`: every `.js` file of the package's `browser/dist`, listed
+ * once at start. Also an allowlist: a request path is only ever a key of this map.
+ */
+const yamlDir = join(dirname(require.resolve('yaml/package.json')), 'browser', 'dist');
+const YAML_ASSETS: ReadonlyMap<string, string> = new Map(
+  readdirSync(yamlDir, { recursive: true, encoding: 'utf8' })
+    .map((p) => p.split('\\').join('/'))
+    .filter((p) => p.endsWith('.js'))
+    .map((p) => [p, join(yamlDir, p)]),
+);
 
 const TYPES: Readonly<Record<string, string>> = {
   js: 'text/javascript; charset=utf-8',
@@ -78,6 +96,17 @@ export function consoleRoutes(app: FastifyInstance): void {
       return reply.code(404).send({
         code: 40410000,
         message: `console asset not found: ${file} (expected one of ${CONSOLE_ASSETS.join(', ')})`,
+      });
+    }
+    return sendAsset(reply, file, path);
+  });
+  app.get('/console/yaml/*', async (request, reply) => {
+    const file = (request.params as { '*': string })['*'];
+    const path = YAML_ASSETS.get(file);
+    if (path === undefined) {
+      return reply.code(404).send({
+        code: 40410000,
+        message: `console asset not found: yaml/${file} (expected a module of the yaml package's browser build)`,
       });
     }
     return sendAsset(reply, file, path);
