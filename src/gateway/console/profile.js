@@ -32,7 +32,7 @@ function showReview(diff, issues) {
             'li',
             { class: 'issue', 'data-field': i.field },
             el('code', {}, i.field),
-            `: ${i.problem ? `${i.problem}; ` : ''}expected ${i.expected}`,
+            i.problem ? `: ${i.problem}; expected ${i.expected}` : `: ${i.expected}`,
           ),
         )),
   );
