@@ -46,7 +46,10 @@ try {
   await until(page, 'the positions', "document.querySelectorAll('#positions tbody tr').length === 2");
   await until(page, 'the chart', "document.querySelector('#equity-chart canvas') !== null");
   await until(page, 'the audit', "document.querySelectorAll('#audit tbody tr td:not(.empty)').length > 0");
+  // The overview tall enough for the Greeks, health and the live feed under the main panels.
+  await page.setViewportSize({ width: VIEWPORT.width, height: 1500 });
   await page.screenshot({ path: shot('overview') });
+  await page.setViewportSize(VIEWPORT);
 
   await page.click('#kill-open');
   await page.fill('#kill-reason', 'broker outage: stop everything');
