@@ -101,8 +101,8 @@ export function startFeed({ onEvent, onTrouble, onOpen }) {
       list.lastElementChild.remove();
     }
   };
-  /** A feed entry; `before` places it (a backfilled one goes under its reset), else on top. */
-  const entry = ({ type, at, key, order, id, source: from, title, text }, before) => {
+  /** A feed entry: on top, or right under `after` (a backfilled one goes under its reset). */
+  const entry = ({ type, at, key, order, id, source: from, title, text }, after) => {
     // Only a backfilled entry is dropped as a repeat: every live event is shown.
     if (from === 'audit' && keys.has(key)) return null;
     const li = el(
@@ -122,8 +122,8 @@ export function startFeed({ onEvent, onTrouble, onOpen }) {
     );
     if (key !== undefined) keys.add(key);
     li.hidden = !visible(li);
-    if (before === undefined) list.prepend(li);
-    else list.insertBefore(li, before);
+    if (after === undefined) list.prepend(li);
+    else list.insertBefore(li, after.nextSibling);
     trim();
     return li;
   };
@@ -131,13 +131,19 @@ export function startFeed({ onEvent, onTrouble, onOpen }) {
   /** Reads the gap's audited events back and shows them under the reset entry. */
   const backfill = async (resetLi, from, to) => {
     const note = el('span', { class: 'backfill-note' }, ' · reading the gap back from the audit log…');
-    resetLi?.append(note);
+    resetLi.append(note);
     try {
-      const { events, more } = await auditBetween(from, to);
+      const read = await auditBetween(from, to);
+      let more = read.more;
       // Newest first: each goes under the previous one.
-      let anchor = resetLi?.nextSibling ?? null;
+      let previous = resetLi;
       let shown = 0;
-      for (const e of events) {
+      for (const e of read.events) {
+        // The feed is full and the last one placed fell off its end: the older ones would too.
+        if (previous.parentNode !== list) {
+          more = true;
+          break;
+        }
         const type = feedTypeOf(e.kind);
         const li = entry(
           {
@@ -154,11 +160,11 @@ export function startFeed({ onEvent, onTrouble, onOpen }) {
             title: JSON.stringify(e, null, 1),
             text: summarizeAudit(e),
           },
-          anchor ?? undefined,
+          previous,
         );
         if (li !== null) {
           shown++;
-          anchor = li.nextSibling;
+          previous = li;
         }
       }
       note.textContent = ` · ${shown} audited event(s) of the gap read back from the audit log${

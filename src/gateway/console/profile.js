@@ -3,7 +3,7 @@
 // changed), and saves it with a reason. Any edit after the review asks for a new review.
 import { ApiError, api } from './api.js';
 import { el, fillTable } from './format.js';
-import { parse as parseYaml, stringify as toYaml } from './yaml/index.js';
+import { parse as parseYaml, stringify as toYaml } from './yaml.index.js';
 
 const $ = (id) => document.getElementById(id);
 
