@@ -60,9 +60,10 @@ function renderHealth(state, now) {
     [
       'Store',
       [
-        yes(store.available !== false, 'available', 'unavailable'),
+        yes(store.available === true, 'available', 'unavailable'),
+        store.driver ? ` · ${store.driver}` : '',
         store.engineWritesOk === false ? ' · engine writes pending' : '',
-        store.error ? ` · ${store.error}` : '',
+        store.available === true ? '' : ` · ${store.lastError?.message ?? store.error ?? 'no answer'}`,
       ],
     ],
     ['Journal', journal ? yes(journal.writable !== false, 'writable', 'not writable') : '—'],
@@ -83,11 +84,7 @@ function renderHealth(state, now) {
     ],
     [
       'Disabled strategies',
-      (state.disabledStrategies ?? []).length === 0
-        ? 'none'
-        : state.disabledStrategies
-            .map((s) => (typeof s === 'string' ? s : (s.strategy ?? JSON.stringify(s))))
-            .join(', '),
+      (state.disabledStrategies ?? []).length === 0 ? 'none' : state.disabledStrategies.join(', '),
     ],
   ];
   $('health').replaceChildren(...items.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
