@@ -2,6 +2,16 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedApiKey } from '../../src/store/api-keys.ts';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import {
+  badgeIs,
+  fromPage,
+  LOGIN_SHOWN,
+  logIn as logInWith,
+  openConsole,
+  shows,
+  text,
+  until,
+} from '../support/console-page.ts';
 import { eventually, type Rig, startRig } from './harness.ts';
 
 const found = findChromium();
@@ -10,41 +20,6 @@ if (found.path === null) {
     throw new Error(`the console browser test needs Chromium on CI: ${found.reason}`);
   console.log(`skipping the console browser test: ${found.reason}`);
 }
-
-/** How many times a condition on the page is checked, 50 ms apart, before the test gives up. */
-const ATTEMPTS = 600;
-
-/** The login page is showing. */
-const LOGIN_SHOWN = "!document.getElementById('login').hidden";
-/** The trading state badge reads `state`. */
-const badgeIs = (state: string) => `document.getElementById('state-badge').textContent === '${state}'`;
-/** `text` (a regular expression source) matches the text of the element with `id`. */
-const shows = (id: string, text: string) => `/${text}/.test(document.getElementById('${id}').textContent)`;
-
-/**
- * Sends a request from the page as its own script would, with the session's CSRF token; resolves
- * with the status. Page code is passed as text: this file is compiled without the DOM types.
- */
-const fromPage = (method: string, path: string, body?: unknown) => `(async () => {
-  const session = await (await fetch('/v1/session')).json();
-  const r = await fetch('${path}', {
-    method: '${method}',
-    headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrfToken },
-    ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`}
-  });
-  return r.status;
-})()`;
-
-/** Waits until `check` (run in the page) holds, bounded by a count of attempts, not a time. */
-async function until(page: Page, what: string, check: string): Promise<void> {
-  for (let i = 0; i < ATTEMPTS; i++) {
-    if (await page.evaluate(check)) return;
-    await page.waitForTimeout(50);
-  }
-  throw new Error(`the page never showed ${what}`);
-}
-
-const text = (page: Page, selector: string) => page.locator(selector).innerText();
 
 describe.skipIf(found.path === null)('the risk console in a browser', () => {
   let rig: Rig;
@@ -66,25 +41,8 @@ describe.skipIf(found.path === null)('the risk console in a browser', () => {
     await rig?.close();
   });
 
-  async function open(): Promise<Page> {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    await page.goto(rig.gateway.url);
-    return page;
-  }
-
-  async function logIn(page: Page, key: CreatedApiKey): Promise<void> {
-    await until(page, 'the login form', LOGIN_SHOWN);
-    await page.fill('#key-id', key.key.keyId);
-    await page.fill('#secret', key.secret);
-    await page.click('#login-submit');
-    await until(page, 'the main view', "document.getElementById('state-badge').textContent !== '…'");
-  }
+  const open = (): Promise<Page> => openConsole(browser, rig.gateway.url, problems, contexts);
+  const logIn = (page: Page, key: CreatedApiKey) => logInWith(page, key);
 
   it('a trader logs in, sees the state, cannot reset, and halts trading with the kill switch', async () => {
     const order = await rig.http('POST', '/v2/orders', {

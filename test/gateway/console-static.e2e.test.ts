@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CONSOLE_ASSETS } from '../../src/gateway/http/routes-console.ts';
+import { CONSOLE_ASSETS, YAML_ENTRY } from '../../src/gateway/http/routes-console.ts';
 import { eventually, type Rig, startRig } from './harness.ts';
 
 let rig: Rig;
@@ -51,9 +52,56 @@ describe('the console assets', () => {
     for (const name of CONSOLE_ASSETS.filter((n) => n.endsWith('.js') && !n.startsWith('uplot'))) {
       const source = await (await get(`/console/${name}`)).text();
       for (const [, spec] of source.matchAll(/^import [^'"]*['"]([^'"]+)['"]/gm)) {
+        // Its own modules, or the YAML library's entry point.
+        if (spec === `./${YAML_ENTRY}`) continue;
         expect(spec, `${name} imports ${spec}`).toMatch(/^\.\/[a-z.-]+\.js$/);
         expect(CONSOLE_ASSETS, `${name} imports ${spec}`).toContain(spec?.slice(2));
       }
+    }
+  });
+
+  it('serves the YAML library from its package, each module under a flat name with only its imports renamed', async () => {
+    expect(YAML_ENTRY).toBe('yaml.index.js');
+    /** A module's source without its import specifiers: what must not change. */
+    const body = (source: string) => source.replace(/(\bfrom|\bimport)\s*(['"])[^'"]*\2/g, '$1 ""');
+    // Follows every import from the entry point: each is served as JavaScript under the CSP, by
+    // a flat name on this origin, and is the package's module but for its import specifiers.
+    const seen = new Map<string, string>();
+    const queue: [string, string][] = [[YAML_ENTRY, 'index.js']];
+    while (queue.length > 0) {
+      const [name, relative] = queue.pop()!;
+      if (seen.has(name)) continue;
+      seen.set(name, relative);
+      const response = await get(`/console/${name}`);
+      expect(response.status, name).toBe(200);
+      expect(response.headers.get('content-type'), name).toBe('text/javascript; charset=utf-8');
+      expect(response.headers.get('content-security-policy'), name).toMatch(/^default-src 'self';/);
+      const source = await response.text();
+      const original = readFileSync(`node_modules/yaml/browser/dist/${relative}`, 'utf8');
+      expect(body(source), name).toBe(body(original));
+      const served = [...source.matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)].map(
+        (m) => m[1]!,
+      );
+      const packaged = [...original.matchAll(/^(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/gm)].map(
+        (m) => m[1]!,
+      );
+      expect(served.length, name).toBe(packaged.length);
+      served.forEach((spec, k) => {
+        expect(spec, `${name} imports ${spec}`).toMatch(/^\.\/yaml\.[\w.-]+\.js$/);
+        const target = posix.normalize(posix.join(posix.dirname(relative), packaged[k]!));
+        expect(spec, `${name} imports ${packaged[k]}`).toBe(`./yaml.${target.replaceAll('/', '.')}`);
+        queue.push([spec.slice(2), target]);
+      });
+    }
+    expect(seen.size).toBeGreaterThan(20);
+    for (const path of [
+      '/console/yaml.nope.js',
+      '/console/yaml.index.d.ts',
+      '/console/yaml..package.json',
+      '/console/yaml%2Findex.js',
+      '/console/yaml.%2e%2e.%2e%2e.package.json',
+    ]) {
+      expect((await get(path)).status, path).toBe(404);
     }
   });
 

@@ -2,9 +2,12 @@
 // /v1/events, with the actions the role allows.
 import { setUpActions } from './actions.js';
 import { ApiError, api, currentSession, logout, whenExpired } from './api.js';
+import { searchAudit, setUpAudit } from './audit.js';
 import { addLivePoint, clearChart, loadEquity } from './chart.js';
 import { startFeed } from './feed.js';
 import { showLogin } from './login.js';
+import { renderPanels } from './panels.js';
+import { loadProfile, setUpProfile } from './profile.js';
 import { renderState } from './view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -29,6 +32,7 @@ async function refresh() {
       try {
         const state = await api('GET', '/v1/state');
         renderState(state);
+        renderPanels(state);
         addLivePoint(state);
       } catch (error) {
         if (!(error instanceof ApiError && error.status === 401)) {
@@ -65,6 +69,8 @@ async function start(session) {
   $('main').hidden = false;
   document.body.dataset.role = session.role;
   setUpActions(session.role, refresh);
+  setUpProfile(session.role);
+  setUpAudit();
   await refresh();
   source = startFeed({
     onEvent: () => void refresh(),
@@ -80,6 +86,10 @@ async function start(session) {
   });
   poll = setInterval(() => void refresh(), POLL_MS);
   void loadEquity();
+  void loadProfile().catch((error) => {
+    $('profile-source').textContent = `profile unavailable: ${error.message}`;
+  });
+  void searchAudit();
 }
 
 whenExpired((message) => ended(message));

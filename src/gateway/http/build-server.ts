@@ -10,6 +10,7 @@ import { consoleRoutes } from './routes-console.ts';
 import { equityRoutes } from './routes-equity.ts';
 import { indexRoutes } from './routes-indices.ts';
 import { optionRoutes } from './routes-options.ts';
+import { profileRoutes } from './routes-profile.ts';
 import { riskRoutes } from './routes-risk.ts';
 import { sessionRoutes } from './routes-session.ts';
 import { tradingRoutes } from './routes-trading.ts';
@@ -98,6 +99,7 @@ export function buildServer(
   tradingRoutes(app, services);
   accountRoutes(app, services);
   riskRoutes(app, services);
+  profileRoutes(app, services);
   sessionRoutes(app, services);
   indexRoutes(app, services);
   optionRoutes(app, services);

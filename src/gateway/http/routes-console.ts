@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join, posix, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
@@ -21,10 +22,46 @@ const ASSETS: Readonly<Record<string, string>> = {
   'actions.js': `${consoleDir}actions.js`,
   'chart.js': `${consoleDir}chart.js`,
   'format.js': `${consoleDir}format.js`,
+  'profile.js': `${consoleDir}profile.js`,
+  'audit.js': `${consoleDir}audit.js`,
+  'panels.js': `${consoleDir}panels.js`,
+  'backfill.js': `${consoleDir}backfill.js`,
   'style.css': `${consoleDir}style.css`,
   'uplot.esm.js': require.resolve('uplot/dist/uPlot.esm.js'),
   'uplot.css': require.resolve('uplot/dist/uPlot.min.css'),
 };
+
+/**
+ * The YAML library's browser build (plain ES modules, no dependencies of its own) for the profile
+ * editor. Its modules sit in folders (`compose/composer.js`); each is served under one flat name
+ * (`yaml.compose.composer.js`) with its relative import specifiers rewritten to those names and
+ * nothing else changed, so the console's single-segment allowlist serves the library too. Listed
+ * once at start from the package's `browser/dist`.
+ */
+const yamlDir = join(dirname(require.resolve('yaml/package.json')), 'browser', 'dist');
+const yamlFiles = readdirSync(yamlDir, { recursive: true, encoding: 'utf8' })
+  .map((p) => p.split(sep).join('/'))
+  .filter((p) => p.endsWith('.js'));
+/** The flat name a module of the YAML library is served under. */
+const yamlName = (relative: string) => `yaml.${relative.replaceAll('/', '.')}`;
+/** The YAML library's entry point, as the console imports it (`./yaml.index.js`). */
+export const YAML_ENTRY = yamlName('index.js');
+const YAML_ASSETS: ReadonlyMap<string, string> = new Map(yamlFiles.map((p) => [yamlName(p), p]));
+if (YAML_ASSETS.size !== yamlFiles.length)
+  throw new Error('two modules of the yaml package flatten to one name');
+
+/** A YAML module's source with each relative import pointing at the flat name it is served under. */
+function yamlModule(relative: string): Buffer {
+  const source = readFileSync(join(yamlDir, relative), 'utf8');
+  const rewritten = source.replace(
+    /((?:\bfrom|\bimport)\s*)(['"])(\.\.?\/[^'"]+)\2/g,
+    (whole, keyword: string, quote: string, spec: string) => {
+      const target = posix.normalize(posix.join(posix.dirname(relative), spec));
+      return YAML_ASSETS.has(yamlName(target)) ? `${keyword}${quote}./${yamlName(target)}${quote}` : whole;
+    },
+  );
+  return Buffer.from(rewritten);
+}
 
 const TYPES: Readonly<Record<string, string>> = {
   js: 'text/javascript; charset=utf-8',
@@ -46,40 +83,56 @@ function typeOf(name: string): string {
 
 /** Read once on first use: the assets change only with a new release of the gateway. */
 const cache = new Map<string, Buffer>();
-function asset(path: string): Buffer {
-  let body = cache.get(path);
+function asset(name: string, read: () => Buffer): Buffer {
+  let body = cache.get(name);
   if (body === undefined) {
-    body = readFileSync(path);
-    cache.set(path, body);
+    body = read();
+    cache.set(name, body);
   }
   return body;
 }
 
-function sendAsset(reply: FastifyReply, name: string, path: string) {
+function sendAsset(reply: FastifyReply, name: string, body: Buffer) {
   return reply
     .header('content-type', typeOf(name))
     .header('content-security-policy', CONSOLE_CSP)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'no-referrer')
     .header('cache-control', 'no-cache')
-    .send(asset(path));
+    .send(body);
 }
 
 /** The names served under `/console/`, for tests and the docs. */
 export const CONSOLE_ASSETS: readonly string[] = Object.keys(ASSETS);
 
-/** `/`: the risk console page; `/console/{file}`: its modules, style and chart library. Public, as `/docs` is: the data behind them needs a session. */
+/** `/`: the risk console page; `/console/{file}`: its modules, style and libraries. Public, as `/docs` is: the data behind them needs a session. */
 export function consoleRoutes(app: FastifyInstance): void {
-  app.get('/', async (_request, reply) => sendAsset(reply, 'index.html', `${consoleDir}index.html`));
+  app.get('/', async (_request, reply) =>
+    sendAsset(
+      reply,
+      'index.html',
+      asset('index.html', () => readFileSync(`${consoleDir}index.html`)),
+    ),
+  );
   app.get('/console/:file', async (request, reply) => {
     const { file } = request.params as { file: string };
     const path = Object.hasOwn(ASSETS, file) ? ASSETS[file] : undefined;
-    if (path === undefined) {
-      return reply.code(404).send({
-        code: 40410000,
-        message: `console asset not found: ${file} (expected one of ${CONSOLE_ASSETS.join(', ')})`,
-      });
-    }
-    return sendAsset(reply, file, path);
+    if (path !== undefined)
+      return sendAsset(
+        reply,
+        file,
+        asset(file, () => readFileSync(path)),
+      );
+    const yaml = YAML_ASSETS.get(file);
+    if (yaml !== undefined)
+      return sendAsset(
+        reply,
+        file,
+        asset(file, () => yamlModule(yaml)),
+      );
+    return reply.code(404).send({
+      code: 40410000,
+      message: `console asset not found: ${file} (expected one of ${CONSOLE_ASSETS.join(', ')}, or a module of the yaml package as yaml.{path}.js)`,
+    });
   });
 }

@@ -5,12 +5,7 @@ import { ensureMark } from '../risk/ensure-mark.ts';
 import { killSwitch, resetTrading } from '../risk/risk-controls.ts';
 import { riskStateView } from '../risk/state-view.ts';
 import type { GatewayServices } from '../services.ts';
-import {
-  parseKillRequest,
-  parseProfileRequest,
-  parseResetRequest,
-  parseSizeRequest,
-} from '../wire/parse-control-requests.ts';
+import { parseKillRequest, parseResetRequest, parseSizeRequest } from '../wire/parse-control-requests.ts';
 import type { FieldIssue } from '../wire/wire-object.ts';
 import { invalidReply, unavailableReply } from './alpaca-errors.ts';
 import { guard, principalOf } from './auth-hook.ts';
@@ -26,13 +21,13 @@ function invalid(reply: FastifyReply, issues: readonly FieldIssue[]) {
   return reply.code(r.status).send(r.body);
 }
 
-/** riskgate's native `/v1` API: dry runs, sizing, state, kill switch, reset, profile, audit. */
+/** riskgate's native `/v1` API: dry runs, sizing, state, kill switch, reset, audit (the profile: `routes-profile.ts`). */
 export function riskRoutes(app: FastifyInstance, services: GatewayServices): void {
   const { ctx, flow } = services;
   const read = { preHandler: guard(ctx, 'read') };
   const kill = { preHandler: guard(ctx, 'kill') };
   const manage = { preHandler: guard(ctx, 'manage-risk') };
-  /** True when a kill, reset or profile change must go to the leader through the store. */
+  /** True when a kill or reset must go to the leader through the store. */
   const handsOff = () => ctx.leadership.view().mode === 'lease' && !ctx.leadership.canAct();
 
   // Synchronous: a dry run awaits nothing, so it need not pay for a promise.
@@ -119,44 +114,6 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
     });
     services.monitor.refreshGauges();
     return reply.send({ tradingState: record, durable });
-  });
-
-  app.get('/v1/profile', read, async (_request, reply) =>
-    reply.send({
-      source: services.profile.source,
-      path: ctx.config.profilePath,
-      profile: services.profile.current,
-    }),
-  );
-
-  app.put('/v1/profile', manage, async (request, reply) => {
-    const parsed = parseProfileRequest(request.body);
-    if (!parsed.ok) return invalid(reply, parsed.issues);
-    const { profile, reason } = parsed.value;
-    if (handsOff()) {
-      const r = await handOff(
-        services,
-        ctx.leadership,
-        'profile',
-        { profile, reason },
-        principalOf(request).keyId,
-      ).catch((error: unknown) => error as Error);
-      if (r instanceof Error)
-        return sendUnavailable(
-          reply,
-          'STORE_UNAVAILABLE',
-          `the profile change could not be handed to the leader (${r.message})`,
-        );
-      return reply.code(r.status).send(r.body);
-    }
-    const result = await services.profile.change(profile, principalOf(request).keyId, reason);
-    if (!result.ok) {
-      return invalid(
-        reply,
-        result.issues.map((i) => ({ field: `profile.${i.path}`.replace(/\.$/, ''), expected: i.message })),
-      );
-    }
-    return reply.send({ applied: true, diff: result.diff, profile: services.profile.current });
   });
 
   app.get('/v1/audit', read, async (request, reply) => {

@@ -8,7 +8,7 @@ import {
   SIZE_BODY,
 } from './openapi-bodies.ts';
 import { ALPACA_OPERATIONS } from './openapi-operations-alpaca.ts';
-import { AUDIT_QUERY, EQUITY_QUERY, type Operation } from './openapi-parameters.ts';
+import { AUDIT_QUERY, EQUITY_QUERY, type Operation, q } from './openapi-parameters.ts';
 import {
   noContent,
   okAudit,
@@ -119,6 +119,13 @@ export const OPERATIONS: readonly Operation[] = [
     operationId: 'changeProfile',
     success: okProfileChange,
     body: PROFILE_BODY,
+    query: [
+      q(
+        'dryRun',
+        { type: 'boolean' },
+        'true: validate and answer the diff (applied: false) without changing anything; the reason may be left out',
+      ),
+    ],
   },
   {
     method: 'get',

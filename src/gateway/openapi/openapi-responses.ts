@@ -200,7 +200,7 @@ export const okKill = ok(obj({ durable: DURABLE, isolated: bool, message: str })
 export const okReset = ok(obj({ tradingState: open, durable: DURABLE }, ['tradingState']));
 export const okProfile = ok(obj({ source: str, path: strOrNull, profile: ref('RiskProfile') }, ['profile']));
 export const okProfileChange = ok(
-  obj({ applied: { const: true }, diff: list(open), profile: ref('RiskProfile') }, ['applied']),
+  obj({ applied: bool, diff: list(open), issues: list(open), profile: ref('RiskProfile') }, ['applied']),
 );
 export const okAudit = ok(
   obj(

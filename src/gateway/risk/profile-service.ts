@@ -7,7 +7,7 @@ import { RiskEngine } from '../../core/engine.ts';
 import type { Issue } from '../../core/result.ts';
 import type { PreTradeRule } from '../../core/rule.ts';
 import { changeAuditEvent } from '../../store/audit-events.ts';
-import { jsonDiff } from '../../store/json-diff.ts';
+import { type JsonChange, jsonDiff } from '../../store/json-diff.ts';
 import type { GatewayContext } from '../context.ts';
 import { hydrateEngine } from './hydrate-engine.ts';
 
@@ -40,6 +40,11 @@ export function storedProfileOverride(
   const stored = counters[PROFILE_COUNTER] as StoredProfile | undefined;
   return stored !== undefined && stored.fileSha256 === sha ? stored : null;
 }
+
+/** A profile validated against the one in force: what would apply and what it changes, or every problem. */
+export type ProfileCheck =
+  | { readonly ok: true; readonly after: RiskProfile; readonly diff: JsonChange[] }
+  | { readonly ok: false; readonly issues: readonly Issue[] };
 
 /** What the gateway adds to each engine it builds, beyond the profile's own rules. */
 export interface EngineParts {
@@ -79,13 +84,11 @@ export class ProfileService {
     return this.#ctx.risk.engine.profile;
   }
 
-  /** Validates and applies a new profile; the mode (paper/live) cannot be changed here. */
-  async change(
-    input: unknown,
-    by: string,
-    reason: string,
-  ): Promise<{ ok: true; diff: ReturnType<typeof jsonDiff> } | { ok: false; issues: readonly Issue[] }> {
-    const ctx = this.#ctx;
+  /**
+   * Validates a new profile against the one in force, exactly as {@link change} does, and gives
+   * the profile it would apply and the diff, changing nothing: a dry run.
+   */
+  check(input: unknown): ProfileCheck {
     const before = this.current;
     // The profile as GET returns it carries its mode; the mode itself is not changed here.
     let body = input;
@@ -106,14 +109,27 @@ export class ProfileService {
     }
     const parsed = parseProfile(body, before.mode);
     if (!parsed.ok) return { ok: false, issues: parsed.issues };
-    const barProblem = barResolutionProblem(parsed.value, ctx.config.monitor.barIntervalMs);
+    const barProblem = barResolutionProblem(parsed.value, this.#ctx.config.monitor.barIntervalMs);
     if (barProblem !== null) return { ok: false, issues: [{ path: 'indicators', message: barProblem }] };
     // The sector map read from the profile's CSV stays unless the new profile names sectors itself.
     const after: RiskProfile =
       Object.keys(parsed.value.sectors).length === 0
         ? { ...parsed.value, sectors: before.sectors }
         : parsed.value;
-    const diff = jsonDiff(before, after);
+    return { ok: true, after, diff: jsonDiff(before, after) };
+  }
+
+  /** Validates and applies a new profile; the mode (paper/live) cannot be changed here. */
+  async change(
+    input: unknown,
+    by: string,
+    reason: string,
+  ): Promise<{ ok: true; diff: ReturnType<typeof jsonDiff> } | { ok: false; issues: readonly Issue[] }> {
+    const ctx = this.#ctx;
+    const before = this.current;
+    const checked = this.check(input);
+    if (!checked.ok) return checked;
+    const { after, diff } = checked;
     const at = Date.now();
     const old = ctx.risk.engine;
     await old.flush();

@@ -106,6 +106,27 @@ export function parseProfileRequest(
   return readWireObject(profileBody, body, PROFILE_FIELDS);
 }
 
+const profileCheckBody = z.strictObject({
+  profile: requiredField(anyValue, 'the new risk profile (an object)'),
+  reason: optionalField(reasonText),
+});
+
+/** Reads a `PUT /v1/profile?dryRun=true` body: the same fields, but nothing changes, so the reason may be left out. */
+export function parseProfileCheckRequest(body: unknown): WireRead<{ readonly profile: unknown }> {
+  return readWireObject(profileCheckBody, body, PROFILE_FIELDS);
+}
+
+/** Reads the `dryRun` query parameter of `PUT /v1/profile`: absent, `true` or `false`. */
+export function parseDryRun(query: unknown): WireRead<boolean> {
+  const raw = (query as Record<string, unknown> | undefined)?.dryRun;
+  if (raw === undefined || raw === 'false') return { ok: true, value: false };
+  if (raw === 'true') return { ok: true, value: true };
+  return {
+    ok: false,
+    issues: [{ field: 'dryRun', problem: `got ${describeValue(raw)}`, expected: 'true or false' }],
+  };
+}
+
 /**
  * A DELETE takes its parameters in the path and query: no body, an empty one, `null` or `{}`
  * is fine (clients differ); anything else is refused rather than ignored.
