@@ -253,6 +253,12 @@ export const okConsoleAsset: Success = {
   description: 'a console asset: text/javascript for .js, text/css for .css',
   schema: str,
 };
+export const okDocsAsset: Success = {
+  status: '200',
+  mediaType: 'text/javascript',
+  description: 'a reference asset: text/javascript for .js, text/css for .css',
+  schema: str,
+};
 export const okEvents: Success = { status: '200', mediaType: 'text/event-stream', schema: str };
 export const okStream: Success = {
   status: '200',
