@@ -124,23 +124,41 @@ describe('the request bodies of the document', () => {
 
   it('admit every order the reader accepts, and refuse unknown fields and missing required ones', () => {
     const validate = compile(body('post', '/v2/orders'));
-    const price = fc.oneof(decimalText, decimalNumber);
-    const order = fc.record(
-      {
-        symbol: fc.constantFrom('AAPL', 'brk.b', 'SPY250117C00500000'),
-        qty: price,
-        side: fc.constantFrom('buy', 'sell', 'long', 'short', 'BUY'),
-        type: fc.constantFrom(...ORDER_TYPES, 'Market'),
-        time_in_force: fc.constantFrom(...TIMES_IN_FORCE),
-        limit_price: price,
-        stop_price: price,
-        client_order_id: fc.string({ maxLength: 10 }),
-        take_profit: fc.record({ limit_price: price }),
-        stop_loss: fc.record({ stop_price: price }),
-        order_class: fc.constantFrom('simple', '', 'bracket', 'oto', 'oco'),
-      },
-      { requiredKeys: [] },
+    const price = fc.oneof(
+      { arbitrary: fc.stringMatching(/^[1-9]\d{0,3}(\.\d{1,4})?$/), weight: 4 },
+      { arbitrary: decimalText, weight: 1 },
+      { arbitrary: decimalNumber, weight: 1 },
     );
+    const order = fc
+      .tuple(
+        fc.record(
+          {
+            symbol: fc.constantFrom('AAPL', 'brk.b', 'MSFT', 'SPY261218C00500000', 'BAD SYMBOL'),
+            qty: price,
+            side: fc.constantFrom('buy', 'sell', 'long', 'short', 'BUY'),
+            time_in_force: fc.constantFrom(...TIMES_IN_FORCE),
+            client_order_id: fc.string({ maxLength: 10 }),
+            extended_hours: fc.boolean(),
+            position_intent: fc.constantFrom('buy_to_open', 'sell_to_close'),
+          },
+          { requiredKeys: ['symbol', 'qty', 'side'] },
+        ),
+        fc.oneof(
+          fc.constant({}),
+          fc.constant({ type: 'market' }),
+          price.map((p) => ({ type: 'limit', limit_price: p })),
+          price.map((p) => ({ type: 'stop', stop_price: p })),
+          fc.tuple(price, price).map(([l, s]) => ({ type: 'stop_limit', limit_price: l, stop_price: s })),
+          price.map((p) => ({ type: 'trailing_stop', trail_percent: p })),
+          fc.constant({
+            order_class: 'bracket',
+            take_profit: { limit_price: '120' },
+            stop_loss: { stop_price: '90' },
+          }),
+          fc.constantFrom({ order_class: 'oco' }, { order_class: '' }, { notional: null }, { legs: [] }),
+        ),
+      )
+      .map(([fields, kind]) => ({ ...fields, ...kind }));
     let read = 0;
     fc.assert(
       fc.property(order, (o) => {
@@ -151,7 +169,7 @@ describe('the request bodies of the document', () => {
       }),
       { numRuns: 3000 },
     );
-    expect(read).toBeGreaterThan(10);
+    expect(read).toBeGreaterThan(100);
     expect(validate({ symbol: 'AAPL', qty: '1', side: 'buy', colour: 'red' })).toBe(false);
     expect(validate({ symbol: 'AAPL', side: 'buy' })).toBe(false);
   });

@@ -1,4 +1,5 @@
 import type { Schema } from './openapi-bodies.ts';
+import { WIRE_SCHEMAS } from './openapi-wire-schemas.ts';
 
 /**
  * The success shapes of the gateway's answers. Alpaca-compatible ones name the fields SDKs read
@@ -47,52 +48,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       },
     },
   },
-  Order: obj(
-    {
-      id: str,
-      client_order_id: str,
-      symbol: str,
-      asset_class: str,
-      qty: strOrNull,
-      filled_qty: str,
-      filled_avg_price: strOrNull,
-      side: { enum: ['buy', 'sell'] },
-      type: str,
-      order_type: str,
-      time_in_force: str,
-      limit_price: strOrNull,
-      stop_price: strOrNull,
-      status: str,
-      order_class: str,
-      created_at: str,
-      submitted_at: strOrNull,
-      legs: { type: ['array', 'null'], items: ref('Order') },
-    },
-    ['id', 'client_order_id', 'symbol', 'side', 'status'],
-  ),
-  Account: obj({ id: str, status: str, currency: str, cash: str, equity: str, buying_power: str }, ['id']),
-  Position: obj(
-    {
-      symbol: str,
-      qty: str,
-      side: { enum: ['long', 'short'] },
-      avg_entry_price: str,
-      market_value: strOrNull,
-    },
-    ['symbol', 'qty'],
-  ),
-  Asset: obj({ id: str, symbol: str, class: str, exchange: str, tradable: bool, status: str }, ['symbol']),
-  OptionContract: obj(
-    {
-      id: str,
-      symbol: str,
-      underlying_symbol: str,
-      type: { enum: ['call', 'put'] },
-      expiration_date: str,
-      strike_price: str,
-    },
-    ['symbol'],
-  ),
+  ...WIRE_SCHEMAS,
   /** The 207 answer of a bulk cancel or close: one entry per order or position. */
   MultiStatus: list(
     obj(
@@ -155,9 +111,7 @@ export const okContract = ok(ref('OptionContract'));
 export const okContracts = ok(
   obj({ option_contracts: list(ref('OptionContract')), next_page_token: strOrNull }, ['option_contracts']),
 );
-export const okClock = ok(
-  obj({ timestamp: str, is_open: bool, next_open: str, next_close: str }, ['is_open']),
-);
+export const okClock = ok(ref('Clock'));
 export const okClockV3 = ok(obj({ clocks: list(open) }));
 export const okDecision = ok(ref('Decision'));
 export const okSize = ok(
