@@ -108,6 +108,29 @@ describe('the OpenAPI document', () => {
     expect(checked).toBeGreaterThanOrEqual(6);
   });
 
+  it('gives every answer with a body a schema and an example that fits it', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components } as Json);
+    let checked = 0;
+    for (const { path, method, op } of operations) {
+      const success = Object.entries(op.responses as Json).filter(([status]) => /^2\d\d$/.test(status));
+      expect(success.length, `${method} ${path}`).toBe(1);
+      const [status, answer] = success[0]!;
+      if (status === '204') continue;
+      const media = Object.entries((answer as Json).content as Json);
+      expect(media.length, `${method} ${path}`).toBe(1);
+      const [type, { schema, example }] = media[0] as [string, Json];
+      expect(schema, `${method} ${path}`).toBeDefined();
+      expect(example, `${method} ${path} has an example`).toBeDefined();
+      const rebased = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
+      const validate = ajv.compile(rebased);
+      expect(validate(example), `${method} ${path} ${type}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(40);
+  });
+
   it('documents exactly the body fields the strict readers accept', () => {
     const fields = (schema: Json) => Object.keys(schema.properties as Json).sort();
     const sorted = (list: readonly string[]) => [...list].sort();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProfileConfig } from '../../core/config/profile-schema.ts';
 import { killBody, profileBody, resetBody, sizeBody } from '../wire/parse-control-requests.ts';
+import { loginBody } from '../wire/parse-login-request.ts';
 import { orderBody } from '../wire/parse-order-request.ts';
 import { replaceBody } from '../wire/parse-replace-request.ts';
 
@@ -59,15 +60,7 @@ function profileSchema(): Schema {
 }
 
 /** `POST /v1/session`. */
-export const LOGIN_BODY: Schema = {
-  type: 'object',
-  required: ['keyId', 'secret'],
-  additionalProperties: false,
-  properties: {
-    keyId: { type: 'string', minLength: 1, description: 'a riskgate API key id (rk_…)' },
-    secret: { type: 'string', minLength: 1, description: "the key's secret; never logged" },
-  },
-};
+export const LOGIN_BODY: Schema = requestSchema(loginBody);
 
 /** `POST /v1/market/indices`. */
 export const INDEX_READINGS_BODY: Schema = {

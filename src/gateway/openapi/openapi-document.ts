@@ -1,4 +1,4 @@
-import { sharedSchemas } from './openapi-bodies.ts';
+import { type Schema, sharedSchemas } from './openapi-bodies.ts';
 import { OPERATIONS, type Operation } from './openapi-operations.ts';
 import { RESPONSE_SCHEMAS } from './openapi-responses.ts';
 
@@ -24,14 +24,32 @@ function parametersOf(op: Operation): Record<string, unknown>[] {
   return [...inPath, ...inQuery, ...(op.parameters ?? [])];
 }
 
+/** The example of a schema: its own, its component's, or a list of one of its items'. */
+function exampleOf(schema: Schema | undefined): unknown {
+  if (schema === undefined) return undefined;
+  if (schema.example !== undefined) return schema.example;
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    return exampleOf({ ...sharedSchemas(), ...RESPONSE_SCHEMAS }[name]);
+  }
+  if (schema.type === 'array') {
+    const item = exampleOf(schema.items as Schema | undefined);
+    return item === undefined ? undefined : [item];
+  }
+  return undefined;
+}
+
 /** The documented answers: the success shape, and the error envelope where it can come. */
 function responsesOf(op: Operation): Record<string, unknown> {
   const s = op.success;
   const media = s.mediaType ?? 'application/json';
+  const example = s.example ?? exampleOf(s.schema);
   return {
     [s.status]: {
       description: s.description ?? 'OK',
-      ...(s.schema !== undefined ? { content: { [media]: { schema: s.schema } } } : {}),
+      ...(s.schema !== undefined
+        ? { content: { [media]: { schema: s.schema, ...(example !== undefined ? { example } : {}) } } }
+        : {}),
     },
     // A login is open to anyone, and answers 401 for a bad key.
     ...(op.role === 'none' && op.path !== '/v1/session' ? {} : { '401': ERROR }),
