@@ -104,6 +104,32 @@ describe.skipIf(found.path === null)('the interactive reference in a browser', (
     expect(answer).toMatch(/"outcome": "(accept|accept-modified|deny)"/);
   }, 60_000);
 
+  it('runs a request with the console session cookie instead, adding its CSRF token', async () => {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    other.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    await other.goto(`${rig.gateway.url}/docs`);
+    const login = await other.evaluate(`fetch('/v1/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: ${JSON.stringify(JSON.stringify({ keyId: rig.trader.key.keyId, secret: rig.trader.secret }))},
+    }).then((r) => r.status)`);
+    expect(login).toBe(200);
+    await until(
+      other,
+      'the operations',
+      `document.querySelector('${block('post', '/v1/orders/check')}') !== null`,
+    );
+    const check = other.locator(block('post', '/v1/orders/check'));
+    await check.locator('.opblock-summary').click();
+    await check.locator('button.try-out__btn').click();
+    await check.locator('button.execute').click();
+    const status = `(document.querySelector('${block('post', '/v1/orders/check')} .live-responses-table tbody .response-col_status')?.textContent ?? '').trim()`;
+    await until(other, 'an answer', `${status} !== ''`);
+    expect(await other.evaluate(status)).toBe('200');
+    await context.close();
+  }, 60_000);
+
   it('loaded nothing from another origin, with no script error or policy violation', () => {
     const origin = new URL(rig.gateway.url).origin;
     expect(requested.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'))).toEqual([]);

@@ -25,9 +25,9 @@ const ASSETS: Readonly<Record<string, string>> = {
 export const DOCS_ASSETS: readonly string[] = Object.keys(ASSETS);
 
 /**
- * As strict as the console's: scripts and styles only from the gateway's own origin, nothing
- * inline, requests ("Try it out") only to the gateway, no framing. One thing is relaxed for
- * Swagger UI: `img-src data:`, since its style sheet draws its icons as data: SVG images (the
+ * The console's policy: scripts and styles only from the gateway's own origin, nothing inline,
+ * requests ("Try it out") only to the gateway, no framing. The one allowance beyond 'self' that
+ * Swagger UI needs is `img-src data:`: its style sheet draws its icons as data: SVG images (the
  * browser test sees the violations without it). The styles the viewer sets on elements are set
  * from script, which `style-src` does not govern, so no 'unsafe-inline' is needed.
  */
