@@ -105,7 +105,13 @@ describe('the OpenAPI document', () => {
       if (body !== undefined) check(body);
     }
     check(doc.components.schemas.Error);
-    expect(checked).toBeGreaterThanOrEqual(6);
+    // Each error answer's example, against the envelope.
+    for (const [name, answer] of Object.entries(doc.components.responses as Json)) {
+      const media = (answer as Json).content['application/json'] as Json;
+      expect(media.example, name).toBeDefined();
+      check({ ...media.schema, example: media.example });
+    }
+    expect(checked).toBeGreaterThanOrEqual(13);
   });
 
   it('gives every answer with a body a schema and an example that fits it', () => {

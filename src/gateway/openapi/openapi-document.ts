@@ -1,10 +1,12 @@
 import { type Schema, sharedSchemas } from './openapi-bodies.ts';
+import { ERROR_RESPONSES } from './openapi-errors.ts';
 import { OPERATIONS, type Operation } from './openapi-operations.ts';
 import { RESPONSE_SCHEMAS } from './openapi-responses.ts';
 
 export { OPERATIONS, type Operation } from './openapi-operations.ts';
 
-const ERROR = { $ref: '#/components/responses/Error' } as const;
+const answer = (name: string) => ({ $ref: `#/components/responses/${name}` }) as const;
+const ERROR = answer('Error');
 
 /** The parameter objects of an operation: its path parameters, then its query and header ones. */
 function parametersOf(op: Operation): Record<string, unknown>[] {
@@ -52,12 +54,17 @@ function responsesOf(op: Operation): Record<string, unknown> {
         : {}),
     },
     // A login is open to anyone, and answers 401 for a bad key.
-    ...(op.role === 'none' && op.path !== '/v1/session' ? {} : { '401': ERROR }),
-    ...(op.query !== undefined && op.method === 'get' ? { '422': ERROR } : {}),
-    ...(op.path.includes('{') ? { '404': ERROR } : {}),
+    ...(op.role === 'none' && op.path !== '/v1/session' ? {} : { '401': answer('Unauthorized') }),
+    ...(op.query !== undefined && op.method === 'get' ? { '422': answer('Invalid') } : {}),
+    ...(op.path.includes('{') ? { '404': answer('NotFound') } : {}),
     ...(op.method === 'get' || op.role === 'none'
       ? {}
-      : { '400': ERROR, '403': ERROR, '413': ERROR, '422': ERROR }),
+      : {
+          '400': answer('BadRequest'),
+          '403': answer('Forbidden'),
+          '413': answer('TooLarge'),
+          '422': answer('Invalid'),
+        }),
     ...(op.role === 'none' ? {} : { default: ERROR }),
   };
 }
@@ -115,13 +122,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         },
       },
       schemas: { ...sharedSchemas(), ...RESPONSE_SCHEMAS },
-      responses: {
-        Error: {
-          description:
-            "The broker's error envelope; denials add riskgate.violations, malformed input riskgate.issues ([{field, problem, expected}]). Bodies are read as JSON whatever the content type says.",
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        },
-      },
+      responses: ERROR_RESPONSES,
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Schema } from './openapi-bodies.ts';
+import { INVALID_EXAMPLE } from './openapi-errors.ts';
 import * as ex from './openapi-examples.ts';
 import { WIRE_SCHEMAS } from './openapi-wire-schemas.ts';
 
@@ -39,15 +40,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         },
       },
     },
-    example: {
-      code: 42210000,
-      message: 'riskgate: invalid request',
-      riskgate: {
-        issues: [
-          { field: 'qty', problem: 'got "0x10"', expected: 'a positive decimal such as "10" or "2.5"' },
-        ],
-      },
-    },
+    example: INVALID_EXAMPLE,
   },
   ...WIRE_SCHEMAS,
   /** The 207 answer of a bulk cancel or close: one entry per order or position. */
