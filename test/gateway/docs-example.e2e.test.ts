@@ -29,7 +29,7 @@ function unescapeHtml(text: string): string {
     .replace(/&amp;/g, '&');
 }
 
-describe('the example on /docs', () => {
+describe('the example on /docs/reference', () => {
   it('works exactly as shown, with the key and secret in $KEY and $SECRET', async () => {
     // As under `npm start`, where the embedded market's symbols are watched from the start.
     const check = { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day' };
@@ -37,7 +37,7 @@ describe('the example on /docs', () => {
       async () => (await rig.http('POST', '/v1/orders/check', check)).body.outcome !== 'deny',
       'AAPL to be marked',
     );
-    const page = await (await fetch(`${rig.gateway.url}/docs`)).text();
+    const page = await (await fetch(`${rig.gateway.url}/docs/reference`)).text();
     const example = /<pre>([\s\S]*?)<\/pre>/.exec(page)?.[1];
     expect(example).toBeDefined();
     const command = unescapeHtml(example!);
@@ -68,9 +68,9 @@ describe('the example on /docs', () => {
     /** The page as asked for under a given Host header (fetch would not send one of its own). */
     const pageFor = (host: string) =>
       new Promise<string>((done, fail) => {
-        const url = new URL(`${rig.gateway.url}/docs`);
+        const url = new URL(`${rig.gateway.url}/docs/reference`);
         const req = request(
-          { host: url.hostname, port: url.port, path: '/docs', headers: { host } },
+          { host: url.hostname, port: url.port, path: '/docs/reference', headers: { host } },
           (res) => {
             let text = '';
             res.on('data', (chunk: Buffer) => {
@@ -89,9 +89,9 @@ describe('the example on /docs', () => {
   });
 });
 
-describe('the reference on /docs', () => {
+describe('the plain reference on /docs/reference', () => {
   it('lists every documented operation with its fields, and loads nothing at all', async () => {
-    const page = await fetch(`${rig.gateway.url}/docs`);
+    const page = await fetch(`${rig.gateway.url}/docs/reference`);
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await page.text();

@@ -105,7 +105,36 @@ describe('the OpenAPI document', () => {
       if (body !== undefined) check(body);
     }
     check(doc.components.schemas.Error);
-    expect(checked).toBeGreaterThanOrEqual(6);
+    // Each error answer's example, against the envelope.
+    for (const [name, answer] of Object.entries(doc.components.responses as Json)) {
+      const media = (answer as Json).content['application/json'] as Json;
+      expect(media.example, name).toBeDefined();
+      check({ ...media.schema, example: media.example });
+    }
+    expect(checked).toBeGreaterThanOrEqual(13);
+  });
+
+  it('gives every answer with a body a schema and an example that fits it', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats.default(ajv);
+    ajv.addSchema({ $id: 'doc', components: doc.components } as Json);
+    let checked = 0;
+    for (const { path, method, op } of operations) {
+      const success = Object.entries(op.responses as Json).filter(([status]) => /^2\d\d$/.test(status));
+      expect(success.length, `${method} ${path}`).toBe(1);
+      const [status, answer] = success[0]!;
+      if (status === '204') continue;
+      const media = Object.entries((answer as Json).content as Json);
+      expect(media.length, `${method} ${path}`).toBe(1);
+      const [type, { schema, example }] = media[0] as [string, Json];
+      expect(schema, `${method} ${path}`).toBeDefined();
+      expect(example, `${method} ${path} has an example`).toBeDefined();
+      const rebased = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/'));
+      const validate = ajv.compile(rebased);
+      expect(validate(example), `${method} ${path} ${type}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(40);
   });
 
   it('documents exactly the body fields the strict readers accept', () => {

@@ -1,40 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../auth/session-store.ts';
 import type { GatewayServices } from '../services.ts';
-import type { FieldIssue } from '../wire/wire-object.ts';
+import { parseLoginRequest } from '../wire/parse-login-request.ts';
 import { invalidReply, unauthorizedReply } from './alpaca-errors.ts';
 import { refuseUnreadableBody } from './body-reader.ts';
 import { clearSessionCookie, sessionIdOf, setSessionCookie } from './session-cookie.ts';
 import { csrfReply, sessionInvalidReply } from './session-errors.ts';
 
-/** The fields of a login body; the OpenAPI document lists the same. */
-export const LOGIN_FIELDS = ['keyId', 'secret'] as const;
-
-/** A login body: the key id and secret of a riskgate API key. */
-function readLogin(body: unknown): { keyId: string; secret: string } | FieldIssue[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return [{ field: '(body)', expected: 'a JSON object {"keyId": "rk_…", "secret": "…"}' }];
-  }
-  const b = body as Record<string, unknown>;
-  const issues: FieldIssue[] = [];
-  for (const field of LOGIN_FIELDS) {
-    const v = b[field];
-    if (v === undefined)
-      issues.push({ field, expected: `the API key's ${field === 'keyId' ? 'id' : 'secret'}` });
-    // The value of a secret is never echoed back, only its type.
-    else if (typeof v !== 'string' || v === '')
-      issues.push({
-        field,
-        problem: `got ${typeof v === 'string' ? 'an empty string' : typeof v}`,
-        expected: 'a non-empty string',
-      });
-  }
-  for (const field of Object.keys(b)) {
-    if (!(LOGIN_FIELDS as readonly string[]).includes(field))
-      issues.push({ field, problem: 'unknown field', expected: 'only keyId and secret' });
-  }
-  return issues.length > 0 ? issues : { keyId: b.keyId as string, secret: b.secret as string };
-}
+export { LOGIN_FIELDS } from '../wire/parse-login-request.ts';
 
 /**
  * Browser sessions: `POST /v1/session` logs in with an API key and sets the session cookie,
@@ -83,7 +56,7 @@ export function sessionRoutes(app: FastifyInstance, services: GatewayServices): 
       );
     }
     if (refuseUnreadableBody(request, reply)) return;
-    const login = readLogin(request.body);
+    const login = parseLoginRequest(request.body);
     if (Array.isArray(login)) return refuse(reply, invalidReply(login));
     const principal = await ctx.auth.verify(login.keyId, login.secret);
     if (principal === null) {

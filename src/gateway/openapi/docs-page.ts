@@ -40,10 +40,10 @@ function queryFields(op: Operation): string {
 }
 
 /**
- * The `/docs` page, self-contained (no script, no CDN): how to authenticate, an example that runs
+ * The `/docs/reference` page, self-contained (no script, no CDN): how to authenticate, an example that runs
  * as shown against `baseUrl`, then every operation of the generated document with who may call
  * it, its query parameters and body fields (`*`: required). The full schemas, answers and
- * examples are in `/openapi.json`, which any OpenAPI viewer reads.
+ * examples are in `/openapi.json`, which `/docs` shows interactively.
  */
 export function docsPage(baseUrl: string = DEFAULT_BASE_URL): string {
   const rows = OPERATIONS.map(
@@ -63,7 +63,7 @@ table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;pad
 <code>APCA-API-SECRET-KEY</code>. Denials come back as <code>403 {"code": 40310000, "message": "riskgate: CODE …", "riskgate": {"violations": […]}}</code>,
 malformed input as <code>422</code> with every field and what was expected. The OpenAPI 3.1
 description, with every parameter, body, answer schema and example, is at
-<a href="/openapi.json">/openapi.json</a> (open it in any OpenAPI viewer).</p>
+<a href="/openapi.json">/openapi.json</a>; <a href="/docs">/docs</a> shows it interactively, with Try it out.</p>
 <pre>curl -s -H "APCA-API-KEY-ID: $KEY" -H "APCA-API-SECRET-KEY: $SECRET" \\
   -H 'content-type: application/json' \\
   -d '{"symbol":"AAPL","qty":"10","side":"buy","type":"market","time_in_force":"day"}' \\

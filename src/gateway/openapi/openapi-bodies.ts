@@ -1,104 +1,44 @@
 import { z } from 'zod';
 import { ProfileConfig } from '../../core/config/profile-schema.ts';
-import { TIMES_IN_FORCE } from '../../core/order.ts';
+import { killBody, profileBody, resetBody, sizeBody } from '../wire/parse-control-requests.ts';
+import { loginBody } from '../wire/parse-login-request.ts';
+import { orderBody } from '../wire/parse-order-request.ts';
+import { replaceBody } from '../wire/parse-replace-request.ts';
 
 /** A JSON Schema (2020-12, as OpenAPI 3.1 uses) held as plain data. */
 export type Schema = Record<string, unknown>;
 
 const DECIMAL = { type: 'string', pattern: '^\\d+(\\.\\d+)?$' } as const;
-/** Prices and quantities: the broker's decimal strings; plain JSON numbers are read too. */
-const decimal = (description: string): Schema => ({
-  oneOf: [DECIMAL, { type: 'number', exclusiveMinimum: 0 }],
-  description,
-});
-const SIDE = { enum: ['buy', 'sell', 'long', 'short'], description: 'long reads as buy, short as sell' };
-const REASON = { type: 'string', minLength: 1, description: 'why, for the audit log' };
-const unsupported = (instead: string): Schema => ({ description: `not supported: ${instead}` });
 
-/** `POST /v2/orders` and `POST /v1/orders/check`: the fields the strict order reader takes. */
-export const ORDER_BODY: Schema = {
-  type: 'object',
-  required: ['symbol', 'qty', 'side'],
-  additionalProperties: false,
-  properties: {
-    symbol: { type: 'string', description: 'a ticker such as AAPL, or an OCC option symbol' },
-    qty: decimal('shares (contracts for options)'),
-    notional: unsupported('send qty: riskgate checks limits on share quantities'),
-    side: SIDE,
-    type: { enum: ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] },
-    time_in_force: { enum: [...TIMES_IN_FORCE] },
-    limit_price: decimal('dollars'),
-    stop_price: decimal('dollars'),
-    trail_price: decimal('dollars'),
-    trail_percent: decimal('percent'),
-    extended_hours: { type: 'boolean' },
-    client_order_id: { type: 'string', minLength: 1, maxLength: 128 },
-    order_class: { enum: ['simple', 'bracket', 'oto', ''] },
-    take_profit: {
-      type: ['object', 'null'],
-      additionalProperties: false,
-      properties: { limit_price: decimal('dollars') },
-    },
-    stop_loss: {
-      type: ['object', 'null'],
-      additionalProperties: false,
-      properties: { stop_price: decimal('dollars'), limit_price: decimal('dollars') },
-    },
-    position_intent: { enum: ['buy_to_open', 'buy_to_close', 'sell_to_open', 'sell_to_close'] },
-    legs: unsupported('multi-leg orders'),
-    advanced_instructions: unsupported('advanced instructions'),
-    subtag: { type: 'string' },
-  },
-  example: { symbol: 'AAPL', qty: '10', side: 'buy', type: 'market', time_in_force: 'day' },
-};
+/**
+ * The JSON Schema of a request body from the zod schema that reads it (the input side: what may
+ * be sent). Each field's schema is its wire reader's `accepts` with its description.
+ */
+export function requestSchema(schema: z.ZodType): Schema {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as Schema;
+  return nullableObject(rest);
+}
 
+/** `anyOf: [object, null]` (a body that may be left out) written as one object schema of type ['object', 'null']. */
+function nullableObject(schema: Schema): Schema {
+  const { anyOf, ...rest } = schema as Schema & { anyOf?: Schema[] };
+  const object = anyOf?.find((s) => s.type === 'object');
+  if (anyOf?.length !== 2 || object === undefined || !anyOf.some((s) => s.type === 'null')) return schema;
+  return { ...object, ...rest, type: ['object', 'null'] };
+}
+
+/** `POST /v2/orders` and `POST /v1/orders/check`. */
+export const ORDER_BODY: Schema = requestSchema(orderBody);
 /** `PATCH /v2/orders/{id}`: only the broker's replaceable fields, at least one of them. */
-export const REPLACE_BODY: Schema = {
-  type: 'object',
-  additionalProperties: false,
-  minProperties: 1,
-  properties: {
-    qty: decimal('shares'),
-    time_in_force: { enum: [...TIMES_IN_FORCE] },
-    limit_price: decimal('dollars; limit and stop_limit orders only'),
-    stop_price: decimal('dollars; stop and stop_limit orders only'),
-    trail: decimal('trailing_stop orders only'),
-    client_order_id: { type: 'string', minLength: 1, maxLength: 128 },
-  },
-  example: { limit_price: '101.5' },
-};
-
+export const REPLACE_BODY: Schema = { ...requestSchema(replaceBody), minProperties: 1 };
 /** `POST /v1/size`. */
-export const SIZE_BODY: Schema = {
-  type: 'object',
-  required: ['symbol', 'side'],
-  additionalProperties: false,
-  properties: {
-    symbol: { type: 'string' },
-    side: SIDE,
-    entry_price: decimal('dollars; the last price when absent'),
-    stop_price: decimal("dollars; the profile's protective stop when absent"),
-    risk_percent: decimal('percent of equity at risk (1 = 1 %)'),
-  },
-  example: { symbol: 'AAPL', side: 'buy', stop_price: '95' },
-};
-
+export const SIZE_BODY: Schema = requestSchema(sizeBody);
 /** `POST /v1/kill`: every field optional, and so is the body. */
-export const KILL_BODY: Schema = {
-  type: ['object', 'null'],
-  additionalProperties: false,
-  properties: { reason: REASON, flatten: { type: 'boolean', description: 'also close every position' } },
-  example: { reason: 'strategy misbehaving', flatten: false },
-};
-
+export const KILL_BODY: Schema = requestSchema(killBody);
 /** `POST /v1/reset`. */
-export const RESET_BODY: Schema = {
-  type: 'object',
-  required: ['reason'],
-  additionalProperties: false,
-  properties: { reason: REASON },
-  example: { reason: 'reviewed the losses; resuming' },
-};
+export const RESET_BODY: Schema = requestSchema(resetBody);
+/** `PUT /v1/profile`. */
+export const PROFILE_BODY: Schema = requestSchema(profileBody);
 
 /**
  * One risk profile, derived from the same zod schema the gateway validates it with (the input
@@ -119,24 +59,8 @@ function profileSchema(): Schema {
   };
 }
 
-/** `PUT /v1/profile`. */
-export const PROFILE_BODY: Schema = {
-  type: 'object',
-  required: ['profile', 'reason'],
-  additionalProperties: false,
-  properties: { profile: { $ref: '#/components/schemas/RiskProfile' }, reason: REASON },
-};
-
 /** `POST /v1/session`. */
-export const LOGIN_BODY: Schema = {
-  type: 'object',
-  required: ['keyId', 'secret'],
-  additionalProperties: false,
-  properties: {
-    keyId: { type: 'string', minLength: 1, description: 'a riskgate API key id (rk_…)' },
-    secret: { type: 'string', minLength: 1, description: "the key's secret; never logged" },
-  },
-};
+export const LOGIN_BODY: Schema = requestSchema(loginBody);
 
 /** `POST /v1/market/indices`. */
 export const INDEX_READINGS_BODY: Schema = {

@@ -1,10 +1,12 @@
-import { sharedSchemas } from './openapi-bodies.ts';
+import { type Schema, sharedSchemas } from './openapi-bodies.ts';
+import { ERROR_RESPONSES } from './openapi-errors.ts';
 import { OPERATIONS, type Operation } from './openapi-operations.ts';
 import { RESPONSE_SCHEMAS } from './openapi-responses.ts';
 
 export { OPERATIONS, type Operation } from './openapi-operations.ts';
 
-const ERROR = { $ref: '#/components/responses/Error' } as const;
+const answer = (name: string) => ({ $ref: `#/components/responses/${name}` }) as const;
+const ERROR = answer('Error');
 
 /** The parameter objects of an operation: its path parameters, then its query and header ones. */
 function parametersOf(op: Operation): Record<string, unknown>[] {
@@ -24,22 +26,45 @@ function parametersOf(op: Operation): Record<string, unknown>[] {
   return [...inPath, ...inQuery, ...(op.parameters ?? [])];
 }
 
+/** The example of a schema: its own, its component's, or a list of one of its items'. */
+function exampleOf(schema: Schema | undefined): unknown {
+  if (schema === undefined) return undefined;
+  if (schema.example !== undefined) return schema.example;
+  if (typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/components/schemas/', '');
+    return exampleOf({ ...sharedSchemas(), ...RESPONSE_SCHEMAS }[name]);
+  }
+  if (schema.type === 'array') {
+    const item = exampleOf(schema.items as Schema | undefined);
+    return item === undefined ? undefined : [item];
+  }
+  return undefined;
+}
+
 /** The documented answers: the success shape, and the error envelope where it can come. */
 function responsesOf(op: Operation): Record<string, unknown> {
   const s = op.success;
   const media = s.mediaType ?? 'application/json';
+  const example = s.example ?? exampleOf(s.schema);
   return {
     [s.status]: {
       description: s.description ?? 'OK',
-      ...(s.schema !== undefined ? { content: { [media]: { schema: s.schema } } } : {}),
+      ...(s.schema !== undefined
+        ? { content: { [media]: { schema: s.schema, ...(example !== undefined ? { example } : {}) } } }
+        : {}),
     },
     // A login is open to anyone, and answers 401 for a bad key.
-    ...(op.role === 'none' && op.path !== '/v1/session' ? {} : { '401': ERROR }),
-    ...(op.query !== undefined && op.method === 'get' ? { '422': ERROR } : {}),
-    ...(op.path.includes('{') ? { '404': ERROR } : {}),
+    ...(op.role === 'none' && op.path !== '/v1/session' ? {} : { '401': answer('Unauthorized') }),
+    ...(op.query !== undefined && op.method === 'get' ? { '422': answer('Invalid') } : {}),
+    ...(op.path.includes('{') ? { '404': answer('NotFound') } : {}),
     ...(op.method === 'get' || op.role === 'none'
       ? {}
-      : { '400': ERROR, '403': ERROR, '413': ERROR, '422': ERROR }),
+      : {
+          '400': answer('BadRequest'),
+          '403': answer('Forbidden'),
+          '413': answer('TooLarge'),
+          '422': answer('Invalid'),
+        }),
     ...(op.role === 'none' ? {} : { default: ERROR }),
   };
 }
@@ -97,13 +122,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         },
       },
       schemas: { ...sharedSchemas(), ...RESPONSE_SCHEMAS },
-      responses: {
-        Error: {
-          description:
-            "The broker's error envelope; denials add riskgate.violations, malformed input riskgate.issues ([{field, problem, expected}]). Bodies are read as JSON whatever the content type says.",
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        },
-      },
+      responses: ERROR_RESPONSES,
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   okAudit,
   okConsoleAsset,
   okDecision,
+  okDocsAsset,
   okDocument,
   okEquity,
   okEvents,
@@ -256,11 +257,31 @@ export const OPERATIONS: readonly Operation[] = [
     method: 'get',
     path: '/docs',
     summary:
-      'How to call the API, a runnable example, and every operation with its role, query and body fields',
+      'The interactive reference: this document in Swagger UI (served locally), with Try it out against this gateway',
     role: 'none',
     tag: 'operations',
     operationId: 'docs',
     success: okHtml,
+  },
+  {
+    method: 'get',
+    path: '/docs/reference',
+    summary:
+      'How to call the API, a runnable curl example, and every operation with its role, query and body fields, as one plain page',
+    role: 'none',
+    tag: 'operations',
+    operationId: 'docsReference',
+    success: okHtml,
+  },
+  {
+    method: 'get',
+    path: '/docs/assets/{file}',
+    summary:
+      "The reference's scripts and style sheets, Swagger UI's from its npm package (404 for any other name)",
+    role: 'none',
+    tag: 'operations',
+    operationId: 'docsAsset',
+    success: okDocsAsset,
   },
   {
     method: 'get',

@@ -1,3 +1,4 @@
+import { percentage, positiveDecimal, type WireReader } from '../wire/wire-values.ts';
 import type { Schema } from './openapi-bodies.ts';
 import type { Success } from './openapi-responses.ts';
 
@@ -47,9 +48,16 @@ export const LIST_ORDERS_QUERY = [
   q('symbols', STR, 'comma-separated symbols'),
   q('side', { enum: ['buy', 'sell'] }, 'only this side'),
 ];
+/** A query value is text: the string forms the wire reader accepts. */
+const textForm = (read: WireReader<unknown>): Schema =>
+  (read.accepts.oneOf as Schema[]).find((s) => s.type === 'string') ?? STR;
 export const CLOSE_POSITION_QUERY = [
-  q('qty', DECIMAL, 'shares to close; not with percentage'),
-  q('percentage', DECIMAL, 'percent of the position to close, above 0 and at most 100; not with qty'),
+  q('qty', textForm(positiveDecimal), 'shares to close; not with percentage'),
+  q(
+    'percentage',
+    textForm(percentage),
+    'percent of the position to close, above 0 and at most 100; not with qty',
+  ),
 ];
 export const ASSETS_QUERY = [
   q('status', { enum: ['active', 'inactive'] }, 'only assets in this status'),

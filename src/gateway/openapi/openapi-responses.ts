@@ -1,4 +1,7 @@
 import type { Schema } from './openapi-bodies.ts';
+import { INVALID_EXAMPLE } from './openapi-errors.ts';
+import * as ex from './openapi-examples.ts';
+import { WIRE_SCHEMAS } from './openapi-wire-schemas.ts';
 
 /**
  * The success shapes of the gateway's answers. Alpaca-compatible ones name the fields SDKs read
@@ -37,62 +40,9 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         },
       },
     },
-    example: {
-      code: 42210000,
-      message: 'riskgate: invalid request',
-      riskgate: {
-        issues: [
-          { field: 'qty', problem: 'got "0x10"', expected: 'a positive decimal such as "10" or "2.5"' },
-        ],
-      },
-    },
+    example: INVALID_EXAMPLE,
   },
-  Order: obj(
-    {
-      id: str,
-      client_order_id: str,
-      symbol: str,
-      asset_class: str,
-      qty: strOrNull,
-      filled_qty: str,
-      filled_avg_price: strOrNull,
-      side: { enum: ['buy', 'sell'] },
-      type: str,
-      order_type: str,
-      time_in_force: str,
-      limit_price: strOrNull,
-      stop_price: strOrNull,
-      status: str,
-      order_class: str,
-      created_at: str,
-      submitted_at: strOrNull,
-      legs: { type: ['array', 'null'], items: ref('Order') },
-    },
-    ['id', 'client_order_id', 'symbol', 'side', 'status'],
-  ),
-  Account: obj({ id: str, status: str, currency: str, cash: str, equity: str, buying_power: str }, ['id']),
-  Position: obj(
-    {
-      symbol: str,
-      qty: str,
-      side: { enum: ['long', 'short'] },
-      avg_entry_price: str,
-      market_value: strOrNull,
-    },
-    ['symbol', 'qty'],
-  ),
-  Asset: obj({ id: str, symbol: str, class: str, exchange: str, tradable: bool, status: str }, ['symbol']),
-  OptionContract: obj(
-    {
-      id: str,
-      symbol: str,
-      underlying_symbol: str,
-      type: { enum: ['call', 'put'] },
-      expiration_date: str,
-      strike_price: str,
-    },
-    ['symbol'],
-  ),
+  ...WIRE_SCHEMAS,
   /** The 207 answer of a bulk cancel or close: one entry per order or position. */
   MultiStatus: list(
     obj(
@@ -140,11 +90,22 @@ export interface Success {
   /** Another media type than JSON (the metrics text, the HTML page, a stream). */
   readonly mediaType?: string;
   readonly description?: string;
+  /** An answer as the gateway gives it; when absent, the schema's own (or its items') example. */
+  readonly example?: unknown;
 }
 
-export const ok = (schema: Schema): Success => ({ status: '200', schema });
+export const ok = (schema: Schema, example?: unknown): Success => ({
+  status: '200',
+  schema,
+  ...(example !== undefined ? { example } : {}),
+});
 export const okOrder: Success = ok(ref('Order'));
-export const okMulti: Success = { status: '207', schema: ref('MultiStatus'), description: 'one entry each' };
+export const okMulti: Success = {
+  status: '207',
+  schema: ref('MultiStatus'),
+  description: 'one entry each',
+  example: ex.MULTI_EXAMPLE,
+};
 export const okAccount = ok(ref('Account'));
 export const okPositions = ok(list(ref('Position')));
 export const okPosition = ok(ref('Position'));
@@ -154,12 +115,14 @@ export const okAsset = ok(ref('Asset'));
 export const okContract = ok(ref('OptionContract'));
 export const okContracts = ok(
   obj({ option_contracts: list(ref('OptionContract')), next_page_token: strOrNull }, ['option_contracts']),
+  {
+    option_contracts: [(WIRE_SCHEMAS.OptionContract as { example: unknown }).example],
+    next_page_token: null,
+  },
 );
-export const okClock = ok(
-  obj({ timestamp: str, is_open: bool, next_open: str, next_close: str }, ['is_open']),
-);
-export const okClockV3 = ok(obj({ clocks: list(open) }));
-export const okDecision = ok(ref('Decision'));
+export const okClock = ok(ref('Clock'));
+export const okClockV3 = ok(obj({ clocks: list(open) }), ex.CLOCK_V3_EXAMPLE);
+export const okDecision = ok(ref('Decision'), ex.DECISION_EXAMPLE);
 export const okSize = ok(
   obj(
     {
@@ -173,6 +136,7 @@ export const okSize = ok(
     },
     ['qty'],
   ),
+  ex.SIZE_EXAMPLE,
 );
 export const okState = ok(
   obj(
@@ -185,6 +149,7 @@ export const okState = ok(
     },
     ['tradingState'],
   ),
+  ex.STATE_EXAMPLE,
 );
 export const okGreeks = ok(
   obj({
@@ -195,12 +160,43 @@ export const okGreeks = ok(
     positions: list(open),
     limits: list(open),
   }),
+  ex.GREEKS_EXAMPLE,
 );
-export const okKill = ok(obj({ durable: DURABLE, isolated: bool, message: str }));
-export const okReset = ok(obj({ tradingState: open, durable: DURABLE }, ['tradingState']));
-export const okProfile = ok(obj({ source: str, path: strOrNull, profile: ref('RiskProfile') }, ['profile']));
+export const okKill = ok(
+  obj(
+    {
+      state: obj({ state: str, code: str, reason: str, by: str, at: int }, ['state']),
+      cancelled: { type: 'integer', description: 'orders the broker confirmed cancelled' },
+      cancelFailures: int,
+      flattened: { type: 'integer', description: 'positions a close was sent for (with flatten)' },
+      ackMs: {
+        type: ['number', 'null'],
+        description: 'ms to the broker acknowledging; null when it did not in time',
+      },
+      acknowledged: {
+        type: 'boolean',
+        description: 'false when the broker did not acknowledge in time; the halt holds regardless',
+      },
+      error: strOrNull,
+      durable: DURABLE,
+      isolated: {
+        type: 'boolean',
+        description: 'true when this instance cannot reach the store: the kill latched it only',
+      },
+      message: str,
+    },
+    ['state', 'acknowledged', 'durable'],
+  ),
+  ex.KILL_EXAMPLE,
+);
+export const okReset = ok(obj({ tradingState: open, durable: DURABLE }, ['tradingState']), ex.RESET_EXAMPLE);
+export const okProfile = ok(
+  obj({ source: str, path: strOrNull, profile: ref('RiskProfile') }, ['profile']),
+  ex.PROFILE_EXAMPLE,
+);
 export const okProfileChange = ok(
   obj({ applied: bool, diff: list(open), issues: list(open), profile: ref('RiskProfile') }, ['applied']),
+  ex.PROFILE_CHANGE_EXAMPLE,
 );
 export const okAudit = ok(
   obj(
@@ -210,8 +206,9 @@ export const okAudit = ok(
     },
     ['events'],
   ),
+  ex.AUDIT_EXAMPLE,
 );
-export const okSession = ok(ref('Session'));
+export const okSession = ok(ref('Session'), ex.SESSION_EXAMPLE);
 export const noContent: Success = { status: '204', description: 'done; no body' };
 export const okIndices = ok(
   obj(
@@ -223,14 +220,30 @@ export const okIndices = ok(
     },
     ['accepted', 'ignored'],
   ),
+  ex.INDICES_EXAMPLE,
 );
-export const okHealth = ok(obj({ status: { const: 'ok' } }, ['status']));
+export const okHealth = ok(obj({ status: { const: 'ok' } }, ['status']), { status: 'ok' });
 export const okReady = ok(
   obj({ ready: bool, reason: str, store: bool, durability: open, instance: open }, ['ready']),
+  ex.READY_EXAMPLE,
 );
-export const okMetrics: Success = { status: '200', mediaType: 'text/plain', schema: str };
-export const okDocument: Success = { status: '200', schema: obj({ openapi: str }, ['openapi']) };
-export const okHtml: Success = { status: '200', mediaType: 'text/html', schema: str };
+export const okMetrics: Success = {
+  status: '200',
+  mediaType: 'text/plain',
+  schema: str,
+  example: ex.METRICS_EXAMPLE,
+};
+export const okDocument: Success = ok(obj({ openapi: str }, ['openapi']), {
+  openapi: '3.1.0',
+  info: { title: 'riskgate gateway', version: '0.1.0' },
+  paths: {},
+});
+export const okHtml: Success = {
+  status: '200',
+  mediaType: 'text/html',
+  schema: str,
+  example: ex.HTML_EXAMPLE,
+};
 const MARK = obj({ time: int, equity: num, cash: num, buyingPower: num }, [
   'time',
   'equity',
@@ -246,16 +259,32 @@ export const okEquity = ok(
     },
     ['marks', 'peak', 'dayStarts'],
   ),
+  ex.EQUITY_EXAMPLE,
 );
 export const okConsoleAsset: Success = {
   status: '200',
   mediaType: 'text/javascript',
   description: 'a console asset: text/javascript for .js, text/css for .css',
   schema: str,
+  example: ex.ASSET_EXAMPLE,
 };
-export const okEvents: Success = { status: '200', mediaType: 'text/event-stream', schema: str };
+export const okDocsAsset: Success = {
+  status: '200',
+  mediaType: 'text/javascript',
+  description: 'a reference asset: text/javascript for .js, text/css for .css, image/png for .png',
+  schema: str,
+  example: ex.ASSET_EXAMPLE,
+};
+export const okEvents: Success = {
+  status: '200',
+  mediaType: 'text/event-stream',
+  schema: str,
+  example: ex.EVENTS_EXAMPLE,
+};
 export const okStream: Success = {
   status: '200',
-  description: 'a WebSocket upgrade (101) when asked with Upgrade: websocket',
+  description:
+    'a WebSocket upgrade (101) when asked with Upgrade: websocket; then one JSON message per update',
   schema: open,
+  example: ex.STREAM_EXAMPLE,
 };

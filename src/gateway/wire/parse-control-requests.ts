@@ -4,6 +4,7 @@ import { optionalField, readWireObject, requiredField, type WireRead } from './w
 import {
   boolean,
   describeValue,
+  type JsonSchema,
   oneOf,
   percentage,
   positiveDecimal,
@@ -20,13 +21,20 @@ function sideOf(side: 'buy' | 'sell' | 'long' | 'short'): Side {
 
 /** The fields of a `POST /v1/size` ; the OpenAPI document lists the same. */
 export const SIZE_FIELDS = ['symbol', 'side', 'entry_price', 'stop_price', 'risk_percent'] as const;
-const sizeBody = z.strictObject({
-  symbol: requiredField(symbol, 'a ticker such as AAPL'),
-  side: requiredField(readSide, 'one of buy, sell, long, short'),
-  entry_price: optionalField(positiveDecimal),
-  stop_price: optionalField(positiveDecimal),
-  risk_percent: optionalField(percentage),
-});
+/** The `POST /v1/size` body: this schema reads it and, through `z.toJSONSchema`, documents it. */
+export const sizeBody = z
+  .strictObject({
+    symbol: requiredField(symbol, 'a ticker such as AAPL'),
+    side: requiredField(readSide, 'one of buy, sell, long, short', {
+      description: 'long reads as buy, short as sell',
+    }),
+    entry_price: optionalField(positiveDecimal, { description: 'dollars; the last price when absent' }),
+    stop_price: optionalField(positiveDecimal, {
+      description: "dollars; the profile's protective stop when absent",
+    }),
+    risk_percent: optionalField(percentage, { description: 'percent of equity at risk (1 = 1 %)' }),
+  })
+  .meta({ example: { symbol: 'AAPL', side: 'buy', stop_price: '95' } });
 
 /** A `POST /v1/size` body in domain units. */
 export interface SizeRequest {
@@ -59,9 +67,17 @@ export function parseSizeRequest(body: unknown): WireRead<SizeRequest> {
 
 /** The fields of a `POST /v1/kill` ; the OpenAPI document lists the same. */
 export const KILL_FIELDS = ['reason', 'flatten'] as const;
-const killBody = z
-  .strictObject({ reason: optionalField(reasonText), flatten: optionalField(boolean) })
-  .nullish();
+/** The `POST /v1/kill` body: this schema reads it and, through `z.toJSONSchema`, documents it. */
+export const killBody = z
+  .strictObject({
+    reason: optionalField(reasonText),
+    flatten: optionalField(boolean, { description: 'also close every position' }),
+  })
+  .nullish()
+  .meta({
+    description: 'Every field is optional, and so is the body.',
+    example: { reason: 'strategy misbehaving', flatten: false },
+  });
 
 /** A `POST /v1/kill` body; every field optional, and so is the body. */
 export interface KillRequest {
@@ -82,7 +98,10 @@ export function parseKillRequest(body: unknown): WireRead<KillRequest> {
 
 /** The fields of a `POST /v1/reset` ; the OpenAPI document lists the same. */
 export const RESET_FIELDS = ['reason'] as const;
-const resetBody = z.strictObject({ reason: requiredField(reasonText, 'why trading may resume (required)') });
+/** The `POST /v1/reset` body: this schema reads it and, through `z.toJSONSchema`, documents it. */
+export const resetBody = z
+  .strictObject({ reason: requiredField(reasonText, 'why trading may resume (required)') })
+  .meta({ example: { reason: 'reviewed the losses; resuming' } });
 
 /** Reads a `POST /v1/reset` body strictly: a reason is required. */
 export function parseResetRequest(body: unknown): WireRead<{ readonly reason: string }> {
@@ -91,10 +110,14 @@ export function parseResetRequest(body: unknown): WireRead<{ readonly reason: st
 
 /** The fields of a `PUT /v1/profile` ; the OpenAPI document lists the same. */
 export const PROFILE_FIELDS = ['profile', 'reason'] as const;
+/** The profile as sent: its own schema validates it afterwards (and documents it). */
 function anyValue(value: unknown): WireValue<unknown> {
   return { ok: true, value };
 }
-const profileBody = z.strictObject({
+anyValue.accepts = { $ref: '#/components/schemas/RiskProfile' } as JsonSchema;
+
+/** The `PUT /v1/profile` body: this schema reads it and, through `z.toJSONSchema`, documents it. */
+export const profileBody = z.strictObject({
   profile: requiredField(anyValue, 'the new risk profile (an object)'),
   reason: requiredField(reasonText, 'why the limits change (required)'),
 });

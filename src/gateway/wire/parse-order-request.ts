@@ -12,6 +12,7 @@ import { type FieldIssue, optionalField, readWireObject, requiredField } from '.
 import {
   boolean,
   clientOrderId,
+  type JsonSchema,
   oneOf,
   POSITIVE_DECIMAL_EXPECTED,
   positiveDecimal,
@@ -60,6 +61,12 @@ function readOrderClass(value: unknown): WireValue<OrderClass | undefined> {
     expected: 'simple, "", bracket or oto (oco and mleg are not supported through riskgate)',
   };
 }
+readOrderClass.accepts = {
+  type: 'string',
+  enum: ['simple', '', 'bracket', 'oto'],
+  description:
+    'bracket needs take_profit and stop_loss; take_profit or stop_loss make an order a bracket or OTO whatever this says (oco and mleg are not supported)',
+} as JsonSchema;
 
 const positionIntents = ['buy_to_open', 'buy_to_close', 'sell_to_open', 'sell_to_close'] as const;
 
@@ -86,31 +93,49 @@ export const ORDER_FIELDS = [
   'subtag',
 ] as const;
 
-const price = optionalField(positiveDecimal);
+const dollars = optionalField(positiveDecimal, { description: 'dollars' });
 
-const orderBody = z.strictObject({
-  symbol: requiredField(symbol, 'a ticker such as AAPL'),
-  qty: requiredField(positiveDecimal, POSITIVE_DECIMAL_EXPECTED),
-  notional: optionalField(unsupported('send qty instead: riskgate checks limits on share quantities')),
-  side: requiredField(readSide, 'one of buy, sell, long, short'),
-  type: optionalField(oneOf(ORDER_TYPES)),
-  time_in_force: optionalField(oneOf(TIMES_IN_FORCE)),
-  limit_price: price,
-  stop_price: price,
-  trail_price: price,
-  trail_percent: price,
-  extended_hours: optionalField(boolean),
-  client_order_id: optionalField(clientOrderId),
-  order_class: optionalField(readOrderClass),
-  take_profit: z.strictObject({ limit_price: price }).nullish(),
-  stop_loss: z.strictObject({ stop_price: price, limit_price: price }).nullish(),
-  position_intent: optionalField(oneOf(positionIntents)),
-  legs: optionalField(
-    unsupported('legs belong to mleg orders; riskgate takes single-leg orders only: send one order per leg'),
-  ),
-  advanced_instructions: optionalField(unsupported('advanced routing is not supported through riskgate')),
-  subtag: optionalField(unsupported('subtags are not supported through riskgate')),
-});
+/**
+ * The `POST /v2/orders` (and `POST /v1/orders/check`) body: this schema reads it and, through
+ * `z.toJSONSchema`, documents it.
+ */
+export const orderBody = z
+  .strictObject({
+    symbol: requiredField(symbol, 'a ticker such as AAPL', {
+      description: 'a ticker such as AAPL, or an OCC option symbol',
+    }),
+    qty: requiredField(positiveDecimal, POSITIVE_DECIMAL_EXPECTED, {
+      description: 'shares (contracts for options)',
+    }),
+    notional: optionalField(unsupported('send qty instead: riskgate checks limits on share quantities')),
+    side: requiredField(readSide, 'one of buy, sell, long, short', {
+      description: 'long reads as buy, short as sell',
+    }),
+    type: optionalField(oneOf(ORDER_TYPES), { description: 'default market' }),
+    time_in_force: optionalField(oneOf(TIMES_IN_FORCE), { description: 'default day' }),
+    limit_price: dollars,
+    stop_price: dollars,
+    trail_price: dollars,
+    trail_percent: optionalField(positiveDecimal, { description: 'percent' }),
+    extended_hours: optionalField(boolean),
+    client_order_id: optionalField(clientOrderId),
+    order_class: optionalField(readOrderClass),
+    take_profit: z.strictObject({ limit_price: dollars }).nullish(),
+    stop_loss: z.strictObject({ stop_price: dollars, limit_price: dollars }).nullish(),
+    position_intent: optionalField(oneOf(positionIntents), { description: "must match the order's side" }),
+    legs: optionalField(
+      unsupported(
+        'legs belong to mleg orders; riskgate takes single-leg orders only: send one order per leg',
+      ),
+    ),
+    advanced_instructions: optionalField(unsupported('advanced routing is not supported through riskgate')),
+    subtag: optionalField(unsupported('subtags are not supported through riskgate')),
+  })
+  .meta({
+    description:
+      'An Alpaca order, read strictly: unknown fields are refused, and null counts as absent for an optional field.',
+    example: { symbol: 'AAPL', qty: '10', side: 'buy', type: 'market', time_in_force: 'day' },
+  });
 
 const newId = () => newClientOrderId('rg');
 

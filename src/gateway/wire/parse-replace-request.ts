@@ -28,14 +28,23 @@ export interface ReplaceChanges {
   readonly clientOrderId?: string;
 }
 
-const replaceBody = z.strictObject({
-  qty: optionalField(positiveDecimal),
-  time_in_force: optionalField(oneOf(TIMES_IN_FORCE)),
-  limit_price: optionalField(positiveDecimal),
-  stop_price: optionalField(positiveDecimal),
-  trail: optionalField(positiveDecimal),
-  client_order_id: optionalField(clientOrderId),
-});
+/** The `PATCH /v2/orders/{id}` body: this schema reads it and, through `z.toJSONSchema`, documents it. */
+export const replaceBody = z
+  .strictObject({
+    qty: optionalField(positiveDecimal, { description: 'shares' }),
+    time_in_force: optionalField(oneOf(TIMES_IN_FORCE)),
+    limit_price: optionalField(positiveDecimal, { description: 'dollars; limit and stop_limit orders only' }),
+    stop_price: optionalField(positiveDecimal, { description: 'dollars; stop and stop_limit orders only' }),
+    trail: optionalField(positiveDecimal, {
+      description: 'trailing_stop orders only: dollars or percent, as the order was placed',
+    }),
+    client_order_id: optionalField(clientOrderId),
+  })
+  .meta({
+    description:
+      'Only the fields the broker lets a replacement change; at least one of qty, time_in_force, limit_price, stop_price, trail.',
+    example: { limit_price: '101.5' },
+  });
 
 /**
  * Reads a `PATCH /v2/orders/{id}` body strictly: only the broker's replaceable fields, each in

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeValue, type WireValue } from './wire-values.ts';
+import { describeValue, type JsonSchema, type WireReader } from './wire-values.ts';
 
 /** One problem with a request: the wire field, what was wrong with it, and what was expected. */
 export interface FieldIssue {
@@ -14,31 +14,48 @@ export type WireRead<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly issues: readonly FieldIssue[] };
 
-function bridge<T>(read: (value: unknown) => WireValue<T>, required: string | undefined) {
-  return z
-    .unknown()
-    .optional()
-    .transform((value, ctx): T | undefined => {
-      if (value === undefined || value === null) {
-        if (required === undefined) return undefined;
-        ctx.issues.push({ code: 'custom', message: required, input: value, params: { problem: 'missing' } });
-        return z.NEVER;
-      }
-      const r = read(value);
-      if (r.ok) return r.value;
-      ctx.issues.push({ code: 'custom', message: r.expected, input: value, params: { problem: r.problem } });
+/** What the API description says of a field besides the values its reader accepts. */
+export interface FieldDoc {
+  readonly description?: string;
+  readonly example?: unknown;
+}
+
+/**
+ * A field of a zod object read by a strict wire reader. Its JSON Schema (what `z.toJSONSchema`
+ * gives for the API description) is the reader's `accepts` with `doc`; a required field is one
+ * the schema lists as required, since it is not `.optional()`.
+ */
+function bridge<T>(read: WireReader<T>, required: string | undefined) {
+  const field = required === undefined ? z.unknown().optional() : z.unknown();
+  return field.transform((value, ctx): T | undefined => {
+    if (value === undefined || value === null) {
+      if (required === undefined) return undefined;
+      ctx.issues.push({ code: 'custom', message: required, input: value, params: { problem: 'missing' } });
       return z.NEVER;
-    });
+    }
+    const r = read(value);
+    if (r.ok) return r.value;
+    ctx.issues.push({ code: 'custom', message: r.expected, input: value, params: { problem: r.problem } });
+    return z.NEVER;
+  });
+}
+
+function documented<S extends z.ZodType>(schema: S, accepts: JsonSchema, doc: FieldDoc): S {
+  return schema.meta({ ...accepts, ...doc });
 }
 
 /** An optional field read by a strict wire reader; `null` counts as absent, as at the broker. */
-export function optionalField<T>(read: (value: unknown) => WireValue<T>) {
-  return bridge(read, undefined);
+export function optionalField<T>(read: WireReader<T>, doc: FieldDoc = {}) {
+  return documented(bridge(read, undefined), read.accepts, doc);
 }
 
 /** A required field read by a strict wire reader; `expected` says what a missing one should hold. */
-export function requiredField<T>(read: (value: unknown) => WireValue<T>, expected: string) {
-  return bridge(read, expected).transform((v) => v as T);
+export function requiredField<T>(read: WireReader<T>, expected: string, doc: FieldDoc = {}) {
+  return documented(
+    bridge(read, expected).transform((v) => v as T),
+    read.accepts,
+    doc,
+  );
 }
 
 function fieldName(path: readonly PropertyKey[]): string {

@@ -10,6 +10,19 @@ export type WireValue<T> =
   | { readonly ok: true; readonly value: T }
   | { readonly ok: false; readonly problem: string; readonly expected: string };
 
+/** A JSON Schema (2020-12) fragment, held as plain data. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
+
+/**
+ * A strict reader of one wire value together with the JSON Schema of the values it accepts: the
+ * request schemas of the OpenAPI document are made from these, so what is documented is what is
+ * read (a test checks each reader against its schema).
+ */
+export type WireReader<T> = ((value: unknown) => WireValue<T>) & { readonly accepts: JsonSchema };
+
+/** Control characters (C0, DEL, C1) as a regular-expression class body. */
+const CONTROL_CLASS = '\\u0000-\\u001f\\u007f-\\u009f';
+
 /** Longest text echoed back in a `problem`; the rest is elided. */
 const ECHO_LIMIT = 40;
 
@@ -85,6 +98,18 @@ export function positiveDecimal(value: unknown): WireValue<number> {
   return { ok: true, value: n };
 }
 
+positiveDecimal.accepts = {
+  oneOf: [
+    {
+      type: 'string',
+      // Digits with at most 9 decimal places, not all zeros, below 1e15 (at most 15 digits
+      // before the point once leading zeros are dropped).
+      pattern: '^(?!0*(\\.0*)?$)0*\\d{1,15}(\\.\\d{1,9})?$',
+    },
+    { type: 'number', minimum: 5e-10, exclusiveMaximum: MAX_DECIMAL_VALUE },
+  ],
+} as JsonSchema;
+
 /** A percentage above 0 and at most 100, in the forms of {@link positiveDecimal}. */
 export function percentage(value: unknown): WireValue<number> {
   const expected = 'a decimal above 0 and at most 100, such as "50" or "12.5"';
@@ -92,20 +117,29 @@ export function percentage(value: unknown): WireValue<number> {
   if (!n.ok) return { ok: false, problem: n.problem, expected };
   return n.value <= 100 ? n : refuse(value, expected, `got ${describeValue(value)}: above 100`);
 }
+percentage.accepts = {
+  oneOf: [
+    // Not all zeros; at most 100 (100 itself with zeros after the point).
+    { type: 'string', pattern: '^(?!0*(\\.0*)?$)0*(\\d{1,2}(\\.\\d{1,9})?|100(\\.0{1,9})?)$' },
+    { type: 'number', minimum: 5e-10, maximum: 100 },
+  ],
+} as JsonSchema;
 
 /** Exactly one of `allowed`, as written (no case folding, no surrounding spaces). */
-export function oneOf<T extends string>(allowed: readonly T[]): (value: unknown) => WireValue<T> {
+export function oneOf<T extends string>(allowed: readonly T[]): WireReader<T> {
   const expected = `one of ${allowed.map((a) => (a === '' ? '""' : a)).join(', ')} (exactly, in lower case)`;
-  return (value) =>
+  const read = (value: unknown): WireValue<T> =>
     typeof value === 'string' && (allowed as readonly string[]).includes(value)
       ? { ok: true, value: value as T }
       : refuse(value, expected);
+  return Object.assign(read, { accepts: { type: 'string', enum: [...allowed] } });
 }
 
 /** A JSON boolean. */
 export function boolean(value: unknown): WireValue<boolean> {
   return typeof value === 'boolean' ? { ok: true, value } : refuse(value, 'true or false (a JSON boolean)');
 }
+boolean.accepts = { type: 'boolean' } as JsonSchema;
 
 const SYMBOL = /^[A-Za-z0-9]+([./-][A-Za-z0-9]+)*$/;
 /** Longest symbol accepted (option symbols are 21 characters). */
@@ -123,6 +157,12 @@ export function symbol(value: unknown): WireValue<string> {
   }
   return { ok: true, value: value.toUpperCase() };
 }
+symbol.accepts = {
+  type: 'string',
+  maxLength: MAX_SYMBOL_LENGTH,
+  pattern: SYMBOL.source,
+  description: 'a ticker such as AAPL, BRK.B or BTC/USD; read in upper case',
+} as JsonSchema;
 
 /** The broker's limit on client order ids. */
 export const MAX_CLIENT_ORDER_ID_CHARACTERS = 128;
@@ -160,6 +200,13 @@ export function clientOrderId(value: unknown): WireValue<string | undefined> {
   const problem = textProblem(value, false);
   return problem === undefined ? { ok: true, value } : refuse(value, expected, problem);
 }
+clientOrderId.accepts = {
+  type: 'string',
+  maxLength: MAX_CLIENT_ORDER_ID_CHARACTERS,
+  pattern: `^[^${CONTROL_CLASS}]*$`,
+  description:
+    'at most 128 characters (UTF-16 units), no control characters; "" means none (one is generated)',
+} as JsonSchema;
 
 /** Longest free text accepted (reasons for a kill, a reset or a profile change). */
 export const MAX_REASON_CHARACTERS = 500;
@@ -173,8 +220,18 @@ export function reasonText(value: unknown): WireValue<string> {
   const problem = textProblem(value, true);
   return problem === undefined ? { ok: true, value } : refuse(value, expected, problem);
 }
+reasonText.accepts = {
+  type: 'string',
+  minLength: 1,
+  maxLength: MAX_REASON_CHARACTERS,
+  // Not blank; no control characters but tab, line feed and carriage return.
+  pattern: '^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$',
+  description: 'why, for the audit log: at most 500 characters (UTF-16 units), not blank',
+} as JsonSchema;
 
 /** Only `null` (or nothing): for fields riskgate recognises but cannot honour. */
-export function unsupported(why: string): (value: unknown) => WireValue<undefined> {
-  return (value) => refuse(value, `no value: ${why}`);
+export function unsupported(why: string): WireReader<undefined> {
+  return Object.assign((value: unknown): WireValue<undefined> => refuse(value, `no value: ${why}`), {
+    accepts: { type: 'null', description: `not supported: ${why}` },
+  });
 }
