@@ -43,6 +43,18 @@ describe('riskgate backtest (spawned)', () => {
       '--max-participation: expected a number from 0 to 1, got 2',
     ],
     [
+      ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--impact-k=-1'],
+      '--impact-k: expected a number from 0 to 100, got -1',
+    ],
+    [
+      ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--impact-window', '10'],
+      '--impact-window: only with --impact-k',
+    ],
+    [
+      ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--borrow-rate', '150'],
+      '--borrow-rate: expected a number from 0 to 100, got 150',
+    ],
+    [
       [
         '--synthetic',
         '1',
@@ -151,6 +163,51 @@ describe('riskgate backtest (spawned)', () => {
     for (const url of html.match(/https?:\/\/[^"\s]*/g) ?? []) expect(url).toBe('http://www.w3.org/2000/svg');
   });
 
+  it('applies the square-root impact and reports slippage by kind and borrow fees in the JSON', () => {
+    const args = ['--synthetic', '11', '--synthetic-symbols', '6', '--synthetic-sessions', '400'];
+    const flat = riskgate(
+      ...args,
+      '--strategy',
+      STRATEGY,
+      '--risk',
+      PROFILE,
+      '--json',
+      '--slippage-bps',
+      '2',
+    );
+    const sqrt = riskgate(
+      ...args,
+      '--strategy',
+      STRATEGY,
+      '--risk',
+      PROFILE,
+      '--json',
+      '--slippage-bps',
+      '2',
+      '--impact-k',
+      '0.5',
+      '--borrow-rate',
+      '1',
+    );
+    expect(sqrt.code).toBe(0);
+    type Costs = {
+      costs: {
+        slippage: number;
+        slippageByKind: { fixed: number; spread: number; impact: number };
+        borrow: number;
+      };
+    };
+    const a = (JSON.parse(flat.stdout) as Costs).costs;
+    const b = (JSON.parse(sqrt.stdout) as Costs).costs;
+    expect(a.slippageByKind.impact).toBe(0);
+    expect(b.slippageByKind.impact).toBeGreaterThan(0);
+    expect(b.slippage).toBeCloseTo(
+      b.slippageByKind.fixed + b.slippageByKind.spread + b.slippageByKind.impact,
+      1,
+    );
+    expect(b.borrow).toBeGreaterThanOrEqual(0);
+  });
+
   it('prints a readable summary without --json', () => {
     const r = riskgate(
       '--synthetic',
@@ -168,5 +225,8 @@ describe('riskgate backtest (spawned)', () => {
     expect(r.stdout).toMatch(/^breakout on 4 symbol\(s\)/);
     expect(r.stdout).toContain('max drawdown');
     expect(r.stdout).toContain('breakers');
+    expect(r.stdout).toMatch(
+      /costs {8}commission \$[\d,]+ {2}slippage \$[\d,]+ \(fixed .*, impact \$0\) {2}borrow \$0/,
+    );
   });
 });
