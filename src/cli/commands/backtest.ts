@@ -23,8 +23,11 @@ Runs a strategy over bars with the risk engine on (one shared account) and repor
 equity, drawdown, metrics and what the risk engine did.
 
 Input
-  --data <path>...            CSV files or folders (LEAN daily/hourly/minute bars and quotes,
-                              Date,Open,High,Low,Close,Volume files, the VIX, splits, sector maps)
+  --data <path>...            CSV or Parquet files, or folders of them (LEAN daily/hourly/minute
+                              bars and quotes, Date,Open,High,Low,Close,Volume files, the VIX,
+                              splits, sector maps; Parquet bars in freqtrade's date,open,...,volume
+                              layout). Times: YYYY-MM-DD, New York HH:MM, ISO-8601 with an offset,
+                              or epoch seconds (1e8-1e10) / milliseconds (1e11-1e13)
   --synthetic <seed>          use the seeded synthetic market instead of files
   --synthetic-symbols <n>     symbols in the synthetic market (default 12)
   --synthetic-sessions <n>    sessions (weekdays) in the synthetic market (default 1500)
@@ -98,7 +101,8 @@ export type Values = ReturnType<
 
 export const backtestCommand: Command = {
   name: 'backtest',
-  summary: 'Backtest a strategy over CSV or synthetic bars with the risk engine on; JSON and HTML reports.',
+  summary:
+    'Backtest a strategy over CSV, Parquet or synthetic bars with the risk engine on; JSON and HTML reports.',
   async run(args) {
     let values: Values;
     let positionals: string[];
