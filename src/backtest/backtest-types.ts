@@ -18,9 +18,9 @@ export interface ExecutionOptions {
   readonly slippage?: SlippageModel;
   readonly commission?: CommissionModel;
   /**
-   * Largest fraction (0–1] of a bar's volume that fills in one symbol may take; the rest of an
-   * order stays working for later bars (day orders expire with the session). Unset: no cap. A
-   * bar with zero volume counts as volume unknown and is not capped.
+   * Largest fraction (0–1] of a bar's volume that fills in one symbol may take (at least one
+   * share a bar); the rest of an order stays working for later bars (day orders expire with the
+   * session). Unset: no cap. A bar with zero volume counts as volume unknown and is not capped.
    */
   readonly maxParticipation?: number;
   /** Borrow fee on short positions held overnight. Unset: shorts cost nothing to hold. */

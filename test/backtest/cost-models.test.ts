@@ -98,6 +98,22 @@ describe('participation cap', () => {
     expect(r.trades).toHaveLength(1);
   });
 
+  it('lets at least one share a bar through when the cap rounds down to nothing, so an order still progresses', () => {
+    const thin = [100, 101, 99, 100, 5];
+    const fills: number[] = [];
+    const strategy = {
+      ...scripted({ 0: (ctx) => ctx.buy('AAA', 2) }),
+      onFill: (f: { qty: number }) => fills.push(f.qty),
+    };
+    run(
+      market([dailyBars('AAA', [FLAT, thin, thin, thin])]),
+      strategy,
+      {},
+      { execution: { maxParticipation: 0.1 } },
+    );
+    expect(fills).toEqual([1, 1]);
+  });
+
   it('does not cap a bar whose volume is 0 (volume unknown)', () => {
     const data = market([dailyBars('AAA', [FLAT, [100, 101, 99, 100, 0], FLAT])]);
     const r = run(

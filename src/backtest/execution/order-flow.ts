@@ -244,7 +244,8 @@ export class OrderFlow {
     if (cap !== undefined && volume > 0) {
       let budget = this.#budget.get(order.symbol);
       if (budget === undefined || budget.time !== time) {
-        budget = { time, left: Math.floor(volume * cap) };
+        // At least one share a bar, so an order (an exit above all) still progresses on thin bars.
+        budget = { time, left: Math.max(1, Math.floor(volume * cap)) };
         this.#budget.set(order.symbol, budget);
       }
       qty = Math.min(qty, budget.left);
