@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/riskgate.js', import.meta.url).pathname;
@@ -122,6 +123,32 @@ describe('riskgate backtest (spawned)', () => {
     const r = riskgate('--data', join(dir, 'abc.csv'), '--strategy', STRATEGY, '--risk', PROFILE);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`data error: ${join(dir, 'abc.csv')}:3: close is not a number: "oops"`);
+  });
+
+  it('runs on a Parquet file of daily candles stamped at 00:00 UTC', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-cli-pq-'));
+    const days = 60;
+    const date = Array.from({ length: days }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)));
+    const close = date.map((_, i) => 100 + i);
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'date', data: date, type: 'TIMESTAMP' },
+        { name: 'open', data: close.map((c) => c - 0.5), type: 'DOUBLE' },
+        { name: 'high', data: close.map((c) => c + 1), type: 'DOUBLE' },
+        { name: 'low', data: close.map((c) => c - 1), type: 'DOUBLE' },
+        { name: 'close', data: close, type: 'DOUBLE' },
+        { name: 'volume', data: close.map(() => 1e6), type: 'DOUBLE' },
+      ],
+    });
+    writeFileSync(join(dir, 'AAA-1d.parquet'), Buffer.from(buffer));
+    const r = riskgate('--data', dir, '--strategy', STRATEGY, '--risk', PROFILE, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { symbols: string[]; start: string; data: { files: string[] } };
+    expect(json.symbols).toEqual(['AAA']);
+    // 2024-01-01 00:00 UTC is read as that date's bar at 09:30 New York (14:30Z in winter).
+    expect(json.start).toBe('2024-01-01T14:30:00.000Z');
+    expect(json.data.files).toEqual([join(dir, 'AAA-1d.parquet')]);
   });
 
   it('runs on the synthetic market, prints JSON and writes a self-contained HTML report', () => {
