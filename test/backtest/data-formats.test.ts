@@ -92,6 +92,17 @@ describe('epoch timestamps in CSV files', () => {
     expect(epoch.resolution).toBe('daily');
   });
 
+  it('read an index stamped at 00:00 UTC as the close of that date at 16:15 New York, not the evening before', async () => {
+    const dir = tempDir();
+    const days = ['2024-01-02', '2024-01-03'];
+    writeFileSync(
+      join(dir, 'vix.csv'),
+      `DATE,OPEN,HIGH,LOW,CLOSE\n${days.map((d) => `${Date.parse(`${d}T00:00:00Z`)},13,14,12,13.5`).join('\n')}\n`,
+    );
+    const { data } = await loadMarketData([join(dir, 'vix.csv')]);
+    expect([...data.indexes[0]!.time]).toEqual(days.map((d) => newYorkToEpoch(d, '16:15')));
+  });
+
   it.each([
     ['YYYYMMDD digits', '20240102', 'too small for epoch seconds'],
     ['a value between the seconds and milliseconds ranges', '20000000000', 'between the epoch-seconds range'],

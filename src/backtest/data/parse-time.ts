@@ -80,7 +80,7 @@ export function isUtcMidnight(time: number): boolean {
   return time % DAY_MS === 0;
 }
 
-/** A 00:00 UTC daily stamp as that date's bar at the New York open, like a `YYYY-MM-DD` cell. */
-export function utcDateAtOpen(time: number): number {
-  return newYorkToEpoch(new Date(time).toISOString().slice(0, 10), SESSION_OPEN);
+/** A 00:00 UTC daily stamp as that date at `dateTime` New York, like a `YYYY-MM-DD` cell. */
+export function utcDateAt(time: number, dateTime = SESSION_OPEN): number {
+  return newYorkToEpoch(new Date(time).toISOString().slice(0, 10), dateTime);
 }

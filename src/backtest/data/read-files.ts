@@ -6,7 +6,7 @@ import { type CsvFormat, indexNameFromFileName, roundSplitRatio, symbolFromFileN
 import { readLines } from './csv-lines.ts';
 import { DataError } from './data-error.ts';
 import type { LoadOptions } from './load-market-data.ts';
-import { INDEX_CLOSE, isCalendarDate, isUtcMidnight, parseTimeCell, utcDateAtOpen } from './parse-time.ts';
+import { INDEX_CLOSE, isCalendarDate, isUtcMidnight, parseTimeCell, SESSION_OPEN, utcDateAt } from './parse-time.ts';
 
 const EPOCH_CELL = /^\d+(?:\.\d+)?$/;
 const DAY_MS = 86_400_000;
@@ -74,12 +74,13 @@ function checkBar(o: number, h: number, l: number, c: number, v: number): void {
 }
 
 /**
- * Daily candles stamped at 00:00 UTC (exchanges, freqtrade): when every bar of a series read
+ * Daily candles stamped at 00:00 UTC (exchanges, freqtrade): when every row of a series read
  * from epoch numbers falls on 00:00 UTC and there are at least two, each becomes that UTC
- * date's bar at the New York open, as a `YYYY-MM-DD` cell would.
+ * date at `dateTime` New York (the open for bars, 16:15 for an index's close), as a
+ * `YYYY-MM-DD` cell would. Otherwise a daily close would be known the evening before.
  */
-export function restampUtcDailies(b: BarSeriesBuilder, to: number): void {
-  if (b.length >= 2 && b.every(isUtcMidnight)) b.restamp(utcDateAtOpen, to);
+export function restampUtcDailies(b: BarSeriesBuilder, to: number, dateTime = SESSION_OPEN): void {
+  if (b.length >= 2 && b.every(isUtcMidnight)) b.restamp((t) => utcDateAt(t, dateTime), to);
 }
 
 function ordered(builder: { lastTime: number }, t: number, what: string): void {
@@ -176,14 +177,22 @@ export async function readBarFile(
 export async function readIndexFile(file: string, format: CsvFormat, options: LoadOptions): Promise<IndexSeries> {
   const b = new BarSeriesBuilder(indexNameFromFileName(file), file, 8192);
   const to = options.to ?? Number.POSITIVE_INFINITY;
+  const column = timeColumnName(format.columns);
+  let epochCells = true;
   await eachRow(file, (cells) => {
-    const t = time(text(cells, format.columns, 'time'), timeColumnName(format.columns), INDEX_CLOSE);
-    if (t > to) return;
+    const cell = text(cells, format.columns, 'time');
+    const t = time(cell, column, INDEX_CLOSE);
+    if (epochCells && !EPOCH_CELL.test(cell)) epochCells = false;
+    if (t > (epochCells ? to + DAY_MS : to)) return;
     const close = num(cells, format.columns, 'close');
     if (!(close > 0)) throw new RowError(`close must be positive, got ${close}`);
     ordered(b, t, 'index value');
     b.push(t, close, close, close, close, 0);
   });
+  if (epochCells) {
+    restampUtcDailies(b, to, INDEX_CLOSE);
+    b.restamp((x) => x, to);
+  }
   const s = b.build('daily');
   return { name: s.symbol, source: file, length: s.length, time: s.time, value: s.close };
 }
