@@ -3,6 +3,7 @@ import type { RiskProfile } from '../core/config/load-profile.ts';
 import type { ExitSignal, RiskEngineOptions } from '../core/engine-types.ts';
 import type { TradingState } from '../core/trading-state.ts';
 import type { MarketData } from './data/bar-series.ts';
+import type { BorrowModel } from './execution/borrow.ts';
 import type { CommissionModel, SlippageModel } from './execution/costs.ts';
 import type { IntrabarPath } from './execution/fill-model.ts';
 import type { Metrics } from './metrics.ts';
@@ -17,10 +18,13 @@ export interface ExecutionOptions {
   readonly slippage?: SlippageModel;
   readonly commission?: CommissionModel;
   /**
-   * Largest fraction (0–1] of a bar's volume that fills in one symbol may take; the rest of an
-   * order stays working for later bars. Unset: no cap. A bar with zero volume fills nothing.
+   * Largest fraction (0–1] of a bar's volume that fills in one symbol may take (at least one
+   * share a bar); the rest of an order stays working for later bars (day orders expire with the
+   * session). Unset: no cap. A bar with zero volume counts as volume unknown and is not capped.
    */
   readonly maxParticipation?: number;
+  /** Borrow fee on short positions held overnight. Unset: shorts cost nothing to hold. */
+  readonly borrow?: BorrowModel;
   /**
    * Round stop and limit levels to the tick before they rest at the broker (stops away from the
    * price, targets toward the entry), as a real broker requires. Default true.
@@ -28,6 +32,17 @@ export interface ExecutionOptions {
   readonly roundToTick?: boolean;
   /** Cancel working entry orders when a breaker trips. Default true. */
   readonly cancelEntriesOnTrip?: boolean;
+}
+
+/** What the run paid in dollars, by kind. */
+export interface RunCosts {
+  readonly commission: number;
+  /** All slippage: `slippageByKind.fixed + spread + impact`. */
+  readonly slippage: number;
+  /** Fixed bps, half-spread, and square-root impact. */
+  readonly slippageByKind: { readonly fixed: number; readonly spread: number; readonly impact: number };
+  /** Borrow fees on shorts held overnight. */
+  readonly borrow: number;
 }
 
 /** Everything one backtest run needs. */
@@ -168,8 +183,7 @@ export interface BacktestResult {
     readonly gross: Float64Array;
   };
   readonly orders: Readonly<OrderCounts>;
-  /** Dollars paid in commissions and lost to slippage. */
-  readonly costs: { readonly commission: number; readonly slippage: number };
+  readonly costs: RunCosts;
   readonly risk: RiskActivity;
   readonly metrics: Metrics;
   /** Bars processed, slices, and the event loop's wall time (data loading excluded). */

@@ -8,6 +8,7 @@ import { type Instrument, stock, UNKNOWN_SECTOR } from '../core/instrument.ts';
 import type { Bar } from '../core/market.ts';
 import type { BacktestOptions, BacktestResult, OpenPositionRecord, TradeRecord } from './backtest-types.ts';
 import type { BarSeries, IndexSeries } from './data/bar-series.ts';
+import { BorrowAccrual } from './execution/borrow.ts';
 import { SpreadBook } from './execution/costs.ts';
 import { type CurrentBar, resolveExecution } from './execution/execution-config.ts';
 import { OrderFlow } from './execution/order-flow.ts';
@@ -113,6 +114,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     },
     currentBar,
   );
+  const borrow = exec.borrow === undefined ? undefined : new BorrowAccrual(exec.borrow);
+  const shortBook = { shorts: () => shortPositions(engine) };
+  const volatility = flow.volatility;
   ctx = new BacktestContext(engine, flow, view, strategy.initialState?.() ?? {}, log);
 
   const indexEvents = mergeIndexes(options.data.indexes);
@@ -183,8 +187,14 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       if (id === undefined) continue;
       engine.onMarket({ kind: 'split', symbol: split.symbol, ratio: split.ratio, time: T });
       flow.broker.rescale(split.symbol, split.ratio);
+      volatility?.split(split.symbol, split.ratio);
       view.applySplit(id, split.ratio);
       ctx.indicators.invalidate(split.symbol);
+    }
+    // Shorts held overnight pay their borrow fee at the first slice of a session.
+    if (borrow !== undefined) {
+      const fee = borrow.accrue(T, shortBook);
+      if (fee > 0) handle(engine.onCashFlow({ time: T, amount: -fee, reason: 'borrow' }));
     }
     const first = sliceStart[k]!;
     const last = sliceStart[k + 1]!;
@@ -214,6 +224,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
         durationMs: barMs[id]!,
       };
       sliceBars[barsInSlice++] = bar;
+      volatility?.observe(bar.symbol, T, bar.close);
       const actions = engine.onMarket(bar);
       if (
         actions !== NO_ACTIONS &&
@@ -246,7 +257,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   if (options.closeAtEnd === true) {
     for (const symbol of view.symbols) {
       const bar = currentBar(symbol);
-      if (bar !== undefined) flow.liquidate(symbol, bar.close, 'end_of_data');
+      if (bar !== undefined) flow.liquidate(symbol, bar.close, 'end_of_data', bar.volume);
     }
     if (points > 0) eqValue[points - 1] = engine.equity;
   }
@@ -271,7 +282,12 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     openPositions: openPositions(engine),
     equity,
     orders: { ...flow.counts },
-    costs: { commission: flow.commissionPaid, slippage: flow.slippageCost },
+    costs: {
+      commission: flow.commissionPaid,
+      slippage: flow.slippageCost,
+      slippageByKind: { ...flow.slippageByKind },
+      borrow: borrow?.paid ?? 0,
+    },
     risk: activity.finish(start, end, flow.exitSignals),
     metrics: computeMetrics(equity.time, equity.equity, equity.gross, trades, profile.startingEquity),
     stats: { bars, slices: k, loopMs },
@@ -288,6 +304,16 @@ function grossExposure(engine: RiskEngine): number {
     if (p !== undefined && p.qty !== 0) gross += Math.abs(p.qty * entry.price * entry.instrument.multiplier);
   }
   return gross;
+}
+
+/** Open short positions with their last price, for the borrow fee. */
+function* shortPositions(engine: RiskEngine): Generator<{ symbol: string; qty: number; price: number }> {
+  if (engine.book.openPositions === 0) return;
+  for (const entry of engine.book.symbols.values()) {
+    const p = entry.position;
+    if (p !== undefined && p.qty < 0)
+      yield { symbol: p.symbol, qty: p.qty * entry.instrument.multiplier, price: entry.price };
+  }
 }
 
 function openPositions(engine: RiskEngine): OpenPositionRecord[] {

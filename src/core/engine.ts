@@ -725,6 +725,21 @@ export class RiskEngine implements RiskContext {
     return this.#evaluateBreakers(snapshot.time);
   }
 
+  /**
+   * A cash movement the broker books outside fills — a borrow fee on a short, margin interest,
+   * a dividend paid on a short (negative `amount`) or received (positive). Cash and equity move
+   * by `amount` dollars, then the breakers look at the new equity.
+   */
+  onCashFlow(flow: { readonly time: number; readonly amount: number; readonly reason: string }): RiskActions {
+    if (!Number.isFinite(flow.amount))
+      throw new RangeError(
+        `onCashFlow: amount must be a finite number of dollars, got ${flow.amount} (${flow.reason})`,
+      );
+    if (flow.amount === 0) return NO_ACTIONS;
+    this.#cash += flow.amount;
+    return this.#evaluateBreakers(flow.time);
+  }
+
   #afterEquityChange(time: number, trips: BreakerTrip[], exits: RiskActions['exits'][number][]): void {
     const actions = this.#evaluateBreakers(time);
     trips.push(...actions.trips);

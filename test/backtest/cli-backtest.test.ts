@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/riskgate.js', import.meta.url).pathname;
@@ -41,6 +42,18 @@ describe('riskgate backtest (spawned)', () => {
     [
       ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--max-participation', '2'],
       '--max-participation: expected a number from 0 to 1, got 2',
+    ],
+    [
+      ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--impact-k=-1'],
+      '--impact-k: expected a number from 0 to 100, got -1',
+    ],
+    [
+      ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--impact-window', '10'],
+      '--impact-window: only with --impact-k',
+    ],
+    [
+      ['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--borrow-rate', '150'],
+      '--borrow-rate: expected a number from 0 to 100, got 150',
     ],
     [
       [
@@ -112,6 +125,32 @@ describe('riskgate backtest (spawned)', () => {
     expect(r.stderr).toContain(`data error: ${join(dir, 'abc.csv')}:3: close is not a number: "oops"`);
   });
 
+  it('runs on a Parquet file of daily candles stamped at 00:00 UTC', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bt-cli-pq-'));
+    const days = 60;
+    const date = Array.from({ length: days }, (_, i) => new Date(Date.UTC(2024, 0, 1 + i)));
+    const close = date.map((_, i) => 100 + i);
+    const buffer = parquetWriteBuffer({
+      columnData: [
+        { name: 'date', data: date, type: 'TIMESTAMP' },
+        { name: 'open', data: close.map((c) => c - 0.5), type: 'DOUBLE' },
+        { name: 'high', data: close.map((c) => c + 1), type: 'DOUBLE' },
+        { name: 'low', data: close.map((c) => c - 1), type: 'DOUBLE' },
+        { name: 'close', data: close, type: 'DOUBLE' },
+        { name: 'volume', data: close.map(() => 1e6), type: 'DOUBLE' },
+      ],
+    });
+    writeFileSync(join(dir, 'AAA-1d.parquet'), Buffer.from(buffer));
+    const r = riskgate('--data', dir, '--strategy', STRATEGY, '--risk', PROFILE, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout) as { symbols: string[]; start: string; data: { files: string[] } };
+    expect(json.symbols).toEqual(['AAA']);
+    // 2024-01-01 00:00 UTC is read as that date's bar at 09:30 New York (14:30Z in winter).
+    expect(json.start).toBe('2024-01-01T14:30:00.000Z');
+    expect(json.data.files).toEqual([join(dir, 'AAA-1d.parquet')]);
+  });
+
   it('runs on the synthetic market, prints JSON and writes a self-contained HTML report', () => {
     const out = mkdtempSync(join(tmpdir(), 'bt-cli-out-'));
     const r = riskgate(
@@ -151,6 +190,51 @@ describe('riskgate backtest (spawned)', () => {
     for (const url of html.match(/https?:\/\/[^"\s]*/g) ?? []) expect(url).toBe('http://www.w3.org/2000/svg');
   });
 
+  it('applies the square-root impact and reports slippage by kind and borrow fees in the JSON', () => {
+    const args = ['--synthetic', '11', '--synthetic-symbols', '6', '--synthetic-sessions', '400'];
+    const flat = riskgate(
+      ...args,
+      '--strategy',
+      STRATEGY,
+      '--risk',
+      PROFILE,
+      '--json',
+      '--slippage-bps',
+      '2',
+    );
+    const sqrt = riskgate(
+      ...args,
+      '--strategy',
+      STRATEGY,
+      '--risk',
+      PROFILE,
+      '--json',
+      '--slippage-bps',
+      '2',
+      '--impact-k',
+      '0.5',
+      '--borrow-rate',
+      '1',
+    );
+    expect(sqrt.code).toBe(0);
+    type Costs = {
+      costs: {
+        slippage: number;
+        slippageByKind: { fixed: number; spread: number; impact: number };
+        borrow: number;
+      };
+    };
+    const a = (JSON.parse(flat.stdout) as Costs).costs;
+    const b = (JSON.parse(sqrt.stdout) as Costs).costs;
+    expect(a.slippageByKind.impact).toBe(0);
+    expect(b.slippageByKind.impact).toBeGreaterThan(0);
+    expect(b.slippage).toBeCloseTo(
+      b.slippageByKind.fixed + b.slippageByKind.spread + b.slippageByKind.impact,
+      1,
+    );
+    expect(b.borrow).toBeGreaterThanOrEqual(0);
+  });
+
   it('prints a readable summary without --json', () => {
     const r = riskgate(
       '--synthetic',
@@ -168,5 +252,8 @@ describe('riskgate backtest (spawned)', () => {
     expect(r.stdout).toMatch(/^breakout on 4 symbol\(s\)/);
     expect(r.stdout).toContain('max drawdown');
     expect(r.stdout).toContain('breakers');
+    expect(r.stdout).toMatch(
+      /costs {8}commission \$[\d,]+ {2}slippage \$[\d,]+ \(fixed .*, impact \$0\) {2}borrow \$0/,
+    );
   });
 });

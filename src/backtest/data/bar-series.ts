@@ -111,6 +111,26 @@ export class BarSeriesBuilder {
     c[5]![i] = volume;
   }
 
+  /** True when every bar so far starts at a time `test` accepts (false when empty). */
+  every(test: (time: number) => boolean): boolean {
+    const t = this.#cols[0]!;
+    for (let i = 0; i < this.#length; i++) if (!test(t[i]!)) return false;
+    return this.#length > 0;
+  }
+
+  /** Replaces each bar's time with `map(time)` (which must keep the order), dropping bars after `to`. */
+  restamp(map: (time: number) => number, to = Number.POSITIVE_INFINITY): void {
+    const t = this.#cols[0]!;
+    let n = 0;
+    for (let i = 0; i < this.#length; i++) {
+      const next = map(t[i]!);
+      if (next > to) break;
+      t[i] = next;
+      n = i + 1;
+    }
+    this.#length = n;
+  }
+
   #grow(): void {
     this.#cols = this.#cols.map((col) => {
       const next = new Float64Array(col.length * 2);

@@ -7,6 +7,7 @@ import { ACCEPTED_LAYOUTS, type CsvFormat, detectFormat } from './csv-formats.ts
 import { readHeader } from './csv-lines.ts';
 import { DataError } from './data-error.ts';
 import { readBarFile, readIndexFile, readQuoteFile, readSplitFile } from './read-files.ts';
+import { readParquetBars, symbolFromParquetName } from './read-parquet.ts';
 
 /** Options for {@link loadMarketData}. */
 export interface LoadOptions {
@@ -20,16 +21,19 @@ export interface LoadOptions {
   readonly resolution?: Resolution;
 }
 
+/** What a loaded file held: a CSV layout, or bars from a Parquet file. */
+export type FileKind = CsvFormat['kind'] | 'parquet-bars';
+
 /** What {@link loadMarketData} read, and which files in folders it passed over and why. */
 export interface LoadResult {
   readonly data: MarketData;
-  readonly files: readonly { file: string; kind: CsvFormat['kind']; rows: number }[];
+  readonly files: readonly { file: string; kind: FileKind; rows: number }[];
   readonly skipped: readonly { file: string; reason: string }[];
 }
 
 /**
  * Loads bars, index levels, quotes, splits and sector maps from CSV files and folders, streaming
- * each file. Files named explicitly must be in a known layout; in folders, unknown files are
+ * each file, and bars from Parquet files (`.parquet`, freqtrade's layout). Files named explicitly must be in a known layout; in folders, unknown files are
  * skipped and listed. Splits are also derived from the `split_factor` column of LEAN daily files.
  * Throws a {@link DataError} naming the file, line and reason on the first bad row.
  */
@@ -40,7 +44,7 @@ export async function loadMarketData(paths: readonly string[], options: LoadOpti
       throw new DataError('DATA_READ_FAILED', path, 0, 'no such file or folder', { cause: error });
     });
     if (info.isDirectory()) {
-      const names = (await readdir(path)).filter((n) => n.toLowerCase().endsWith('.csv')).sort();
+      const names = (await readdir(path)).filter((n) => /\.(csv|parquet)$/i.test(n)).sort();
       for (const name of names) targets.push({ file: join(path, name), explicit: false });
     } else targets.push({ file: path, explicit: true });
   }
@@ -49,11 +53,24 @@ export async function loadMarketData(paths: readonly string[], options: LoadOpti
   const quotes = new Map<string, QuoteSeries>();
   const splits: SplitEvent[] = [];
   const sectors: Record<string, string> = {};
-  const files: { file: string; kind: CsvFormat['kind']; rows: number }[] = [];
+  const files: { file: string; kind: FileKind; rows: number }[] = [];
   const skipped: { file: string; reason: string }[] = [];
   const wanted = (symbol: string) => options.symbols === undefined || options.symbols.has(symbol);
 
   for (const { file, explicit } of targets) {
+    if (/\.parquet$/i.test(file)) {
+      if (!wanted(symbolFromParquetName(file))) continue;
+      const series = await readParquetBars(file, options.to);
+      if (options.resolution !== undefined && series.resolution !== options.resolution) {
+        skipped.push({ file, reason: `not ${options.resolution} bars` });
+        continue;
+      }
+      const existing = bars.get(series.symbol);
+      if (existing !== undefined) throw duplicate(file, series.symbol, existing.source, 'bar');
+      if (series.length > 0) bars.set(series.symbol, series);
+      files.push({ file, kind: 'parquet-bars', rows: series.length });
+      continue;
+    }
     const header = await readHeader(file);
     if (header === undefined) {
       if (explicit) throw new DataError('DATA_EMPTY', file, 0, 'the file is empty');

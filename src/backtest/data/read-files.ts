@@ -6,7 +6,10 @@ import { type CsvFormat, indexNameFromFileName, roundSplitRatio, symbolFromFileN
 import { readLines } from './csv-lines.ts';
 import { DataError } from './data-error.ts';
 import type { LoadOptions } from './load-market-data.ts';
-import { INDEX_CLOSE, isCalendarDate, parseTimeCell } from './parse-time.ts';
+import { INDEX_CLOSE, isCalendarDate, isUtcMidnight, parseTimeCell, SESSION_OPEN, utcDateAt } from './parse-time.ts';
+
+const EPOCH_CELL = /^\d+(?:\.\d+)?$/;
+const DAY_MS = 86_400_000;
 
 /** A row problem; turned into a {@link DataError} with the file and line by {@link eachRow}. */
 class RowError extends Error {}
@@ -43,19 +46,41 @@ function text(cells: readonly string[], columns: CsvFormat['columns'], name: str
   return cell;
 }
 
-function time(cell: string, dateTime?: string): number {
+function time(cell: string, column: string, dateTime?: string): number {
   const t = parseTimeCell(cell, dateTime);
-  if (typeof t === 'string') throw new RowError(t);
+  if (typeof t === 'string') throw new RowError(`column ${column}: ${t}`);
   return t;
+}
+
+/** The header's name for the time column of a plain layout (`date`, `datetime`, ...). */
+function timeColumnName(columns: CsvFormat['columns']): string {
+  for (const [name, i] of Object.entries(columns)) if (i === columns.time && name !== 'time') return name;
+  return 'time';
+}
+
+/** What is wrong with one bar's prices and volume, or undefined when nothing is. */
+export function barProblem(o: number, h: number, l: number, c: number, v: number): string | undefined {
+  if (!(o > 0 && h > 0 && l > 0 && c > 0)) return `prices must be positive (open=${o} high=${h} low=${l} close=${c})`;
+  if (h < Math.max(o, c, l) || l > Math.min(o, c))
+    return `inconsistent bar: high=${h} low=${l} must bound open=${o} and close=${c}`;
+  if (v < 0) return `volume must not be negative, got ${v}`;
+  return undefined;
 }
 
 /** Checks one bar's prices and volume; throws a RowError naming what is wrong. */
 function checkBar(o: number, h: number, l: number, c: number, v: number): void {
-  if (!(o > 0 && h > 0 && l > 0 && c > 0))
-    throw new RowError(`prices must be positive (open=${o} high=${h} low=${l} close=${c})`);
-  if (h < Math.max(o, c, l) || l > Math.min(o, c))
-    throw new RowError(`inconsistent bar: high=${h} low=${l} must bound open=${o} and close=${c}`);
-  if (v < 0) throw new RowError(`volume must not be negative, got ${v}`);
+  const problem = barProblem(o, h, l, c, v);
+  if (problem !== undefined) throw new RowError(problem);
+}
+
+/**
+ * Daily candles stamped at 00:00 UTC (exchanges, freqtrade): when every row of a series read
+ * from epoch numbers falls on 00:00 UTC and there are at least two, each becomes that UTC
+ * date at `dateTime` New York (the open for bars, 16:15 for an index's close), as a
+ * `YYYY-MM-DD` cell would. Otherwise a daily close would be known the evening before.
+ */
+export function restampUtcDailies(b: BarSeriesBuilder, to: number, dateTime = SESSION_OPEN): void {
+  if (b.length >= 2 && b.every(isUtcMidnight)) b.restamp((t) => utcDateAt(t, dateTime), to);
 }
 
 function ordered(builder: { lastTime: number }, t: number, what: string): void {
@@ -89,6 +114,8 @@ export async function readBarFile(
     return b;
   };
   const single = perRowSymbol || !wanted(fileSymbol) ? undefined : builderFor(fileSymbol);
+  const timeName = timeColumnName(cols);
+  let epochCells = !perRowSymbol && format.kind !== 'lean-hour';
   if (!perRowSymbol && single === undefined) return { series: [], splits };
 
   await eachRow(file, (cells) => {
@@ -98,18 +125,21 @@ export async function readBarFile(
       const symbol = text(cells, cols, 'symbol').toUpperCase();
       if (!wanted(symbol)) return;
       if (regularOnly && text(cells, cols, 'session') !== 'regular') return;
-      t = time(text(cells, cols, 'bar_start'));
+      t = time(text(cells, cols, 'bar_start'), 'bar_start');
       b = builderFor(symbol);
     } else if (format.kind === 'lean-hour') {
       // LEAN labels the 09:30–10:00 bar `09:00`; its real start is the open.
       const label = text(cells, cols, 'bar_start_et');
-      t = time(label.endsWith(' 09:00') ? `${label.slice(0, -5)}09:30` : label);
+      t = time(label.endsWith(' 09:00') ? `${label.slice(0, -5)}09:30` : label, 'bar_start_et');
       b = single!;
     } else {
-      t = time(text(cells, cols, 'time'));
+      const cell = text(cells, cols, 'time');
+      t = time(cell, timeName);
+      if (epochCells && !EPOCH_CELL.test(cell)) epochCells = false;
       b = single!;
     }
-    if (t > to) return;
+    // Bars after `to` are kept for now when stamps may move (00:00 UTC dailies): trimmed below.
+    if (t > (epochCells ? to + DAY_MS : to)) return;
     const o = num(cells, cols, 'open');
     const h = num(cells, cols, 'high');
     const l = num(cells, cols, 'low');
@@ -135,6 +165,10 @@ export async function readBarFile(
         : format.kind === 'lean-minute'
           ? 'minute'
           : undefined;
+  if (single !== undefined && epochCells) {
+    restampUtcDailies(single, to);
+    single.restamp((x) => x, to); // drops what was kept past `to` while stamps could move
+  }
   const series = [...builders.values()].filter((b) => b.length > 0).map((b) => b.build(resolution));
   return { series, splits };
 }
@@ -143,14 +177,22 @@ export async function readBarFile(
 export async function readIndexFile(file: string, format: CsvFormat, options: LoadOptions): Promise<IndexSeries> {
   const b = new BarSeriesBuilder(indexNameFromFileName(file), file, 8192);
   const to = options.to ?? Number.POSITIVE_INFINITY;
+  const column = timeColumnName(format.columns);
+  let epochCells = true;
   await eachRow(file, (cells) => {
-    const t = time(text(cells, format.columns, 'time'), INDEX_CLOSE);
-    if (t > to) return;
+    const cell = text(cells, format.columns, 'time');
+    const t = time(cell, column, INDEX_CLOSE);
+    if (epochCells && !EPOCH_CELL.test(cell)) epochCells = false;
+    if (t > (epochCells ? to + DAY_MS : to)) return;
     const close = num(cells, format.columns, 'close');
     if (!(close > 0)) throw new RowError(`close must be positive, got ${close}`);
     ordered(b, t, 'index value');
     b.push(t, close, close, close, close, 0);
   });
+  if (epochCells) {
+    restampUtcDailies(b, to, INDEX_CLOSE);
+    b.restamp((x) => x, to);
+  }
   const s = b.build('daily');
   return { name: s.symbol, source: file, length: s.length, time: s.time, value: s.close };
 }
@@ -170,7 +212,7 @@ export async function readQuoteFile(
     if (!wanted(symbol)) return;
     if (options.extendedHours !== true && cols.session !== undefined && text(cells, cols, 'session') !== 'regular')
       return;
-    const t = time(text(cells, cols, 'bar_start'));
+    const t = time(text(cells, cols, 'bar_start'), 'bar_start');
     if (t > to) return;
     const bo = num(cells, cols, 'bid_open');
     const bc = num(cells, cols, 'bid_close');

@@ -29,10 +29,25 @@ export function orderCommission(model: CommissionModel, qty: number, notional: n
   return c;
 }
 
+/**
+ * Square-root market impact: a fill of `qty` shares in a bar that traded `barVolume` shares
+ * moves the price against the trader by the fraction `k · σ_daily · sqrt(qty / barVolume)`.
+ */
+export interface ImpactModel {
+  /** Dimensionless coefficient k (published estimates for US equities are about 0.1 to 1). */
+  readonly k: number;
+  /** Sessions of daily log returns σ_daily is estimated from (default 20). */
+  readonly window?: number;
+  /** σ_daily (a fraction: 0.02 = 2 % a day) used until 5 daily returns exist (default 0.02). */
+  readonly fallbackSigma?: number;
+}
+
 /** How market and stop fills are moved against the trader. Limit fills are never slipped. */
 export interface SlippageModel {
   /** Fixed slippage in basis points of the price. */
   readonly bps?: number;
+  /** Size-dependent square-root impact (none by default). */
+  readonly impact?: ImpactModel;
   /**
    * Pay half the bid-ask spread: from the quote series when one covers the fill time (the
    * quote bar's open for fills at a bar's open or inside it, its close for fills at the close),
@@ -70,6 +85,52 @@ export class SpreadBook {
   }
 }
 
+/**
+ * The square-root impact as a fraction of the price: `k · σ · sqrt(qty / barVolume)`. A bar
+ * with volume 0 (volume unknown, e.g. a file without a volume column) counts as if the order
+ * were the whole bar: `k · σ`.
+ */
+export function sqrtImpact(k: number, sigmaDaily: number, qty: number, barVolume: number): number {
+  const share = barVolume > 0 ? qty / barVolume : 1;
+  return k * sigmaDaily * Math.sqrt(share);
+}
+
+/** A fill's slippage in dollars per share, by kind. */
+export interface SlippageParts {
+  fixed: number;
+  spread: number;
+  impact: number;
+}
+
+/**
+ * Works out a market or stop fill's slippage per share into `out` (reused, no allocation):
+ * fixed bps, half the spread (quote, else the assumed `spreadBps`, else none) and the
+ * square-root impact of `qty` shares against the bar's volume with daily volatility `sigma`.
+ */
+export function slippageParts(
+  model: SlippageModel,
+  spreads: SpreadBook | undefined,
+  symbol: string,
+  price: number,
+  time: number,
+  atClose: boolean,
+  qty: number,
+  barVolume: number,
+  sigma: number,
+  out: SlippageParts,
+): void {
+  let half =
+    model.useQuotes === false || spreads === undefined
+      ? Number.NaN
+      : spreads.halfSpread(symbol, time, atClose);
+  if (Number.isNaN(half)) half = model.spreadBps === undefined ? 0 : (price * model.spreadBps) / 20_000;
+  out.fixed = (price * (model.bps ?? 0)) / 10_000;
+  out.spread = half;
+  out.impact = model.impact === undefined ? 0 : price * sqrtImpact(model.impact.k, sigma, qty, barVolume);
+}
+
+const SCRATCH: SlippageParts = { fixed: 0, spread: 0, impact: 0 };
+
 /** Applies slippage to a market or stop fill price; returns the price paid (buy) or received (sell). */
 export function slippedPrice(
   model: SlippageModel,
@@ -79,12 +140,11 @@ export function slippedPrice(
   price: number,
   time: number,
   atClose: boolean,
+  qty = 0,
+  barVolume = 0,
+  sigma = 0,
 ): number {
-  let half =
-    model.useQuotes === false || spreads === undefined
-      ? Number.NaN
-      : spreads.halfSpread(symbol, time, atClose);
-  if (Number.isNaN(half)) half = model.spreadBps === undefined ? 0 : (price * model.spreadBps) / 20_000;
-  const move = (price * (model.bps ?? 0)) / 10_000 + half;
+  slippageParts(model, spreads, symbol, price, time, atClose, qty, barVolume, sigma, SCRATCH);
+  const move = SCRATCH.fixed + SCRATCH.spread + SCRATCH.impact;
   return side === 'buy' ? price + move : Math.max(price - move, 0.0001);
 }

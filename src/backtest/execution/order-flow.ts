@@ -4,7 +4,8 @@ import type { ExitSignal, FillResult, RiskActions } from '../../core/engine-type
 import type { Side } from '../../core/side.ts';
 import type { OrderCounts } from '../backtest-types.ts';
 import type { OrderOptions, OrderTicket } from '../strategy.ts';
-import { orderCommission, type SpreadBook, slippedPrice } from './costs.ts';
+import { orderCommission, type SlippageParts, type SpreadBook, slippageParts } from './costs.ts';
+import { DailyVolatility } from './daily-volatility.ts';
 import type { CurrentBar, FlowListener, ResolvedExecution } from './execution-config.ts';
 import { lowFirst } from './fill-model.ts';
 import { ProtectionLegs } from './protection-legs.ts';
@@ -36,9 +37,13 @@ export class OrderFlow {
   readonly exitSignals = new Map<string, number>();
   /** Every exit signal in the order it was raised (reason, quantity, the event's time). */
   readonly exitLog: ExitSignal[] = [];
-  /** Dollars paid in commissions and lost to slippage so far. */
+  /** Dollars paid in commissions and lost to slippage so far (slippage also by kind). */
   commissionPaid = 0;
   slippageCost = 0;
+  readonly slippageByKind: SlippageParts = { fixed: 0, spread: 0, impact: 0 };
+  /** σ_daily per symbol for the impact model; undefined when the model is off. */
+  readonly volatility: DailyVolatility | undefined;
+  readonly #parts: SlippageParts = { fixed: 0, spread: 0, impact: 0 };
   readonly #engine: RiskEngine;
   readonly #exec: ResolvedExecution;
   readonly #strategy: string;
@@ -65,6 +70,9 @@ export class OrderFlow {
     this.#spreads = spreads;
     this.#listener = listener;
     this.#currentBar = currentBar;
+    const impact = exec.slippage.impact;
+    this.volatility =
+      impact === undefined ? undefined : new DailyVolatility(impact.window, impact.fallbackSigma);
     this.legs = new ProtectionLegs(
       this.broker,
       engine,
@@ -153,14 +161,14 @@ export class OrderFlow {
     if (ticket.status === 'working' && qty >= available - 1e-9) this.legs.cancel(signal.symbol);
   }
 
-  /** Closes a whole position at `price` now, with no volume cap (end of data). */
-  liquidate(symbol: string, price: number, reason: string): void {
+  /** Closes a whole position at `price` now, with no volume cap (end of data); `volume` prices the impact. */
+  liquidate(symbol: string, price: number, reason: string, volume: number): void {
     const position = this.positionQty(symbol);
     if (position === 0) return;
     for (const o of [...this.broker.working(symbol)]) this.cancel(o);
     const ticket = this.submit(symbol, position > 0 ? 'sell' : 'buy', Math.abs(position), { reason }, 'exit');
     const order = this.broker.get(ticket.id);
-    if (order !== undefined) this.#fill(order, order.remaining, price, this.#engine.now(), true);
+    if (order !== undefined) this.#fill(order, order.remaining, price, this.#engine.now(), true, volume);
   }
 
   /** Cancels a working order and releases the engine's reservation. */
@@ -232,27 +240,28 @@ export class OrderFlow {
       qty = Math.min(qty, closable);
     }
     const cap = this.#exec.maxParticipation;
-    if (cap !== undefined) {
+    // Volume 0 means unknown (a file without volume): no cap, or nothing would ever fill.
+    if (cap !== undefined && volume > 0) {
       let budget = this.#budget.get(order.symbol);
       if (budget === undefined || budget.time !== time) {
-        budget = { time, left: Math.floor(volume * cap) };
+        // At least one share a bar, so an order (an exit above all) still progresses on thin bars.
+        budget = { time, left: Math.max(1, Math.floor(volume * cap)) };
         this.#budget.set(order.symbol, budget);
       }
       qty = Math.min(qty, budget.left);
       if (qty <= 0) return;
       budget.left -= qty;
     }
-    this.#fill(order, qty, price, time, atClose);
+    this.#fill(order, qty, price, time, atClose, volume);
     if (order.status === 'working' && order.reduceOnly && this.positionQty(order.symbol) === 0)
       this.cancel(order);
   }
 
-  #fill(order: SimOrder, qty: number, base: number, time: number, atClose: boolean): void {
+  #fill(order: SimOrder, qty: number, base: number, time: number, atClose: boolean, volume: number): void {
     const price =
       order.type === 'limit' || order.type === 'stop_limit'
         ? base
-        : slippedPrice(this.#exec.slippage, this.#spreads, order.symbol, order.side, base, time, atClose);
-    this.slippageCost += Math.abs(price - base) * qty;
+        : this.#slipped(order.symbol, order.side, base, time, atClose, qty, volume);
     order.filled += qty;
     order.notional += qty * price;
     const commission =
@@ -296,6 +305,31 @@ export class OrderFlow {
       time,
       reason,
     });
+  }
+
+  /** The slipped price of a market or stop fill; books the slippage by kind. */
+  #slipped(
+    symbol: string,
+    side: Side,
+    base: number,
+    time: number,
+    atClose: boolean,
+    qty: number,
+    volume: number,
+  ): number {
+    const sigma = this.volatility === undefined ? 0 : this.volatility.sigma(symbol, time);
+    const p = this.#parts;
+    slippageParts(this.#exec.slippage, this.#spreads, symbol, base, time, atClose, qty, volume, sigma, p);
+    const move = p.fixed + p.spread + p.impact;
+    if (move === 0) return base;
+    const price = side === 'buy' ? base + move : Math.max(base - move, 0.0001);
+    // A sell cannot be pushed below a hundredth of a cent: the kinds share what was lost.
+    const scale = (Math.abs(price - base) * qty) / move;
+    this.slippageCost += move * scale;
+    this.slippageByKind.fixed += p.fixed * scale;
+    this.slippageByKind.spread += p.spread * scale;
+    this.slippageByKind.impact += p.impact * scale;
+    return price;
   }
 
   #afterFill(symbol: string, before: number, result: FillResult, time: number): void {

@@ -60,7 +60,16 @@ export function toJsonReport(
       },
     },
     orders: result.orders,
-    costs: { commission: num(result.costs.commission, 2), slippage: num(result.costs.slippage, 2) },
+    costs: {
+      commission: num(result.costs.commission, 2),
+      slippage: num(result.costs.slippage, 2),
+      slippageByKind: {
+        fixed: num(result.costs.slippageByKind.fixed, 2),
+        spread: num(result.costs.slippageByKind.spread, 2),
+        impact: num(result.costs.slippageByKind.impact, 2),
+      },
+      borrow: num(result.costs.borrow, 2),
+    },
     trades: result.trades.map((t) => ({
       symbol: t.symbol,
       side: t.side,

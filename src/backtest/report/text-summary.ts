@@ -20,6 +20,7 @@ export function toTextSummary(r: BacktestResult): string {
     `equity       $${money(r.startingEquity)} → $${money(r.finalEquity)}  return ${f(m.totalReturnPercent)}%  CAGR ${f(m.cagrPercent)}%  vol ${f(m.volatilityPercent)}%`,
     `risk-adj.    Sharpe ${f(m.sharpe)}  Sortino ${f(m.sortino)}  max drawdown ${f(m.maxDrawdownPercent)}% (${nyTime(m.maxDrawdownPeak).slice(0, 10)} → ${nyTime(m.maxDrawdownTrough).slice(0, 10)})`,
     `trades       ${m.trades}  win rate ${f(m.winRatePercent, 1)}%  profit factor ${f(m.profitFactor)}  avg R ${f(m.averageR, 3)}  P&L $${money(m.totalTradePnl)}  exposure ${f(m.exposurePercent, 1)}% of bars`,
+    `costs        commission $${money(r.costs.commission)}  slippage $${money(r.costs.slippage)} (fixed $${money(r.costs.slippageByKind.fixed)}, spread $${money(r.costs.slippageByKind.spread)}, impact $${money(r.costs.slippageByKind.impact)})  borrow $${money(r.costs.borrow)}`,
     `breakers     ${trips}`,
     `denials      ${denials}`,
     `states       active ${f(r.risk.timeInState.active.fraction * 100, 1)}%  reducing ${f(r.risk.timeInState.reducing.fraction * 100, 1)}%  halted ${f(r.risk.timeInState.halted.fraction * 100, 1)}%`,

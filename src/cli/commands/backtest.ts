@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ExecutionOptions } from '../../backtest/backtest-types.ts';
 import type { MarketData, Resolution } from '../../backtest/data/bar-series.ts';
 import { DataError } from '../../backtest/data/data-error.ts';
 import { loadMarketData } from '../../backtest/data/load-market-data.ts';
@@ -16,6 +15,7 @@ import { generateSyntheticMarket } from '../../backtest/synthetic-market.ts';
 import { ValidationError } from '../../core/result.ts';
 import { loadRiskProfile } from '../../platform/profile-file.ts';
 import type { Command } from '../command.ts';
+import { executionOptions, number, oneOf, UsageError } from './backtest-flags.ts';
 
 const USAGE = `Usage: riskgate backtest --strategy <file> --risk <profile> (--data <path>... | --synthetic <seed>) [options]
 
@@ -23,8 +23,11 @@ Runs a strategy over bars with the risk engine on (one shared account) and repor
 equity, drawdown, metrics and what the risk engine did.
 
 Input
-  --data <path>...            CSV files or folders (LEAN daily/hourly/minute bars and quotes,
-                              Date,Open,High,Low,Close,Volume files, the VIX, splits, sector maps)
+  --data <path>...            CSV or Parquet files, or folders of them (LEAN daily/hourly/minute
+                              bars and quotes, Date,Open,High,Low,Close,Volume files, the VIX,
+                              splits, sector maps; Parquet bars in freqtrade's date,open,...,volume
+                              layout). Times: YYYY-MM-DD, New York HH:MM, ISO-8601 with an offset,
+                              or epoch seconds (1e8-1e10) / milliseconds (1e11-1e13)
   --synthetic <seed>          use the seeded synthetic market instead of files
   --synthetic-symbols <n>     symbols in the synthetic market (default 12)
   --synthetic-sessions <n>    sessions (weekdays) in the synthetic market (default 1500)
@@ -42,7 +45,12 @@ Execution
   --spread-bps <n>            assumed bid-ask spread when no quote covers a fill, basis points
   --commission-per-share <$>  --commission-per-order <$>  --commission-bps <n>
   --commission-min <$>        --commission-max-percent <n>
-  --max-participation <f>     largest fraction (0-1] of a bar's volume an order may fill
+  --impact-k <k>              square-root impact: slip k × σ_daily × sqrt(fill shares / bar volume)
+                              of the price (off unless given; 0.1-1 is typical)
+  --impact-window <n>         sessions of daily returns σ_daily is measured over (default 20)
+  --max-participation <f>     largest fraction (0-1] of a bar's volume an order may fill; the
+                              rest stays working on the next bars (exits too, until done)
+  --borrow-rate <pct>         annual borrow fee on shorts held overnight, percent of their value
   --no-tick-rounding          rest stop and target levels unrounded (sub-penny)
   --reset-after-days <n>      a simulated operator resets a latched breaker after n days
   --close-at-end              close open positions at the last close
@@ -54,7 +62,7 @@ Output
 
 Exit codes: 0 done, 1 the run failed (e.g. a bad data row), 2 bad arguments.`;
 
-const OPTIONS = {
+export const OPTIONS = {
   data: { type: 'string', multiple: true },
   synthetic: { type: 'string' },
   'synthetic-symbols': { type: 'string' },
@@ -75,7 +83,10 @@ const OPTIONS = {
   'commission-bps': { type: 'string' },
   'commission-min': { type: 'string' },
   'commission-max-percent': { type: 'string' },
+  'impact-k': { type: 'string' },
+  'impact-window': { type: 'string' },
   'max-participation': { type: 'string' },
+  'borrow-rate': { type: 'string' },
   'no-tick-rounding': { type: 'boolean' },
   'reset-after-days': { type: 'string' },
   'close-at-end': { type: 'boolean' },
@@ -84,14 +95,14 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
-
-/** A bad command line: which flag, what was wrong and what was expected. */
-class UsageError extends Error {}
+export type Values = ReturnType<
+  typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>
+>['values'];
 
 export const backtestCommand: Command = {
   name: 'backtest',
-  summary: 'Backtest a strategy over CSV or synthetic bars with the risk engine on; JSON and HTML reports.',
+  summary:
+    'Backtest a strategy over CSV, Parquet or synthetic bars with the risk engine on; JSON and HTML reports.',
   async run(args) {
     let values: Values;
     let positionals: string[];
@@ -242,62 +253,6 @@ async function prepare(v: Values, positionals: readonly string[]) {
       closeAtEnd: v['close-at-end'] === true,
     },
   };
-}
-
-function executionOptions(v: Values): ExecutionOptions {
-  const fill = oneOf(v.fill, '--fill', ['next-open', 'this-close'] as const);
-  const intrabar = oneOf(v.intrabar, '--intrabar', ['stop-first', 'target-first', 'bar-shape'] as const);
-  const bps = number(v['slippage-bps'], '--slippage-bps', { min: 0, max: 10_000 });
-  const spreadBps = number(v['spread-bps'], '--spread-bps', { min: 0, max: 10_000 });
-  const commission = {
-    perShare: number(v['commission-per-share'], '--commission-per-share', { min: 0 }),
-    perOrder: number(v['commission-per-order'], '--commission-per-order', { min: 0 }),
-    bps: number(v['commission-bps'], '--commission-bps', { min: 0, max: 10_000 }),
-    minimum: number(v['commission-min'], '--commission-min', { min: 0 }),
-    maximumPercent: number(v['commission-max-percent'], '--commission-max-percent', { min: 0, max: 100 }),
-  };
-  const participation = number(v['max-participation'], '--max-participation', { min: 0, max: 1 });
-  if (participation === 0)
-    throw new UsageError('--max-participation: expected a fraction above 0 and at most 1, got 0');
-  return {
-    ...(fill !== undefined ? { marketFill: fill } : {}),
-    ...(intrabar !== undefined ? { intrabarPath: intrabar } : {}),
-    slippage: { ...(bps !== undefined ? { bps } : {}), ...(spreadBps !== undefined ? { spreadBps } : {}) },
-    commission: Object.fromEntries(Object.entries(commission).filter(([, x]) => x !== undefined)),
-    ...(participation !== undefined ? { maxParticipation: participation } : {}),
-    roundToTick: v['no-tick-rounding'] !== true,
-  };
-}
-
-function number(
-  text: string | undefined,
-  flag: string,
-  range: { min?: number; max?: number; integer?: boolean } = {},
-): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  const kind = range.integer ? 'an integer' : 'a number';
-  const span =
-    range.min !== undefined && range.max !== undefined
-      ? ` from ${range.min} to ${range.max}`
-      : range.min !== undefined
-        ? ` ≥ ${range.min}`
-        : '';
-  if (text.trim() === '' || !Number.isFinite(n) || (range.integer && !Number.isInteger(n)))
-    throw new UsageError(`${flag}: expected ${kind}${span}, got "${text}"`);
-  if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max))
-    throw new UsageError(`${flag}: expected ${kind}${span}, got ${text}`);
-  return n;
-}
-
-function oneOf<T extends string>(
-  text: string | undefined,
-  flag: string,
-  allowed: readonly T[],
-): T | undefined {
-  if (text === undefined) return undefined;
-  if ((allowed as readonly string[]).includes(text)) return text as T;
-  throw new UsageError(`${flag}: expected one of ${allowed.join(', ')}, got "${text}"`);
 }
 
 function bound(text: string | undefined, flag: string, endOfDay: boolean): number | undefined {
