@@ -3,21 +3,21 @@
 // and copies the runtime files that are not TypeScript (console page, SQL migrations) beside
 // the code that reads them relative to its own module.
 //
-//   node scripts/build.js              clean build
+//   node scripts/build.js              clean build (npm run build; npm pack runs it too)
 //   node scripts/build.js --if-stale   build only when a source is newer than the last build
-//   node scripts/build.js --prepare    as run by `npm install`: without the TypeScript compiler
-//                                      (a production install) keep an existing build
+//
+// In a checkout, bin/riskgate.js calls ensureBuilt() so the command always runs the sources as
+// they are; an installed package has no src/ and runs its dist/ as shipped.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const src = join(root, 'src');
 const dist = join(root, 'dist');
 const stamp = join(dist, '.build-stamp');
-const args = new Set(process.argv.slice(2));
 
 /** Every file under `dir`, recursively. */
 function filesUnder(dir) {
@@ -31,7 +31,7 @@ function newestSourceTime() {
   return Math.max(...inputs.map((file) => statSync(file).mtimeMs));
 }
 
-function isUpToDate() {
+export function isUpToDate() {
   return existsSync(stamp) && statSync(stamp).mtimeMs >= newestSourceTime();
 }
 
@@ -43,41 +43,50 @@ function typescriptCompiler() {
   }
 }
 
-if (args.has('--if-stale') && isUpToDate()) process.exit(0);
-
-const tsc = typescriptCompiler();
-if (tsc === undefined) {
-  if (args.has('--prepare') && existsSync(stamp)) {
-    console.log(
-      'riskgate build: TypeScript is not installed (production install); keeping the existing dist/',
-    );
-    process.exit(0);
+/** Compiles src/ into a clean dist/ and copies the runtime files; throws when it cannot. */
+export function build() {
+  const tsc = typescriptCompiler();
+  if (tsc === undefined) {
+    throw new Error('the TypeScript compiler is missing; run `npm install` (with dev dependencies) first');
   }
-  console.error(
-    'riskgate build: the TypeScript compiler is missing; run `npm install` (with dev dependencies) first',
-  );
-  process.exit(1);
+  const started = Date.now();
+  rmSync(dist, { recursive: true, force: true });
+  const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (compiled.status !== 0) throw new Error('tsc failed');
+
+  // Runtime files: everything in src/ that is not TypeScript, at the same relative place.
+  let copied = 0;
+  for (const file of filesUnder(src)) {
+    if (file.endsWith('.ts')) continue;
+    const target = join(dist, relative(src, file));
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(file, target);
+    copied++;
+  }
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+  return `dist/ compiled, ${copied} runtime files copied, in ${Date.now() - started} ms`;
 }
 
-const started = Date.now();
-rmSync(dist, { recursive: true, force: true });
-const compiled = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
-  cwd: root,
-  stdio: 'inherit',
-});
-if (compiled.status !== 0) {
-  console.error('riskgate build: tsc failed');
-  process.exit(compiled.status ?? 1);
+/**
+ * Builds when dist/ is missing or older than a source. Without the TypeScript compiler (a
+ * production install of a checkout) an existing dist/ is used as it is.
+ */
+export function ensureBuilt(log = console.error) {
+  if (isUpToDate()) return;
+  if (existsSync(stamp) && typescriptCompiler() === undefined) return;
+  log('riskgate: compiling the sources to dist/ (they changed since the last build)…');
+  log(`riskgate: ${build()}`);
 }
 
-// Runtime files: everything in src/ that is not TypeScript, at the same relative place.
-let copied = 0;
-for (const file of filesUnder(src)) {
-  if (file.endsWith('.ts')) continue;
-  const target = join(dist, relative(src, file));
-  mkdirSync(dirname(target), { recursive: true });
-  cpSync(file, target);
-  copied++;
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  try {
+    if (process.argv.includes('--if-stale')) ensureBuilt(console.log);
+    else console.log(`riskgate build: ${build()}`);
+  } catch (error) {
+    console.error(`riskgate build: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
 }
-writeFileSync(stamp, `${new Date().toISOString()}\n`);
-console.log(`riskgate build: dist/ compiled, ${copied} runtime files copied, in ${Date.now() - started} ms`);
