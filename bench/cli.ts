@@ -52,20 +52,27 @@ function timeServe(bin: string): Promise<number> {
     );
     let output = '';
     let ready = false;
-    child.stdout.on('data', (chunk) => {
+    // A start that never gets ready, or a stop that hangs, ends the run instead of the benchmark.
+    const deadline = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    // The banner may come on either stream.
+    const onOutput = (chunk: Buffer) => {
       output += String(chunk);
       if (!ready && output.includes('riskgate gateway ready at')) {
         ready = true;
         const elapsed = performance.now() - started;
-        child.once('exit', () => resolve(elapsed));
+        child.once('exit', () => {
+          clearTimeout(deadline);
+          resolve(elapsed);
+        });
         child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
       }
-    });
-    child.stderr.on('data', (chunk) => {
-      output += String(chunk);
-    });
+    };
+    child.stdout.on('data', onOutput);
+    child.stderr.on('data', onOutput);
     child.on('error', reject);
     child.on('exit', (code) => {
+      if (!ready) clearTimeout(deadline);
       if (!ready) reject(new Error(`riskgate serve exited with ${code} before it was ready:\n${output}`));
     });
   }).finally(() => rmSync(dataDir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ const checkoutBuild = new URL('../scripts/build.js', import.meta.url);
 if (existsSync(new URL('../src/', import.meta.url)) && existsSync(checkoutBuild)) {
   const { ensureBuilt } = await import(checkoutBuild.href);
   try {
-    ensureBuilt();
+    await ensureBuilt();
   } catch (error) {
     console.error(`riskgate: cannot build dist/: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the package: compiles src/ to JavaScript with declarations in dist/ (tsconfig.build.json)
 // and copies the runtime files that are not TypeScript (console page, SQL migrations) beside
-// the code that reads them relative to its own module.
+// the code that reads them relative to its own module, then writes the embedded store's cluster
+// template (dist/store/pglite-cluster.tar.gz).
 //
 //   node scripts/build.js              clean build (npm run build; npm pack runs it too)
 //   node scripts/build.js --if-stale   build only when a source is newer than the last build
@@ -44,7 +45,7 @@ function typescriptCompiler() {
 }
 
 /** Compiles src/ into a clean dist/ and copies the runtime files; throws when it cannot. */
-export function build() {
+export async function build() {
   const tsc = typescriptCompiler();
   if (tsc === undefined) {
     throw new Error('the TypeScript compiler is missing; run `npm install` (with dev dependencies) first');
@@ -66,25 +67,28 @@ export function build() {
     cpSync(file, target);
     copied++;
   }
+  // A freshly initialised embedded cluster: a new store unpacks it instead of running initdb.
+  const { writeClusterTemplate } = await import(pathToFileURL(join(dist, 'store/pglite-database.js')).href);
+  await writeClusterTemplate(join(dist, 'store/pglite-cluster.tar.gz'));
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
-  return `dist/ compiled, ${copied} runtime files copied, in ${Date.now() - started} ms`;
+  return `dist/ compiled, ${copied} runtime files copied, cluster template written, in ${Date.now() - started} ms`;
 }
 
 /**
  * Builds when dist/ is missing or older than a source. Without the TypeScript compiler (a
  * production install of a checkout) an existing dist/ is used as it is.
  */
-export function ensureBuilt(log = console.error) {
+export async function ensureBuilt(log = console.error) {
   if (isUpToDate()) return;
   if (existsSync(stamp) && typescriptCompiler() === undefined) return;
   log('riskgate: compiling the sources to dist/ (they changed since the last build)…');
-  log(`riskgate: ${build()}`);
+  log(`riskgate: ${await build()}`);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
-    if (process.argv.includes('--if-stale')) ensureBuilt(console.log);
-    else console.log(`riskgate build: ${build()}`);
+    if (process.argv.includes('--if-stale')) await ensureBuilt(console.log);
+    else console.log(`riskgate build: ${await build()}`);
   } catch (error) {
     console.error(`riskgate build: ${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);

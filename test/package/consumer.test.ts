@@ -39,6 +39,7 @@ describe('the packed tarball', () => {
       'dist/gateway/console/index.html',
       'dist/gateway/console/app.js',
       'dist/store/migrations/001_initial.sql',
+      'dist/store/pglite-cluster.tar.gz',
       'examples/profiles/example.yaml',
     ]) {
       expect(files, wanted).toContain(wanted);
