@@ -14,13 +14,14 @@ export interface Packed {
 let packing: Promise<Packed | { readonly unavailable: string }> | undefined;
 
 /**
- * Packs the repository once per test process (npm runs the build first, through `prepare`).
+ * Packs the repository once per test process. dist/ is already up to date (the tests' global
+ * setup builds it), so the pack skips its own build: other tests run dist/ meanwhile.
  * When that is impossible here — no npm, no build — returns why instead.
  */
 export function packOnce(): Promise<Packed | { readonly unavailable: string }> {
   packing ??= Promise.resolve().then(() => {
     const dir = mkdtempSync(join(tmpdir(), 'riskgate-pack-'));
-    const packed = spawnSync('npm', ['pack', '--json', '--pack-destination', dir], {
+    const packed = spawnSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], {
       cwd: ROOT,
       encoding: 'utf8',
       maxBuffer: 64 * 1024 * 1024,
