@@ -121,7 +121,7 @@ async function openEmbedded(dataDir: string, options: OpenStoreOptions, schema: 
     mkdirSync(dataDir, { recursive: true });
     let db: Database;
     try {
-      db = await openPgliteDatabase({ dataDir });
+      db = await openPgliteDatabase({ dataDir, fresh: state === 'missing' || state === 'empty' });
     } catch (error) {
       throw new StoreError(
         'STORE_CORRUPT',

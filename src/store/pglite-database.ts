@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import {
   type Database,
@@ -13,8 +14,35 @@ import { StoreError, toStoreError } from './errors.ts';
 /** OID of `int8`: parsed to a JS number, as the `pg` driver is told to do, so both drivers agree. */
 const INT8_OID = 20;
 
-/** Where an embedded database lives: a directory on disk, or memory only (tests). */
-export type PgliteLocation = { readonly dataDir: string } | { readonly memory: true };
+/**
+ * Where an embedded database lives: a directory on disk, or memory only (tests). `fresh` says
+ * the directory holds no cluster yet: it is then unpacked from the cluster template when there
+ * is one (`template`, by default the one the build puts beside this module), which takes a
+ * fraction of the time PostgreSQL's initdb takes in WASM.
+ */
+export type PgliteLocation =
+  | { readonly dataDir: string; readonly fresh?: boolean; readonly template?: string | URL }
+  | { readonly memory: true };
+
+/** The freshly initialised cluster the build writes (`scripts/build.js`); absent when run from sources. */
+const CLUSTER_TEMPLATE = new URL('./pglite-cluster.tar.gz', import.meta.url);
+
+/** Writes a freshly initialised, empty cluster as a gzipped tarball for {@link PgliteLocation} `template`. */
+export async function writeClusterTemplate(path: string | URL): Promise<void> {
+  const pglite = await PGlite.create();
+  try {
+    const dump = await pglite.dumpDataDir('gzip');
+    writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
+  } finally {
+    await pglite.close();
+  }
+}
+
+function clusterTemplate(location: PgliteLocation): Blob | undefined {
+  if (!('dataDir' in location) || location.fresh !== true) return undefined;
+  const path = location.template ?? CLUSTER_TEMPLATE;
+  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+}
 
 /**
  * Opens PGlite (in-process Postgres compiled to WASM) in a data directory or in memory.
@@ -22,8 +50,10 @@ export type PgliteLocation = { readonly dataDir: string } | { readonly memory: t
  * fails here).
  */
 export async function openPgliteDatabase(location: PgliteLocation): Promise<Database> {
+  const template = clusterTemplate(location);
   const pglite = await PGlite.create({
     ...('dataDir' in location ? { dataDir: location.dataDir } : {}),
+    ...(template !== undefined ? { loadDataDir: template } : {}),
     parsers: { [INT8_OID]: (value: string) => Number(value) },
     // Each commit waits for its writes to reach the file system before it resolves.
     relaxedDurability: false,
