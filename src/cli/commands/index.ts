@@ -37,7 +37,7 @@ export const commands: readonly Command[] = [
   ),
   lazy(
     'backtest',
-    'Backtest a strategy over CSV or synthetic bars with the risk engine on; JSON and HTML reports.',
+    'Backtest a strategy over CSV, Parquet or synthetic bars with the risk engine on; JSON and HTML reports.',
     async () => (await import('./backtest.ts')).backtestCommand,
   ),
 ];
