@@ -17,6 +17,12 @@ function width() {
   return Math.max(300, (document.getElementById('equity-chart').clientWidth || 600) - 10);
 }
 
+/** Room for the widest dollar label on the value axis, so `$100,000.00` is not clipped. */
+function axisWidth(_u, values) {
+  const longest = Math.max(0, ...(values ?? []).map((v) => String(v).length));
+  return Math.max(60, Math.ceil(longest * 7.5) + 18);
+}
+
 function draw() {
   const data = [times, equities, peaks];
   if (plot !== null) {
@@ -32,7 +38,7 @@ function draw() {
         { label: 'equity', stroke: '#2b6cb0', width: 2, value: (_u, v) => usd(v) },
         { label: 'peak', stroke: '#a0aec0', dash: [4, 4], value: (_u, v) => usd(v) },
       ],
-      axes: [{}, { values: (_u, ticks) => ticks.map((t) => usd(t)), size: 80 }],
+      axes: [{}, { values: (_u, ticks) => ticks.map((t) => usd(t)), size: axisWidth }],
     },
     data,
     document.getElementById('equity-chart'),
