@@ -50,27 +50,28 @@ try {
   page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
   await page.goto(pathToFileURL(file).href);
   await page.waitForSelector('#chart-price canvas');
+  // A viewport as tall as the page: nothing scrolls or resizes while hovering and shooting.
+  const height = (await page.evaluate('document.documentElement.scrollHeight')) as number;
+  await page.setViewportSize({ width: 1180, height });
+  await page.waitForTimeout(200);
   const shoot = async (name: string, from: string, to: string, hover?: string) => {
-    await page.evaluate('window.scrollTo(0, 0)');
     const top = await page.locator(from).boundingBox();
     const bottom = await page.locator(to).boundingBox();
     if (top === null || bottom === null) throw new Error(`no ${from} or ${to} on the page`);
     if (hover !== undefined) {
-      await page.locator(hover).scrollIntoViewIfNeeded();
       const box = (await page.locator(hover).boundingBox())!;
       await page.mouse.move(box.x + box.width * 0.62, box.y + box.height * 0.5);
     }
     const path = new URL(`${prefix}-${name}.png`, OUT).pathname;
     await page.screenshot({
       path,
-      fullPage: true,
       clip: { x: 0, y: Math.max(0, top.y - 12), width: 1180, height: bottom.y + bottom.height - top.y + 24 },
     });
     written.push(path);
   };
   await shoot('summary', 'h1', '#chart-exposure', '#chart-equity .u-over');
   await page.selectOption('#price-symbol', { index: 0 });
-  await shoot('tables', '#chart-price', '#drawdowns', '#chart-price .u-over');
+  await shoot('tables', '#prices', '#drawdowns', '#chart-price .u-over');
 } finally {
   await browser.close();
 }

@@ -62,6 +62,21 @@ describe('riskgate backtest (spawned)', () => {
       '--data: no/such/dir does not exist',
     ],
     [['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--bogus'], "Unknown option '--bogus'"],
+    [
+      [
+        '--synthetic',
+        '1',
+        '--synthetic-symbols',
+        '2',
+        '--strategy',
+        STRATEGY,
+        '--risk',
+        PROFILE,
+        '--benchmark',
+        'SPY',
+      ],
+      '--benchmark: SPY has no bars in the data; expected one of TECA, FINA',
+    ],
   ])('rejects bad arguments with exit code 2: %j', (args, message) => {
     const r = riskgate(...args);
     expect(r.code).toBe(2);
@@ -130,6 +145,8 @@ describe('riskgate backtest (spawned)', () => {
       out,
       '--slippage-bps',
       '2',
+      '--benchmark',
+      'nrga',
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -142,6 +159,7 @@ describe('riskgate backtest (spawned)', () => {
     expect(json.strategy).toBe('breakout');
     expect(json.metrics.trades).toBe(json.trades.length);
     expect(json.data).toEqual({ synthetic: { seed: 11, symbols: 6, sessions: 400 } });
+    expect((json as unknown as { benchmark: { symbol: string } }).benchmark.symbol).toBe('NRGA');
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');

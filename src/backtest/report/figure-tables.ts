@@ -3,6 +3,9 @@ import type { ReportFigures } from './report-model.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+/** One decimal, without a minus on a value that rounds to zero. */
+const oneDecimal = (v: number) => (Math.abs(v) < 0.05 ? '0.0' : v.toFixed(1));
+
 /** Years × months grid of returns (New York calendar), with the year's return at the end. */
 export function monthlyTable(figures: ReportFigures): string {
   if (figures.yearly.length === 0) return '<p class="sub">None.</p>';
@@ -14,13 +17,13 @@ export function monthlyTable(figures: ReportFigures): string {
     if (v === undefined || !Number.isFinite(v)) return '<td></td>';
     const alpha = Math.min(1, Math.abs(v) / largest) * 0.45 + 0.05;
     const color = v >= 0 ? `rgba(26,127,55,${alpha.toFixed(2)})` : `rgba(207,34,46,${alpha.toFixed(2)})`;
-    return `<td class="n" style="background:${color}">${v.toFixed(1)}</td>`;
+    return `<td class="n" style="background:${color}">${oneDecimal(v)}</td>`;
   };
   const rows = figures.yearly.map((y) => {
     const months = MONTHS.map(
       (_, i) => figures.monthly.find((m) => m.year === y.year && m.month === i + 1)?.returnPercent,
     );
-    return `<tr><th>${y.year}</th>${months.map(cell).join('')}<td class="n year">${Number.isFinite(y.returnPercent) ? y.returnPercent.toFixed(1) : '–'}</td></tr>`;
+    return `<tr><th>${y.year}</th>${months.map(cell).join('')}<td class="n year">${Number.isFinite(y.returnPercent) ? oneDecimal(y.returnPercent) : '–'}</td></tr>`;
   });
   return `<table id="monthly" class="grid"><thead><tr><th>%</th>${MONTHS.map((m) => `<th class="n">${m}</th>`).join('')}<th class="n">Year</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }

@@ -86,8 +86,8 @@ ${tearsheet(result, figures)}
 <div id="chart-equity" class="uchart"></div>
 <div id="chart-drawdown" class="uchart"></div>
 <div id="chart-exposure" class="uchart"></div>
-<h2>Prices and trades</h2>
-<p class="sub"><label>Symbol <select id="price-symbol"></select></label> ▲ entries, ▼ exits, stepped line: the protective stop. ${priceNote}</p>
+<h2 id="prices">Prices and trades</h2>
+<p class="sub"><label>Symbol <select id="price-symbol"></select></label> green dots: entries, red dots: exits, dashed steps: the protective stop. ${priceNote}</p>
 <div id="chart-price" class="uchart"></div>
 <h2>Returns by month and year (%)</h2>
 ${monthlyTable(figures)}
