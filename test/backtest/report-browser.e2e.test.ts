@@ -109,6 +109,34 @@ describe.skipIf(found.path === null)('the HTML report in a browser, opened from 
     ).toMatch(/^-?\d+\.\d\d%$/);
   });
 
+  it('zooms all three time charts by a drag on one, and a double-click resets them', async () => {
+    const over = page.locator('#chart-equity .u-over');
+    /** The date in a chart's legend with the cursor near its left edge. */
+    const leftDate = async (id: string) => {
+      await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+      const b = (await page.locator(`#${id} .u-over`).boundingBox())!;
+      await page.mouse.move(b.x + b.width * 0.02, b.y + b.height / 2);
+      return (await page.locator(`#${id} .u-legend .u-series:first-child .u-value`).innerText()).slice(0, 10);
+    };
+    const before = await leftDate('chart-equity');
+    expect(before).toMatch(/^2015-0[12]-\d\d$/);
+    await over.scrollIntoViewIfNeeded();
+    const box = (await over.boundingBox())!;
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.5, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.7, y, { steps: 5 });
+    await page.mouse.up();
+    const zoomed = await leftDate('chart-equity');
+    expect(zoomed > '2017-06-01' && zoomed < '2018-06-01', zoomed).toBe(true);
+    expect(await leftDate('chart-drawdown')).toBe(zoomed);
+    await over.scrollIntoViewIfNeeded();
+    const again = (await over.boundingBox())!;
+    await page.mouse.dblclick(again.x + again.width / 2, again.y + again.height / 2);
+    expect(await leftDate('chart-equity')).toBe(before);
+    expect(await leftDate('chart-exposure')).toBe(before);
+  });
+
   it('switches the price chart to another symbol', async () => {
     const options = await page.locator('#price-symbol option').allInnerTexts();
     expect(options).toHaveLength(12);

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { toHtmlReport } from '../../src/backtest/report/html-report.ts';
 import { toJsonReport } from '../../src/backtest/report/json-report.ts';
 import { reportFigures } from '../../src/backtest/report/report-model.ts';
+import {
+  MAX_EQUITY_POINTS,
+  MAX_PRICE_POINTS,
+  reportPayload,
+} from '../../src/backtest/report/report-payload.ts';
 import { escapeHtml, histogram, niceTicks } from '../../src/backtest/report/svg-chart.ts';
+import { generateSyntheticMarket } from '../../src/backtest/synthetic-market.ts';
 import { dailyBars, market, run, scripted } from '../support/backtest-fixtures.ts';
 
 describe('svg charts', () => {
@@ -114,5 +120,38 @@ describe('reports', () => {
     const html = toHtmlReport(r, { data: odd });
     const scripts = html.match(/<\/script>/g)!.length;
     expect(scripts).toBe(3);
+  });
+});
+
+describe('long runs in the report', () => {
+  // 6,000 sessions of two symbols, a round trip in each every 500 bars.
+  const data = generateSyntheticMarket({ seed: 5, symbols: 2, sessions: 6000, splits: false });
+  const result = run(data, {
+    name: 'periodic',
+    onBar(bar, ctx) {
+      const n = ctx.barCount(bar.symbol);
+      if (n % 500 === 1) ctx.buy(bar.symbol, 10);
+      if (n % 500 === 251) ctx.close(bar.symbol);
+    },
+  });
+
+  it('thins the equity and price series to their limits, keeping every trade bar and the extremes', () => {
+    const payload = reportPayload(result, reportFigures(result, { data }), data);
+    expect(result.equity.time.length).toBe(6000);
+    expect(payload.equity.points).toBe(6000);
+    expect(payload.equity.t.length).toBeLessThanOrEqual(MAX_EQUITY_POINTS + 2);
+    expect(payload.equity.t.length).toBeGreaterThan(MAX_EQUITY_POINTS / 2);
+    const lowest = Math.min(...result.equity.equity);
+    expect(Math.min(...(payload.equity.equity as number[]))).toBeCloseTo(lowest, 2);
+    for (const symbol of payload.prices.symbols) {
+      const p = payload.prices.bySymbol[symbol]!;
+      expect(p.bars).toBe(6000);
+      expect(p.t.length).toBeLessThanOrEqual(MAX_PRICE_POINTS + 2 + 2 * p.trades);
+      const times = new Set(p.t);
+      for (const [t] of [...p.entries, ...p.exits]) expect(times.has(t)).toBe(true);
+      expect(p.trades).toBeGreaterThanOrEqual(11);
+    }
+    const html = toHtmlReport(result, { data });
+    expect(html).toContain('The run has 6,000 equity points; the charts and the equity CSV hold');
   });
 });
