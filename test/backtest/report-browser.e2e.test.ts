@@ -9,6 +9,7 @@ import { toHtmlReport } from '../../src/backtest/report/html-report.ts';
 import { runBacktest } from '../../src/backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../../src/backtest/synthetic-market.ts';
 import { loadRiskProfile } from '../../src/platform/profile-file.ts';
+import { dailyBars, market, run, scripted } from '../support/backtest-fixtures.ts';
 import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
 import { until } from '../support/console-page.ts';
 
@@ -192,5 +193,40 @@ describe.skipIf(found.path === null)('the HTML report in a browser, opened from 
     expect(rows).toHaveLength(1501);
     expect(rows[1]).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z,1000000,1000000,0,0$/);
     expect(problems).toEqual([]);
+  });
+
+  it('opens a report made without market data or trades: no benchmark, no price chart, no errors', async () => {
+    const flat = run(
+      market([
+        dailyBars('X', [
+          [1, 1, 1, 1],
+          [1, 1, 1, 1],
+          [1, 1, 1, 1],
+        ]),
+      ]),
+      scripted({}),
+    );
+    const file = join(dir, 'bare.html');
+    writeFileSync(file, toHtmlReport(flat));
+    const bare = await page.context().newPage();
+    const errors: string[] = [];
+    bare.on('pageerror', (e) => errors.push(e.message));
+    bare.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await bare.goto(pathToFileURL(file).href);
+    await until(bare, 'the equity chart', "document.querySelector('#chart-equity canvas') !== null");
+    expect(await bare.locator('#chart-equity .u-legend .u-label').allInnerTexts()).toEqual([
+      'Time',
+      'Equity',
+    ]);
+    expect(await bare.locator('#price-symbol').isDisabled()).toBe(true);
+    expect(await bare.locator('#chart-price canvas').count()).toBe(0);
+    const [csv] = await Promise.all([bare.waitForEvent('download'), bare.click('#csv-trades')]);
+    expect(
+      readFileSync((await csv.path())!, 'utf8')
+        .trimEnd()
+        .split('\n'),
+    ).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await bare.close();
   });
 });
