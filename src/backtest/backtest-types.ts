@@ -7,6 +7,7 @@ import type { BorrowModel } from './execution/borrow.ts';
 import type { CommissionModel, SlippageModel } from './execution/costs.ts';
 import type { IntrabarPath } from './execution/fill-model.ts';
 import type { Metrics } from './metrics.ts';
+import type { StopHistory } from './stop-track.ts';
 import type { Strategy } from './strategy.ts';
 
 /** How the simulated broker fills orders. Every field has a default. */
@@ -175,6 +176,8 @@ export interface BacktestResult {
   readonly trades: readonly TradeRecord[];
   /** Every exit signal the engine raised (exit rules, breakers), in order, with its event's time. */
   readonly exits: readonly ExitSignal[];
+  /** Each symbol's protective stop level after every slice where it changed (NaN: none from then on). */
+  readonly stops: Readonly<Record<string, StopHistory>>;
   readonly openPositions: readonly OpenPositionRecord[];
   /** Equity in dollars after each slice from `from` on, with gross exposure in dollars. */
   readonly equity: {

@@ -23,11 +23,29 @@ export type { CommissionModel, SlippageModel } from './execution/costs.ts';
 export { resolveExecution } from './execution/execution-config.ts';
 export type { IntrabarPath } from './execution/fill-model.ts';
 export { loadStrategy, StrategyLoadError } from './load-strategy.ts';
-export { computeMetrics, drawdownSeries, type Metrics } from './metrics.ts';
+export { computeMetrics, drawdownSeries, type Metrics, profitFactor, sortinoRatio } from './metrics.ts';
 export { toHtmlReport } from './report/html-report.ts';
 export { toJsonReport } from './report/json-report.ts';
+export {
+  benchmarkSeries,
+  calendarReturns,
+  type DrawdownPeriod,
+  drawdownPeriods,
+  type MonthlyReturn,
+  type SymbolResult,
+  symbolResults,
+  type YearlyReturn,
+} from './report/report-figures.ts';
+export {
+  type Benchmark,
+  BenchmarkError,
+  type ReportFigures,
+  type ReportOptions,
+  reportFigures,
+} from './report/report-model.ts';
 export { toTextSummary } from './report/text-summary.ts';
 export { BarResolutionError, runBacktest, StrategyError } from './run-backtest.ts';
+export type { StopHistory } from './stop-track.ts';
 export type {
   BarField,
   OrderOptions,

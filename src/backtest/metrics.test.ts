@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newYorkToEpoch } from '../core/session.ts';
 import type { TradeRecord } from './backtest-types.ts';
-import { computeMetrics, drawdownSeries, sessionCloses } from './metrics.ts';
+import { computeMetrics, drawdownSeries, profitFactor, sessionCloses, sortinoRatio } from './metrics.ts';
 
 const day = (d: string, t = '09:30') => newYorkToEpoch(d, t);
 
@@ -76,5 +76,26 @@ describe('computeMetrics', () => {
       day('2024-01-03', '09:30'),
     ]);
     expect(sessionCloses(t, Float64Array.from([1, 2, 3]))).toEqual([2, 3]);
+  });
+});
+
+describe('sortino and profit factor', () => {
+  it('sortino: annualised mean over the root mean square of the losses (zero for gains)', () => {
+    const returns = [0.02, -0.01, 0.01, -0.02];
+    // mean 0; a positive mean next
+    expect(sortinoRatio(returns)).toBeCloseTo(0);
+    const up = [0.03, -0.01, 0.01, -0.01];
+    const downside = Math.sqrt((0.01 ** 2 + 0.01 ** 2) / 4);
+    expect(sortinoRatio(up)).toBeCloseTo((0.005 / downside) * Math.sqrt(252), 9);
+    expect(sortinoRatio([0.01, 0.02])).toBeNaN(); // no downside
+    expect(sortinoRatio([])).toBeNaN();
+  });
+
+  it('profit factor: gross profit over gross loss, infinite without losses, undefined without trades', () => {
+    expect(profitFactor([100, -50, 50, -25])).toBeCloseTo(2);
+    expect(profitFactor([100])).toBe(Number.POSITIVE_INFINITY);
+    expect(profitFactor([-10])).toBe(0);
+    expect(profitFactor([])).toBeNaN();
+    expect(profitFactor([0])).toBeNaN();
   });
 });

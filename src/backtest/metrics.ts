@@ -70,7 +70,6 @@ export function computeMetrics(
   }
   const mean = avg(returns);
   const sd = stdev(returns, mean);
-  const downside = Math.sqrt(avg(returns.map((r) => Math.min(r, 0) ** 2)));
   const years = n > 0 ? (time[n - 1]! - time[0]!) / DAY_MS / 365.25 : 0;
   const cagr = years > 0 && final > 0 ? ((final / startingEquity) ** (1 / years) - 1) * 100 : Number.NaN;
   const dd = maxDrawdown(time, equity, startingEquity);
@@ -84,14 +83,12 @@ export function computeMetrics(
   const wins = pnls.filter((p) => p > 0);
   const losses = pnls.filter((p) => p < 0);
   const rs = trades.map((t) => t.rMultiple).filter((r): r is number => r !== undefined && Number.isFinite(r));
-  const grossWin = sum(wins);
-  const grossLoss = -sum(losses);
   return {
     totalReturnPercent: (final / startingEquity - 1) * 100,
     cagrPercent: cagr,
     volatilityPercent: sd * Math.sqrt(TRADING_DAYS) * 100,
     sharpe: sd > 0 ? (mean / sd) * Math.sqrt(TRADING_DAYS) : Number.NaN,
-    sortino: downside > 0 ? (mean / downside) * Math.sqrt(TRADING_DAYS) : Number.NaN,
+    sortino: sortinoRatio(returns),
     maxDrawdownPercent: dd.percent,
     maxDrawdownUsd: dd.usd,
     maxDrawdownPeak: dd.peak,
@@ -102,7 +99,7 @@ export function computeMetrics(
     averageGrossExposurePercent: n > 0 ? (grossShare / n) * 100 : 0,
     trades: trades.length,
     winRatePercent: trades.length > 0 ? (wins.length / trades.length) * 100 : Number.NaN,
-    profitFactor: grossLoss > 0 ? grossWin / grossLoss : grossWin > 0 ? Number.POSITIVE_INFINITY : Number.NaN,
+    profitFactor: profitFactor(pnls),
     averageR: rs.length > 0 ? avg(rs) : Number.NaN,
     totalTradePnl: sum(pnls),
     expectancyUsd: pnls.length > 0 ? avg(pnls) : Number.NaN,
@@ -112,6 +109,27 @@ export function computeMetrics(
     largestLossUsd: losses.length > 0 ? Math.min(...losses) : Number.NaN,
     averageBarsHeld: trades.length > 0 ? avg(trades.map((t) => t.barsHeld)) : Number.NaN,
   };
+}
+
+/**
+ * Annualised Sortino ratio of daily returns (zero target): the mean over the downside deviation,
+ * the root mean square of the returns below zero counted over all days, × √252. NaN when no
+ * return is below zero.
+ */
+export function sortinoRatio(returns: readonly number[]): number {
+  const downside = Math.sqrt(avg(returns.map((r) => Math.min(r, 0) ** 2)));
+  return downside > 0 ? (avg(returns) / downside) * Math.sqrt(TRADING_DAYS) : Number.NaN;
+}
+
+/** Gross profit over gross loss of trade P&Ls: ∞ with profits and no losses, NaN with neither. */
+export function profitFactor(pnls: readonly number[]): number {
+  let won = 0;
+  let lost = 0;
+  for (const p of pnls) {
+    if (p > 0) won += p;
+    else lost -= p;
+  }
+  return lost > 0 ? won / lost : won > 0 ? Number.POSITIVE_INFINITY : Number.NaN;
 }
 
 /** Equity at the last point of each New York session date. */

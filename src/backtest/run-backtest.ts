@@ -15,6 +15,7 @@ import { OrderFlow } from './execution/order-flow.ts';
 import { MarketView } from './market-view.ts';
 import { computeMetrics } from './metrics.ts';
 import { OPERATOR, RiskActivityRecorder } from './risk-activity.ts';
+import { StopTrack } from './stop-track.ts';
 import { BacktestContext } from './strategy-context.ts';
 
 /** A strategy's own code threw: the run stops, naming the strategy, the call and the bar. */
@@ -128,6 +129,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   const eqTime = new Float64Array(view.slices);
   const eqValue = new Float64Array(view.slices);
   const eqGross = new Float64Array(view.slices);
+  const stops = new StopTrack();
   let points = 0;
   let bars = 0;
   const sliceBars: Bar[] = [];
@@ -250,6 +252,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     eqTime[points] = T;
     eqValue[points] = engine.equity;
     eqGross[points] = grossExposure(engine);
+    stops.record(T, engine.book);
     points++;
     if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k, view.slices);
   }
@@ -279,6 +282,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     finalEquity: engine.equity,
     trades,
     exits: flow.exitLog,
+    stops: stops.bySymbol,
     openPositions: openPositions(engine),
     equity,
     orders: { ...flow.counts },

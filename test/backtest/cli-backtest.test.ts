@@ -75,6 +75,21 @@ describe('riskgate backtest (spawned)', () => {
       '--data: no/such/dir does not exist',
     ],
     [['--synthetic', '1', '--strategy', STRATEGY, '--risk', PROFILE, '--bogus'], "Unknown option '--bogus'"],
+    [
+      [
+        '--synthetic',
+        '1',
+        '--synthetic-symbols',
+        '2',
+        '--strategy',
+        STRATEGY,
+        '--risk',
+        PROFILE,
+        '--benchmark',
+        'SPY',
+      ],
+      '--benchmark: SPY has no bars in the data; expected one of TECA, FINA',
+    ],
   ])('rejects bad arguments with exit code 2: %j', (args, message) => {
     const r = riskgate(...args);
     expect(r.code).toBe(2);
@@ -169,6 +184,8 @@ describe('riskgate backtest (spawned)', () => {
       out,
       '--slippage-bps',
       '2',
+      '--benchmark',
+      'nrga',
     );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -181,13 +198,18 @@ describe('riskgate backtest (spawned)', () => {
     expect(json.strategy).toBe('breakout');
     expect(json.metrics.trades).toBe(json.trades.length);
     expect(json.data).toEqual({ synthetic: { seed: 11, symbols: 6, sessions: 400 } });
+    expect((json as unknown as { benchmark: { symbol: string } }).benchmark.symbol).toBe('NRGA');
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('Risk engine activity');
-    // Opens from disk with no network: no scripts, no external stylesheets, images or fonts.
-    expect(html).not.toMatch(/<script|<link|src=|url\(|@import/i);
-    for (const url of html.match(/https?:\/\/[^"\s]*/g) ?? []) expect(url).toBe('http://www.w3.org/2000/svg');
+    // Opens from disk with no network: scripts and styles inline, no external stylesheets, images
+    // or fonts; the only addresses are the SVG namespace and the chart library's banner comment.
+    expect(html).toContain('<script>');
+    expect(html).not.toMatch(/<script[^>]*\ssrc=|<link|<img/i);
+    for (const [, css] of html.matchAll(/<style>(.*?)<\/style>/gs)) expect(css).not.toMatch(/url\(|@import/i);
+    for (const url of html.match(/https?:\/\/[^"\s)]*/g) ?? [])
+      expect(['http://www.w3.org/2000/svg', 'https://github.com/leeoniya/uPlot']).toContain(url);
   });
 
   it('applies the square-root impact and reports slippage by kind and borrow fees in the JSON', () => {

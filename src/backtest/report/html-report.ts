@@ -1,296 +1,130 @@
-import { newYorkWallClock } from '../../core/session.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { BacktestResult } from '../backtest-types.ts';
-import { drawdownSeries, type Metrics } from '../metrics.ts';
-import { type ChartBand, escapeHtml, histogram, timeChart } from './svg-chart.ts';
+import { drawdownTable, monthlyTable, symbolTable } from './figure-tables.ts';
+import { escapeHtml, nyTime } from './report-format.ts';
+import { type ReportFigures, type ReportOptions, reportFigures } from './report-model.ts';
+import { MAX_PRICE_POINTS, MAX_PRICE_SYMBOLS, reportPayload } from './report-payload.ts';
+import {
+  exitTable,
+  metricsTable,
+  openTable,
+  ordersTable,
+  riskSection,
+  tradesTable,
+} from './report-tables.ts';
+import { histogram } from './svg-chart.ts';
+import { tearsheet } from './tearsheet.ts';
 
+export { nyTime } from './report-format.ts';
+
+const require = createRequire(import.meta.url);
 const GREEN = '#1a7f37';
 const RED = '#cf222e';
-const BLUE = '#0969da';
-const AMBER = '#bf8700';
-const STATE_COLOR: Record<string, string> = { reducing: AMBER, halted: RED };
-/** More rows than this and the trades table shows the first and last ones only. */
-const MAX_TRADE_ROWS = 1000;
 
-/** New York wall-clock time of an instant: `YYYY-MM-DD HH:MM`. */
-export function nyTime(time: number | null): string {
-  if (time === null || !Number.isFinite(time)) return '–';
-  return newYorkWallClock(time).toISOString().slice(0, 16).replace('T', ' ');
-}
-
-const money = (v: number) =>
-  Number.isFinite(v)
-    ? v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })
-    : '–';
-const fixed = (v: number, d = 2) =>
-  Number.isFinite(v) ? v.toFixed(d) : v === Number.POSITIVE_INFINITY ? '∞' : '–';
-const pct = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}%` : '–');
+let assets: { uplot: string; uplotCss: string; page: string } | undefined;
 
 /**
- * A self-contained HTML report: inline CSS and SVG only (no scripts, fonts or network), with the
- * equity curve (trading-state bands and breaker trips marked), drawdown, exposure, trade P&L,
- * the metrics, the risk engine's activity and the trades.
+ * The chart library (uPlot, the console's) and the page's own script, read once: inlined into
+ * every report so it opens from disk with no network. The axis formatter is an ES module for its
+ * unit tests; inlined, its `export` keywords are dropped.
  */
-export function toHtmlReport(result: BacktestResult, title = `Backtest: ${result.strategy}`): string {
-  const m = result.metrics;
-  const eq = result.equity;
-  const bands: ChartBand[] = result.risk.states
-    .filter((s) => s.state !== 'active')
-    .map((s) => ({
-      from: s.from,
-      to: s.to,
-      color: STATE_COLOR[s.state]!,
-      label: `${s.state} (${s.code}) ${nyTime(s.from)} → ${nyTime(s.to)}`,
-    }));
-  // Latching trips in red; pauses (a cooldown, no state change) in grey.
-  const markers = result.risk.trips.map((t) => ({
-    time: t.time,
-    color: t.action === 'pause' ? '#8c959f' : RED,
-    label: `${nyTime(t.time)} ${t.action}: ${t.message}`,
-  }));
-  const dd = drawdownSeries(eq.equity, result.startingEquity);
-  const grossPct = eq.gross.map((g, i) => (eq.equity[i]! > 0 ? (g / eq.equity[i]!) * 100 : 0));
-  const charts = [
-    timeChart({
-      title: 'Equity ($) — shaded: reducing (amber) / halted (red); dashed: breaker trips (grey: pauses)',
-      series: [{ time: eq.time, value: eq.equity, color: BLUE }],
-      bands,
-      markers,
-      format: compactMoney,
-    }),
-    timeChart({
-      title: 'Drawdown from peak (%)',
-      series: [{ time: eq.time, value: Float64Array.from(dd, (d) => -d), color: RED, area: true }],
-      bands,
-      includeZero: true,
-      format: (v) => `${v.toFixed(0)}%`,
-    }),
-    timeChart({
-      title: 'Gross exposure (% of equity)',
-      series: [{ time: eq.time, value: grossPct, color: '#8250df', area: true }],
-      bands,
-      includeZero: true,
-      height: 200,
-      format: (v) => `${v.toFixed(0)}%`,
-    }),
-    timeChart({
-      title: 'Closed trades: P&L ($) at exit',
-      dots: result.trades.map((t) => ({
-        time: t.exitTime,
-        value: t.pnl,
-        color: t.pnl >= 0 ? GREEN : RED,
-        label: `${t.symbol} ${nyTime(t.entryTime)} → ${nyTime(t.exitTime)} ${t.exitReason} P&L ${money(t.pnl)}`,
-      })),
-      includeZero: true,
-      format: compactMoney,
-    }),
-  ];
+function pageAssets() {
+  if (assets !== undefined) return assets;
+  const read = (path: string) => readFileSync(path, 'utf8');
+  const own = (name: string) => read(new URL(`./client/${name}`, import.meta.url).pathname);
+  assets = {
+    uplot: read(require.resolve('uplot/dist/uPlot.iife.min.js')),
+    uplotCss: read(require.resolve('uplot/dist/uPlot.min.css')),
+    page: `${own('axis-format.js').replace(/^export /gm, '')}\n${own('report-page.js')}`,
+  };
+  return assets;
+}
+
+/** Text that is safe inside a `<script>` element (no `</script`, no `<!--`). */
+function inScript(text: string): string {
+  return text.replace(/<(\/script|!--)/gi, '\\x3c$1');
+}
+
+/**
+ * A self-contained HTML report (uPlot, its CSS and the page's script inline; no network): the
+ * tearsheet and risk activity at the top; interactive equity (with a buy-and-hold benchmark),
+ * drawdown and exposure charts; a price chart per symbol with entries, exits and stops; monthly
+ * and yearly returns; per-symbol results; the worst drawdowns; sortable trades with CSV export.
+ * `options.data` (the run's market data) gives the benchmark and the price charts.
+ */
+export function toHtmlReport(
+  result: BacktestResult,
+  options: ReportOptions = {},
+  figures: ReportFigures = reportFigures(result, options),
+): string {
+  const title = options.title ?? `Backtest: ${result.strategy}`;
+  const a = pageAssets();
+  const payload = reportPayload(result, figures, options.data);
+  const json = JSON.stringify(payload).replace(/</g, '\\u003c');
   const rs = result.trades.map((t) => t.rMultiple ?? Number.NaN);
   const hist = histogram('R multiples of closed trades', rs, { positive: GREEN, negative: RED, unit: 'R' });
+  const eqNote =
+    payload.equity.points > payload.equity.t.length
+      ? ` The run has ${payload.equity.points.toLocaleString('en-US')} equity points; the charts and the equity CSV hold ${payload.equity.t.length.toLocaleString('en-US')} of them (the lowest and highest of each stretch); report.json has all.`
+      : '';
+  const priceNote =
+    payload.prices.symbols.length === 0
+      ? 'No bars were given to the report, so there are no price charts.'
+      : `Closes of the run's span; at most ${MAX_PRICE_POINTS.toLocaleString('en-US')} points per symbol (longer series keep the lowest and highest close of each stretch and every trade's bar)${payload.prices.omitted > 0 ? `; charts for the ${MAX_PRICE_SYMBOLS} symbols with the most trades (${payload.prices.omitted} more left out)` : ''}.`;
+  const b = figures.benchmark;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<style>${a.uplotCss}</style>
 <style>${CSS}</style></head><body>
 <h1>${escapeHtml(title)}</h1>
-<p class="sub">${result.symbols.length} symbol${result.symbols.length === 1 ? '' : 's'}: ${escapeHtml(summariseSymbols(result.symbols))} · ${nyTime(result.start)} → ${nyTime(result.end)} (New York) · ${result.stats.bars.toLocaleString('en-US')} bars</p>
-${cards(result)}
-${charts.map((c) => `<div class="chart">${c}</div>`).join('\n')}
+<p class="sub">${result.symbols.length} symbol${result.symbols.length === 1 ? '' : 's'}: ${escapeHtml(summariseSymbols(result.symbols))} · ${nyTime(result.start)} → ${nyTime(result.end)} (New York) · ${result.stats.bars.toLocaleString('en-US')} bars · starting equity $${result.startingEquity.toLocaleString('en-US')}</p>
+${tearsheet(result, figures)}
+<h2>Equity</h2>
+<p class="sub">Equity${b === null ? '' : ` and buy-and-hold of ${escapeHtml(b.symbol)} with the same starting equity (dashed)`}; shaded: <span class="sw amber"></span>reducing, <span class="sw red"></span>halted; dashed verticals: breaker trips. Hover for values; drag to zoom (all three charts follow); double-click to reset.${eqNote}</p>
+<div id="chart-equity" class="uchart"></div>
+<div id="chart-drawdown" class="uchart"></div>
+<div id="chart-exposure" class="uchart"></div>
+<h2 id="prices">Prices and trades</h2>
+<p class="sub"><label>Symbol <select id="price-symbol"></select></label> green dots: entries, red dots: exits, dashed steps: the protective stop. ${priceNote}</p>
+<div id="chart-price" class="uchart"></div>
+<h2>Returns by month and year (%)</h2>
+${monthlyTable(figures)}
+<div class="row"><div class="half"><h2>Per symbol</h2>${symbolTable(figures)}</div>
+<div class="half"><h2>Worst drawdowns</h2>${drawdownTable(figures)}</div></div>
 <div class="row"><div class="chart half">${hist}</div><div class="half">${exitTable(result)}</div></div>
 <h2>Risk engine activity</h2>
 ${riskSection(result)}
 <h2>Metrics</h2>
-${metricsTable(m)}
+${metricsTable(result.metrics)}
 ${ordersTable(result)}
 <h2>Trades (${result.trades.length.toLocaleString('en-US')})</h2>
+<p class="sub">Click a heading to sort. <button type="button" id="csv-trades">Download trades (CSV)</button> <button type="button" id="csv-equity">Download equity (CSV)</button></p>
 ${tradesTable(result)}
 ${openTable(result)}
 <p class="sub">Times are America/New_York. Generated by riskgate backtest.</p>
+<script type="application/json" id="report-data">${json}</script>
+<script>${inScript(a.uplot)}</script>
+<script>${inScript(a.page)}</script>
 </body></html>
 `;
-}
-
-function compactMoney(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 1e9) return `${(v / 1e9).toFixed(a >= 1e10 ? 0 : 1)}B`;
-  if (a >= 1e6) return `${(v / 1e6).toFixed(a >= 1e7 ? 0 : 1)}M`;
-  if (a >= 1e3) return `${(v / 1e3).toFixed(a >= 1e4 ? 0 : 1)}k`;
-  return v.toFixed(0);
 }
 
 function summariseSymbols(symbols: readonly string[]): string {
   return symbols.length <= 12 ? symbols.join(', ') : `${symbols.slice(0, 10).join(', ')} … ${symbols.at(-1)}`;
 }
 
-function cards(r: BacktestResult): string {
-  const m = r.metrics;
-  const latched = r.risk.trips.filter((t) => t.action !== 'pause').length;
-  const card = (label: string, value: string, tone = '') =>
-    `<div class="card ${tone}"><div>${label}</div><b>${value}</b></div>`;
-  return `<div class="cards">${[
-    card('Final equity', `$${money(r.finalEquity)}`),
-    card('Total return', pct(m.totalReturnPercent), m.totalReturnPercent >= 0 ? 'up' : 'down'),
-    card('CAGR', pct(m.cagrPercent)),
-    card('Sharpe', fixed(m.sharpe)),
-    card('Max drawdown', pct(-m.maxDrawdownPercent), 'down'),
-    card('Trades', String(m.trades)),
-    card('Win rate', pct(m.winRatePercent)),
-    card(
-      'Breaker trips (latched · paused)',
-      `${latched} · ${r.risk.trips.length - latched}`,
-      latched > 0 ? 'down' : '',
-    ),
-  ].join('')}</div>`;
-}
-
-function table(head: readonly string[], rows: readonly (readonly string[])[], cls = ''): string {
-  if (rows.length === 0) return '<p class="sub">None.</p>';
-  return `<table class="${cls}"><thead><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr></thead><tbody>${rows
-    .map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`)
-    .join('')}</tbody></table>`;
-}
-
-function riskSection(r: BacktestResult): string {
-  const states = Object.entries(r.risk.timeInState).map(([state, v]) => [
-    escapeHtml(state),
-    pct(v.fraction * 100),
-    fixed(v.days, 1),
-  ]);
-  const tripRow = (t: BacktestResult['risk']['trips'][number]) => [
-    nyTime(t.time),
-    escapeHtml(t.code),
-    escapeHtml(t.action),
-    t.flatten ? 'yes' : 'no',
-    escapeHtml(t.message),
-  ];
-  const head = ['time', 'code', 'effect', 'flatten', 'message'];
-  const latching = r.risk.trips.filter((t) => t.action !== 'pause').map(tripRow);
-  const pauses = r.risk.trips.filter((t) => t.action === 'pause').map(tripRow);
-  const pauseList =
-    pauses.length === 0
-      ? ''
-      : `<details><summary>${pauses.length} pause${pauses.length === 1 ? '' : 's'} (entries blocked for a cooldown, no state change)</summary>${table(head, pauses)}</details>`;
-  const transitions = r.risk.states.map((s) => [
-    escapeHtml(s.state),
-    nyTime(s.from),
-    nyTime(s.to),
-    escapeHtml(s.code),
-  ]);
-  const denials = r.risk.denials.map((d) => [escapeHtml(d.code), String(d.count), escapeHtml(d.example)]);
-  const signals = Object.entries(r.risk.exitSignals).map(([k, v]) => [escapeHtml(k), String(v)]);
-  return `<h3>Breaker trips that latched the account</h3>${table(head, latching)}${pauseList}
-<div class="row"><div class="half"><h3>Time in each trading state</h3>${table(['state', 'share of run', 'days'], states)}</div>
-<div class="half"><h3>Exit signals raised by the engine</h3>${table(['reason', 'signals'], signals)}</div></div>
-<h3>Trading-state timeline</h3>${table(['state', 'from', 'to', 'set by'], transitions)}
-<h3>Denied orders by code</h3>${table(['code', 'orders', 'example'], denials)}`;
-}
-
-function exitTable(r: BacktestResult): string {
-  const by = new Map<string, { n: number; pnl: number }>();
-  for (const t of r.trades) {
-    const e = by.get(t.exitReason) ?? { n: 0, pnl: 0 };
-    e.n++;
-    e.pnl += t.pnl;
-    by.set(t.exitReason, e);
-  }
-  const rows = [...by]
-    .sort((a, b) => b[1].n - a[1].n)
-    .map(([k, v]) => [escapeHtml(k), String(v.n), money(v.pnl)]);
-  return `<h3>Exits by reason</h3>${table(['exit reason', 'trades', 'P&L ($)'], rows)}`;
-}
-
-const METRIC_LABELS: readonly [keyof Metrics, string, (v: number) => string][] = [
-  ['totalReturnPercent', 'Total return', pct],
-  ['cagrPercent', 'CAGR', pct],
-  ['volatilityPercent', 'Volatility (annualised)', pct],
-  ['sharpe', 'Sharpe (rf = 0)', (v) => fixed(v)],
-  ['sortino', 'Sortino', (v) => fixed(v)],
-  ['calmar', 'Calmar', (v) => fixed(v)],
-  ['maxDrawdownPercent', 'Max drawdown', pct],
-  ['maxDrawdownUsd', 'Max drawdown ($)', money],
-  ['exposurePercent', 'Time with a position', pct],
-  ['averageGrossExposurePercent', 'Average gross exposure / equity', pct],
-  ['trades', 'Closed trades', (v) => String(v)],
-  ['winRatePercent', 'Win rate', pct],
-  ['profitFactor', 'Profit factor', (v) => fixed(v)],
-  ['averageR', 'Average R', (v) => fixed(v, 3)],
-  ['totalTradePnl', 'Closed-trade P&L ($)', money],
-  ['expectancyUsd', 'Expectancy per trade ($)', money],
-  ['averageWinUsd', 'Average win ($)', money],
-  ['averageLossUsd', 'Average loss ($)', money],
-  ['largestWinUsd', 'Largest win ($)', money],
-  ['largestLossUsd', 'Largest loss ($)', money],
-  ['averageBarsHeld', 'Average bars held', (v) => fixed(v, 1)],
-];
-
-function metricsTable(m: Metrics): string {
-  const rows = METRIC_LABELS.map(([k, label, fmt]) => [label, fmt(m[k] as number)]);
-  rows.splice(8, 0, [
-    'Max drawdown peak → trough → recovery',
-    `${nyTime(m.maxDrawdownPeak)} → ${nyTime(m.maxDrawdownTrough)} → ${m.maxDrawdownRecovery === null ? 'not recovered' : nyTime(m.maxDrawdownRecovery)}`,
-  ]);
-  return table(['metric', 'value'], rows, 'kv');
-}
-
-function ordersTable(r: BacktestResult): string {
-  const o = r.orders;
-  const rows = [
-    [
-      'Orders sent / accepted / modified / denied',
-      `${o.submitted} / ${o.accepted} / ${o.modified} / ${o.denied}`,
-    ],
-    [
-      'Filled / partially filled / canceled / expired',
-      `${o.filled} / ${o.partiallyFilled} / ${o.canceled} / ${o.expired}`,
-    ],
-    ['Fills', String(o.fills)],
-    ['Commission ($)', money(r.costs.commission)],
-    ['Slippage ($)', money(r.costs.slippage)],
-  ];
-  return `<h3>Orders and costs</h3>${table(['', ''], rows, 'kv')}`;
-}
-
-function tradesTable(r: BacktestResult): string {
-  const t = r.trades;
-  const shown =
-    t.length <= MAX_TRADE_ROWS ? t : [...t.slice(0, MAX_TRADE_ROWS / 2), ...t.slice(-MAX_TRADE_ROWS / 2)];
-  const rows = shown.map((x) => [
-    escapeHtml(x.symbol),
-    x.side,
-    String(x.qty),
-    nyTime(x.entryTime),
-    fixed(x.entryPrice, 4),
-    nyTime(x.exitTime),
-    fixed(x.exitPrice, 4),
-    `<span class="${x.pnl >= 0 ? 'up' : 'down'}">${money(x.pnl)}</span>`,
-    x.rMultiple === undefined ? '–' : fixed(x.rMultiple),
-    String(x.barsHeld),
-    escapeHtml(x.exitReason),
-  ]);
-  const note =
-    t.length > MAX_TRADE_ROWS
-      ? `<p class="sub">Showing the first and last ${MAX_TRADE_ROWS / 2} of ${t.length} trades; the JSON output has all.</p>`
-      : '';
-  return `${note}${table(['symbol', 'side', 'qty', 'entry', 'price', 'exit', 'price', 'P&L ($)', 'R', 'bars', 'exit reason'], rows, 'trades')}`;
-}
-
-function openTable(r: BacktestResult): string {
-  if (r.openPositions.length === 0) return '';
-  const rows = r.openPositions.map((p) => [
-    escapeHtml(p.symbol),
-    String(p.qty),
-    nyTime(p.entryTime),
-    fixed(p.avgPrice, 4),
-    fixed(p.lastPrice, 4),
-    money(p.unrealizedPnl),
-  ]);
-  return `<h2>Open at the end</h2>${table(['symbol', 'qty', 'entry', 'avg price', 'last', 'unrealised P&L ($)'], rows)}`;
-}
-
-const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1000px;color:#1f2328;padding:0 16px}
+const CSS = `body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px auto;max-width:1100px;color:#1f2328;padding:0 16px}
 h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #d0d7de;padding-bottom:4px}h3{font-size:15px;margin:18px 0 6px}
-.sub{color:#59636e;margin:4px 0}.cards{display:grid;grid-template-columns:repeat(4,1fr);gap:8px;margin:14px 0}
+.sub{color:#59636e;margin:4px 0}.cards{display:grid;grid-template-columns:repeat(6,1fr);gap:8px;margin:14px 0}
 .card{border:1px solid #d0d7de;border-radius:6px;padding:8px 10px}.card div{color:#59636e;font-size:12px}.card b{font-size:18px}
 .up{color:${GREEN}}.down{color:${RED}}.chart{margin:10px 0}.row{display:flex;gap:16px}.half{flex:1;min-width:0}
+.uchart{margin:8px 0 14px;min-height:120px}.sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 6px;vertical-align:-1px}.sw.amber{background:rgba(191,135,0,.3)}.sw.red{background:rgba(207,34,46,.3)}
+.warn{border:1px solid #d4a72c;background:#fff8c5;border-radius:6px;padding:6px 12px;margin:8px 0}.warn ul{margin:4px 0;padding-left:20px}
 table{border-collapse:collapse;width:100%;font-size:12.5px;margin:4px 0}th,td{border-bottom:1px solid #eaeef2;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f6f8fa}table.trades td:nth-child(n+3){font-variant-numeric:tabular-nums}table.kv td:first-child{width:45%;color:#59636e}
-details{margin:6px 0}summary{cursor:pointer;color:#59636e}
+th{background:#f6f8fa}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}table.kv td:first-child{width:28%;color:#59636e}
+table.sortable th{cursor:pointer;user-select:none}table.sortable th[aria-sort=ascending]::after{content:" ▲"}table.sortable th[aria-sort=descending]::after{content:" ▼"}
+table.grid td{text-align:right;width:6.5%}#drawdowns td{white-space:nowrap}table.grid td.year{font-weight:600}table.grid th{text-align:right}
+details{margin:6px 0}summary{cursor:pointer;color:#59636e}button{font:inherit;font-size:12.5px;padding:2px 10px;cursor:pointer}
 svg .ct{font-size:13px;font-weight:600;fill:#1f2328}svg .cm{font-size:11px;fill:#59636e}svg .cg{stroke:#eaeef2}svg .cz{stroke:#8c959f}svg .cf{fill:none;stroke:#d0d7de}`;

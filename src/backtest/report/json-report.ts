@@ -1,5 +1,6 @@
 import type { BacktestResult } from '../backtest-types.ts';
 import { drawdownSeries } from '../metrics.ts';
+import { type ReportFigures, reportFigures } from './report-model.ts';
 
 const TIME_METRICS = new Set(['maxDrawdownPeak', 'maxDrawdownTrough', 'maxDrawdownRecovery']);
 
@@ -16,14 +17,18 @@ function num(value: number | undefined, digits = 4): number | null {
 
 /**
  * The run as plain JSON: times as ISO-8601 UTC strings, money in dollars rounded to cents (prices
- * to 4 decimals), undefined figures as null. Stable field order, suitable for diffs.
+ * to 4 decimals), undefined figures as null. Stable field order, suitable for diffs. With the
+ * report's figures: the benchmark, monthly and yearly returns, the worst drawdowns, per-symbol
+ * results (the benchmark needs the figures computed with the market data).
  */
 export function toJsonReport(
   result: BacktestResult,
   extra: Record<string, unknown> = {},
+  figures: ReportFigures = reportFigures(result),
 ): Record<string, unknown> {
   const m = result.metrics;
   const dd = drawdownSeries(result.equity.equity, result.startingEquity);
+  const bench = figures.benchmark;
   return {
     ...extra,
     strategy: result.strategy,
@@ -35,6 +40,25 @@ export function toJsonReport(
     metrics: Object.fromEntries(
       Object.entries(m).map(([k, v]) => [k, TIME_METRICS.has(k) ? iso(v) : num(v)]),
     ),
+    benchmark:
+      bench === null
+        ? null
+        : { symbol: bench.symbol, totalReturnPercent: num(bench.totalReturnPercent), kind: 'buy-and-hold' },
+    monthlyReturns: figures.monthly.map((x) => ({ ...x, returnPercent: num(x.returnPercent) })),
+    yearlyReturns: figures.yearly.map((x) => ({ ...x, returnPercent: num(x.returnPercent) })),
+    drawdowns: figures.drawdowns.map((d) => ({
+      start: iso(d.start),
+      trough: iso(d.trough),
+      recovery: iso(d.recovery),
+      depthPercent: num(d.depthPercent),
+      depthUsd: num(d.depthUsd, 2),
+    })),
+    symbolResults: figures.symbols.map((x) => ({
+      ...x,
+      winRatePercent: num(x.winRatePercent ?? Number.NaN),
+      pnl: num(x.pnl, 2),
+      exposurePercent: num(x.exposurePercent),
+    })),
     risk: {
       denials: result.risk.denials,
       trips: result.risk.trips.map((t) => ({ ...t, time: iso(t.time) })),
@@ -95,6 +119,7 @@ export function toJsonReport(
       equity: num(result.equity.equity[i], 2),
       drawdownPercent: num(dd[i], 4),
       grossExposure: num(result.equity.gross[i], 2),
+      ...(bench === null ? {} : { benchmark: num(bench.equity[i], 2) }),
     })),
     stats: { ...result.stats, loopMs: num(result.stats.loopMs, 1) },
     log: result.log,

@@ -1,5 +1,5 @@
 import type { BacktestResult, LatchReport } from '../backtest-types.ts';
-import { nyTime } from './html-report.ts';
+import { nyTime } from './report-format.ts';
 
 /** A few lines for a terminal: returns, risk-adjusted figures, trades and the risk engine's activity. */
 export function toTextSummary(r: BacktestResult): string {

@@ -9,6 +9,7 @@ import { parseBound } from '../../backtest/data/parse-time.ts';
 import { loadStrategy, StrategyLoadError } from '../../backtest/load-strategy.ts';
 import { toHtmlReport } from '../../backtest/report/html-report.ts';
 import { toJsonReport } from '../../backtest/report/json-report.ts';
+import { reportFigures } from '../../backtest/report/report-model.ts';
 import { toTextSummary } from '../../backtest/report/text-summary.ts';
 import { BarResolutionError, runBacktest, StrategyError } from '../../backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../../backtest/synthetic-market.ts';
@@ -57,6 +58,7 @@ Execution
 
 Output
   --out <dir>                 write report.html and report.json there
+  --benchmark <symbol>        buy-and-hold benchmark in the reports (default: the first symbol)
   --json                      print the JSON report on stdout instead of the summary
   --help                      this text
 
@@ -91,6 +93,7 @@ export const OPTIONS = {
   'reset-after-days': { type: 'string' },
   'close-at-end': { type: 'boolean' },
   out: { type: 'string' },
+  benchmark: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -141,12 +144,14 @@ export const backtestCommand: Command = {
       }
       throw error;
     }
-    const json = toJsonReport(result, { data: setup.source });
+    const report = { data: setup.options.data, ...(setup.benchmark ? { benchmark: setup.benchmark } : {}) };
+    const figures = reportFigures(result, report);
+    const json = toJsonReport(result, { data: setup.source }, figures);
     if (values.out !== undefined) {
       const dir = resolve(values.out);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'report.json'), `${JSON.stringify(json, null, 1)}\n`);
-      await writeFile(join(dir, 'report.html'), toHtmlReport(result));
+      await writeFile(join(dir, 'report.html'), toHtmlReport(result, report, figures));
     }
     if (values.json) process.stdout.write(`${JSON.stringify(json)}\n`);
     else {
@@ -240,8 +245,14 @@ async function prepare(v: Values, positionals: readonly string[]) {
   }
   if (data.bars.length === 0)
     throw new UsageError('--data: no bars were loaded; check the paths, --symbols and --resolution');
+  const benchmark = v.benchmark?.trim().toUpperCase();
+  if (benchmark !== undefined && !data.bars.some((b) => b.symbol === benchmark))
+    throw new UsageError(
+      `--benchmark: ${v.benchmark} has no bars in the data; expected one of ${summarise(data.bars.map((b) => b.symbol))}`,
+    );
   return {
     source,
+    benchmark,
     options: {
       data,
       strategy,
@@ -253,6 +264,12 @@ async function prepare(v: Values, positionals: readonly string[]) {
       closeAtEnd: v['close-at-end'] === true,
     },
   };
+}
+
+function summarise(symbols: readonly string[]): string {
+  return symbols.length <= 20
+    ? symbols.join(', ')
+    : `${symbols.slice(0, 20).join(', ')} and ${symbols.length - 20} more`;
 }
 
 function bound(text: string | undefined, flag: string, endOfDay: boolean): number | undefined {
