@@ -109,7 +109,11 @@ export function ordersTable(r: BacktestResult): string {
     ],
     ['Fills', String(o.fills)],
     ['Commission ($)', money(r.costs.commission)],
-    ['Slippage ($)', money(r.costs.slippage)],
+    [
+      'Slippage ($): fixed / spread / impact',
+      `${money(r.costs.slippage)}: ${money(r.costs.slippageByKind.fixed)} / ${money(r.costs.slippageByKind.spread)} / ${money(r.costs.slippageByKind.impact)}`,
+    ],
+    ['Borrow on shorts ($)', money(r.costs.borrow)],
   ];
   return `<h3>Orders and costs</h3>${table(['', ''], rows, { cls: 'kv' })}`;
 }
