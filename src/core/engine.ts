@@ -149,6 +149,7 @@ export class RiskEngine implements RiskContext {
       effect: 'open',
       instrument: undefined,
       book: undefined,
+      multiplier: 1,
       referencePrice: Number.NaN,
       referenceAgeMs: Number.POSITIVE_INFINITY,
       valuationPrice: Number.NaN,
@@ -296,10 +297,9 @@ export class RiskEngine implements RiskContext {
       const found = this.#instrumentLookup(order.symbol);
       if (found !== undefined) entry = this.book.entry(found);
     }
-    const instrument = entry?.instrument;
-    input.instrument = instrument;
+    input.instrument = entry?.instrument;
     input.book = entry;
-    const q = entry?.position?.qty ?? 0;
+    const q = entry === undefined ? 0 : entry.qty;
     const signed = order.side === 'buy' ? order.qty : -order.qty;
     // Working orders on the closing side, exits and entries alike, take the position toward flat first.
     const closing =
@@ -313,7 +313,8 @@ export class RiskEngine implements RiskContext {
         : input.now - entry.priceTime;
     const valuation = order.limitPrice ?? order.stopPrice ?? price;
     input.valuationPrice = valuation;
-    const mult = instrument?.multiplier ?? 1;
+    const mult = entry === undefined ? 1 : entry.multiplier;
+    input.multiplier = mult;
     input.notional = order.qty * valuation * mult;
     if (entry === undefined) {
       input.symbolExposureAfter = input.notional;
