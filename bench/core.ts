@@ -4,12 +4,17 @@
  *   npm run bench:core            # readable table
  *   npm run bench:core -- --json  # one JSON line
  *
- * Setup: 20 pre-trade rules, 500 open positions across 10 sectors, 5 exit rules and 5
- * breakers. Checks are dry runs (nothing is reserved) on a fixed mix of about 80% accepted
- * and 20% denied orders. Latency percentiles are per single check, with the timer's own cost
- * (median of empty timings, reported as timerNs) subtracted.
+ * Setup: 20 pre-trade rules, open positions across 10 sectors (a sweep of 10, 500, 5,000 and
+ * 50,000; equity grows with the book beyond 500 so the percent limits decide the same way),
+ * 5 exit rules and 5 breakers. Checks are dry runs (nothing is reserved) on a fixed mix of about
+ * 80% accepted and 20% denied orders. Latency percentiles are per single check, with the timer's
+ * own cost (median of empty timings, reported as timerNs) subtracted. Allocation on the accept
+ * path is measured twice: bytes of heap a check leaves behind (heap used before and after
+ * batches of accepted checks, with no collection in between) and young-generation collections
+ * over millions of accepted checks.
  */
 import { constants, PerformanceObserver } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { ManualClock } from '../src/core/clock.ts';
 import { parseProfile } from '../src/core/config/load-profile.ts';
 import { RiskEngine } from '../src/core/engine.ts';
@@ -18,7 +23,8 @@ import type { Mark } from '../src/core/market.ts';
 import type { OrderIntent } from '../src/core/order.ts';
 
 const json = process.argv.includes('--json');
-const POSITIONS = 500;
+const SWEEP = [10, 500, 5_000, 50_000];
+const BASE_POSITIONS = 500;
 const SECTORS = 10;
 
 function rng(seed: number) {
@@ -32,9 +38,9 @@ function rng(seed: number) {
   };
 }
 
-function build() {
+function build(positions: number) {
   const parsed = parseProfile({
-    startingEquity: 10_000_000,
+    startingEquity: 10_000_000 * Math.max(1, positions / BASE_POSITIONS),
     marketData: { maxQuoteAgeMs: 60_000 },
     orders: {
       maxQuantity: 5_000,
@@ -42,7 +48,7 @@ function build() {
       priceCollarPercent: 10,
       rateLimit: { perSecond: 1e9, perMinute: 1e12 },
     },
-    positions: { maxQuantity: 50_000, maxNotional: { usd: 400_000 }, maxOpen: 1_000 },
+    positions: { maxQuantity: 50_000, maxNotional: { usd: 400_000 }, maxOpen: 100_000 },
     exposure: {
       symbol: { percent: 3 },
       sector: { percent: 40 },
@@ -70,7 +76,7 @@ function build() {
   });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
   const clock = new ManualClock(Date.UTC(2024, 2, 15, 14, 0));
-  const symbols = Array.from({ length: POSITIONS }, (_, i) => `S${String(i).padStart(3, '0')}`);
+  const symbols = Array.from({ length: positions }, (_, i) => `S${String(i).padStart(3, '0')}`);
   const instruments = symbols.map((s, i) => stock(s, `Sector${i % SECTORS}`));
   const engine = new RiskEngine({ profile: parsed.value, clock, instruments });
   const prices = symbols.map((_, i) => 20 + (i % 50) * 4);
@@ -118,65 +124,122 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
 
-const { engine, clock, symbols, prices } = build();
-const { orders: mix } = orders(symbols, prices);
-
-// Warm up the JIT, then check the decision mix.
-let denied = 0;
-for (let i = 0; i < 200_000; i++) engine.validateOrder(mix[i & 4095]!, { dryRun: true });
-for (const o of mix) if (engine.validateOrder(o, { dryRun: true }).kind === 'deny') denied++;
-
-// Throughput.
 const dry = { dryRun: true } as const;
-const CHECKS = 2_000_000;
-let t0 = process.hrtime.bigint();
-for (let i = 0; i < CHECKS; i++) engine.validateOrder(mix[i & 4095]!, dry);
-const checkSec = Number(process.hrtime.bigint() - t0) / 1e9;
-
-// Latency distribution per check: each check timed on its own, minus the timer's own cost
-// (the median of empty timings), so p50/p99 are of single checks in the 80/20 mix.
-const SAMPLES = 400_000;
-const overheads = new Float64Array(100_000);
-for (let s = 0; s < overheads.length; s++) {
-  const start = process.hrtime.bigint();
-  overheads[s] = Number(process.hrtime.bigint() - start);
-}
-overheads.sort();
-const timerNs = percentile(overheads, 0.5);
-const samples = new Float64Array(SAMPLES);
-for (let s = 0; s < SAMPLES; s++) {
-  const o = mix[s & 4095]!;
-  const start = process.hrtime.bigint();
-  engine.validateOrder(o, dry);
-  samples[s] = Math.max(0, Number(process.hrtime.bigint() - start) - timerNs);
-}
-samples.sort();
-
-// Allocation on the accept path: count young-generation collections (scavenges) while
-// running only accepted checks. Any per-check allocation would fill the nursery many times
-// over in this many checks, so zero scavenges means the accept path allocates nothing.
-const accepts = mix.filter((o) => engine.validateOrder(o, dry).kind === 'accept');
-const ACCEPT_CHECKS = 5_000_000;
-let scavenges = 0;
-const observer = new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
-      scavenges++;
-  }
-});
 const gc = (globalThis as { gc?: () => void }).gc;
-gc?.();
-await new Promise((r) => setTimeout(r, 50));
-observer.observe({ entryTypes: ['gc'] });
-for (let i = 0; i < ACCEPT_CHECKS; i++) engine.validateOrder(accepts[i % accepts.length]!, dry);
-await new Promise((r) => setTimeout(r, 50));
-observer.disconnect();
+type Engine = ReturnType<typeof build>['engine'];
+
+/** Median of empty timings: the timer's own cost, subtracted from every single-check sample. */
+function timerCost(): number {
+  const overheads = new Float64Array(100_000);
+  for (let s = 0; s < overheads.length; s++) {
+    const start = process.hrtime.bigint();
+    overheads[s] = Number(process.hrtime.bigint() - start);
+  }
+  overheads.sort();
+  return percentile(overheads, 0.5);
+}
+
+/**
+ * Heap bytes an accepted check leaves behind: heap used before and after batches of accepted
+ * checks, minus the same measurement around an empty batch. A batch whose heap shrank had a
+ * collection inside it and is dropped; the figure is the median over the batches.
+ */
+function allocatedBytesPerCheck(engine: Engine, accepts: OrderIntent[]): number {
+  const BATCH = 20_000;
+  const perBatch: number[] = [];
+  const empty: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    gc?.();
+    let before = getHeapStatistics().used_heap_size;
+    empty.push(getHeapStatistics().used_heap_size - before);
+    gc?.();
+    before = getHeapStatistics().used_heap_size;
+    for (let i = 0; i < BATCH; i++) engine.validateOrder(accepts[i % accepts.length]!, dry);
+    const grown = getHeapStatistics().used_heap_size - before;
+    if (grown >= 0) perBatch.push(grown);
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1] ?? Number.NaN;
+  return Math.max(0, median(perBatch) - median(empty)) / BATCH;
+}
+
+/** Young-generation collections while running only accepted checks. */
+async function acceptPathScavenges(engine: Engine, accepts: OrderIntent[], checks: number): Promise<number> {
+  let scavenges = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if ((entry as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MINOR)
+        scavenges++;
+    }
+  });
+  gc?.();
+  await new Promise((r) => setTimeout(r, 50));
+  observer.observe({ entryTypes: ['gc'] });
+  for (let i = 0; i < checks; i++) engine.validateOrder(accepts[i % accepts.length]!, dry);
+  await new Promise((r) => setTimeout(r, 50));
+  observer.disconnect();
+  return scavenges;
+}
+
+const RULES = 20;
+const timerNs = timerCost();
+
+/** Checks at one book size: throughput, single-check latency, and accept-path allocation. */
+async function measureChecks(positions: number) {
+  const built = build(positions);
+  const { engine } = built;
+  const { orders: mix } = orders(built.symbols, built.prices);
+  // Warm up the JIT, then check the decision mix.
+  for (let i = 0; i < 200_000; i++) engine.validateOrder(mix[i & 4095]!, dry);
+  let denied = 0;
+  for (const o of mix) if (engine.validateOrder(o, dry).kind === 'deny') denied++;
+
+  const CHECKS = 2_000_000;
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < CHECKS; i++) engine.validateOrder(mix[i & 4095]!, dry);
+  const checkSec = Number(process.hrtime.bigint() - t0) / 1e9;
+
+  // Each check timed on its own, minus the timer's own cost, so p50/p99 are of single checks.
+  const SAMPLES = 400_000;
+  const samples = new Float64Array(SAMPLES);
+  for (let s = 0; s < SAMPLES; s++) {
+    const o = mix[s & 4095]!;
+    const start = process.hrtime.bigint();
+    engine.validateOrder(o, dry);
+    samples[s] = Math.max(0, Number(process.hrtime.bigint() - start) - timerNs);
+  }
+  samples.sort();
+
+  const accepts = mix.filter((o) => engine.validateOrder(o, dry).kind === 'accept');
+  const allocBytes = allocatedBytesPerCheck(engine, accepts);
+  const acceptChecks = positions === BASE_POSITIONS ? 5_000_000 : 1_000_000;
+  const scavenges = await acceptPathScavenges(engine, accepts, acceptChecks);
+  const p50Ns = Math.round(percentile(samples, 0.5));
+  return {
+    positions,
+    deniedShare: Number((denied / mix.length).toFixed(3)),
+    checksPerSec: Math.round(CHECKS / checkSec),
+    p50Ns,
+    p99Ns: Math.round(percentile(samples, 0.99)),
+    p999Ns: Math.round(percentile(samples, 0.999)),
+    nsPerRule: Number((p50Ns / RULES).toFixed(1)),
+    acceptAllocBytesPerCheck: Number(allocBytes.toFixed(2)),
+    acceptChecks,
+    acceptPathScavenges: scavenges,
+    built,
+  };
+}
+
+const sweep: Awaited<ReturnType<typeof measureChecks>>[] = [];
+for (const positions of SWEEP) sweep.push(await measureChecks(positions));
+const base = sweep.find((s) => s.positions === BASE_POSITIONS)!;
+const largest = sweep[sweep.length - 1]!;
 
 // Market events over the 500 positions (each mark runs 5 exit rules and 5 breakers).
+const { engine, symbols, prices } = base.built;
 const random = rng(7);
 const marks: Mark[] = [];
 for (let i = 0; i < 50_000; i++) {
-  const k = i % POSITIONS;
+  const k = i % BASE_POSITIONS;
   marks.push({
     kind: 'mark',
     symbol: symbols[k]!,
@@ -186,40 +249,44 @@ for (let i = 0; i < 50_000; i++) {
 }
 const EVENTS = 1_000_000;
 for (let i = 0; i < 100_000; i++) engine.onMarket(marks[i % marks.length]!);
-t0 = process.hrtime.bigint();
-for (let i = 0; i < EVENTS; i++) {
-  const m = marks[i % marks.length]!;
-  engine.onMarket(m);
-}
+const t0 = process.hrtime.bigint();
+for (let i = 0; i < EVENTS; i++) engine.onMarket(marks[i % marks.length]!);
 const marketSec = Number(process.hrtime.bigint() - t0) / 1e9;
-void clock;
 
 const result = {
-  rules: 20,
-  positions: POSITIONS,
+  rules: RULES,
+  positions: BASE_POSITIONS,
   sectors: SECTORS,
-  deniedShare: Number((denied / mix.length).toFixed(3)),
-  checksPerSec: Math.round(CHECKS / checkSec),
-  p50Ns: Math.round(percentile(samples, 0.5)),
-  p99Ns: Math.round(percentile(samples, 0.99)),
-  p999Ns: Math.round(percentile(samples, 0.999)),
+  deniedShare: base.deniedShare,
+  checksPerSec: base.checksPerSec,
+  p50Ns: base.p50Ns,
+  p99Ns: base.p99Ns,
+  p999Ns: base.p999Ns,
+  nsPerRule: base.nsPerRule,
   timerNs: Math.round(timerNs),
   marketEventsPerSec: Math.round(EVENTS / marketSec),
-  acceptChecks: ACCEPT_CHECKS,
-  acceptPathScavenges: scavenges,
+  acceptChecks: base.acceptChecks,
+  acceptPathScavenges: base.acceptPathScavenges,
+  acceptAllocBytesPerCheck: base.acceptAllocBytesPerCheck,
+  largestToBaseP50: Number((largest.p50Ns / base.p50Ns).toFixed(2)),
+  sweep: sweep.map(({ built: _built, ...figures }) => figures),
   node: process.version,
 };
 
 if (json) console.log(JSON.stringify(result));
 else {
   console.log('riskgate core benchmark (RiskEngine.validateOrder / onMarket)');
+  console.log(`  rules ${result.rules}, ${result.sectors} sectors, timer ${result.timerNs} ns subtracted`);
+  console.log('  positions  denied  checks/s     p50 ns  p99 ns  p99.9 ns  ns/rule  bytes/accept  young GCs');
+  for (const s of result.sweep) {
+    console.log(
+      `  ${String(s.positions).padStart(9)}  ${s.deniedShare.toFixed(3)}  ${String(s.checksPerSec).padStart(10)}  ${String(s.p50Ns).padStart(7)}  ${String(s.p99Ns).padStart(6)}  ${String(s.p999Ns).padStart(8)}  ${String(s.nsPerRule).padStart(7)}  ${String(s.acceptAllocBytesPerCheck).padStart(12)}  ${s.acceptPathScavenges} in ${s.acceptChecks.toLocaleString('en-US')}`,
+    );
+  }
   console.log(
-    `  rules ${result.rules}, positions ${result.positions} across ${result.sectors} sectors, denied share ${result.deniedShare}`,
+    `  p50 at ${largest.positions.toLocaleString('en-US')} / p50 at ${BASE_POSITIONS}: ${result.largestToBaseP50}×`,
   );
-  console.log(`  checks/s            ${result.checksPerSec.toLocaleString('en-US')}`);
-  console.log(`  check p50 / p99     ${result.p50Ns} ns / ${result.p99Ns} ns  (p99.9 ${result.p999Ns} ns)`);
-  console.log(`  market events/s     ${result.marketEventsPerSec.toLocaleString('en-US')}`);
   console.log(
-    `  accept-path GCs     ${result.acceptPathScavenges} young-generation collections in ${result.acceptChecks.toLocaleString('en-US')} accepted checks`,
+    `  market events/s (${BASE_POSITIONS} positions)  ${result.marketEventsPerSec.toLocaleString('en-US')}`,
   );
 }

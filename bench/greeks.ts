@@ -10,8 +10,16 @@
  * shared machine move wall-clock medians, the full revaluation is also reported as the median
  * CPU time of this process (process.cpuUsage), with the fastest wall-clock run and the load
  * average.
+ *
+ * Anchor: when a C compiler is on the PATH (`cc`), `bench/greeks-reference.c` (the same book,
+ * generator and formulas in plain C with libm, `cc -O2`) is compiled into a temporary directory
+ * and run right after the revaluation, and its figures and the ratios are reported beside ours.
+ * Without a compiler the C figures are null.
  */
-import { cpus, loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createGreeksBatch, type GreeksBatch, revalueBatch } from '../src/core/options/greeks-batch.ts';
 import { impliedVolatility } from '../src/core/options/implied-volatility.ts';
 import { optionInstrument } from '../src/core/options/option-instrument.ts';
@@ -83,6 +91,52 @@ function book(): GreeksBatch {
 const batch = book();
 const revalue = time(() => revalueBatch(batch), 30, 51);
 
+/** The C reference's median and fastest revaluation in ms, or null without a C compiler. */
+function cReference(): {
+  compiler: string;
+  median: number;
+  min: number;
+  cpu: number;
+  checksum: number;
+} | null {
+  let compiler: string;
+  try {
+    compiler = execFileSync('cc', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? 'cc';
+  } catch {
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'riskgate-greeks-'));
+  try {
+    const binary = join(dir, 'greeks-reference');
+    const source = new URL('./greeks-reference.c', import.meta.url).pathname;
+    execFileSync('cc', ['-O2', '-o', binary, source, '-lm']);
+    const out = JSON.parse(execFileSync(binary, { encoding: 'utf8' })) as {
+      revalueMs: number;
+      fastestMs: number;
+      cpuMs: number;
+      checksum: number;
+    };
+    return { compiler, median: out.revalueMs, min: out.fastestMs, cpu: out.cpuMs, checksum: out.checksum };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const reference = cReference();
+// The same book in both: the sums of all six outputs agree to the last printed digit.
+let checksum = 0;
+for (let i = 0; i < POSITIONS; i++) {
+  checksum +=
+    (batch.price[i] as number) +
+    (batch.delta[i] as number) +
+    (batch.gamma[i] as number) +
+    (batch.vega[i] as number) +
+    (batch.theta[i] as number) +
+    (batch.rho[i] as number);
+}
+if (reference !== null && Math.abs(reference.checksum - checksum) > 1e-6 * Math.abs(checksum)) {
+  throw new Error(`C reference valued a different book: checksum ${reference.checksum} vs ${checksum}`);
+}
+
 // Implied volatility: solve every option of the book from its own price (prices of deep options
 // that carry no information about σ, i.e. within rounding of a bound, come back as coded failures).
 const prices = Float64Array.from(batch.price);
@@ -139,6 +193,13 @@ const figures = {
   nsPerOption: Number(((revalue.median * 1e6) / POSITIONS).toFixed(1)),
   revalueFastestMs: Number(revalue.min.toFixed(3)),
   revalueCpuMs: Number(revalue.cpu.toFixed(3)),
+  cNsPerOption: reference === null ? null : Number(((reference.median * 1e6) / POSITIONS).toFixed(1)),
+  cFastestMs: reference === null ? null : Number(reference.min.toFixed(3)),
+  ratioToC: reference === null ? null : Number((revalue.median / reference.median).toFixed(2)),
+  fastestRatioToC: reference === null ? null : Number((revalue.min / reference.min).toFixed(2)),
+  cCpuMs: reference === null ? null : Number(reference.cpu.toFixed(3)),
+  cpuRatioToC: reference === null ? null : Number((revalue.cpu / reference.cpu).toFixed(2)),
+  cCompiler: reference?.compiler ?? null,
   ivSolvesPerSec: Math.round(ivSolvesPerSec),
   ivSolvesPerCpuSec: Math.round(POSITIONS / (iv.cpu / 1000)),
   ivSolved: solved,
@@ -166,6 +227,12 @@ if (json) {
     [
       'fastest run; median CPU time',
       `${figures.revalueFastestMs} ms; ${figures.revalueCpuMs} ms (${((figures.revalueCpuMs * 1e6) / POSITIONS).toFixed(1)} ns per option)`,
+    ],
+    [
+      'C reference (cc -O2, libm)',
+      figures.cNsPerOption === null
+        ? 'no C compiler found'
+        : `${figures.cNsPerOption} ns per option (fastest ${figures.cFastestMs} ms, CPU ${figures.cCpuMs} ms); ours ${figures.ratioToC}× (fastest ${figures.fastestRatioToC}×, CPU ${figures.cpuRatioToC}×)`,
     ],
     [
       'implied volatility',

@@ -25,6 +25,15 @@ export interface SymbolBook {
   readonly symbol: string;
   readonly instrument: Instrument;
   position: Position | undefined;
+  /**
+   * The instrument's multiplier and sector, and the position's signed quantity (0 when flat),
+   * kept beside the counters so a pre-trade check reads one object rather than three. The
+   * quantity is brought up to date by {@link ExposureBook.refresh}, which every change to the
+   * position goes through.
+   */
+  readonly multiplier: number;
+  readonly sector: string;
+  qty: number;
   /** Working quantity of risk-increasing buys / sells. */
   workingBuy: number;
   workingSell: number;
@@ -85,6 +94,9 @@ export class ExposureBook {
         symbol: instrument.symbol,
         instrument,
         position: undefined,
+        multiplier: instrument.multiplier,
+        sector: instrument.sector,
+        qty: 0,
         workingBuy: 0,
         workingSell: 0,
         workingExit: 0,
@@ -107,6 +119,7 @@ export class ExposureBook {
   /** Recomputes one symbol's contribution and applies the difference to the totals. */
   refresh(book: SymbolBook): void {
     const q = book.position?.qty ?? 0;
+    book.qty = q;
     const price = Number.isFinite(book.price) ? book.price : 0;
     const mult = book.instrument.multiplier;
     const up = (q + book.workingBuy + book.workingExitBuy) * price * mult;

@@ -5,6 +5,7 @@ import { ExposureBook, type SymbolBook, type WorkingOrder } from './book.ts';
 import type { Breaker, BreakerFinding } from './breaker.ts';
 import { buildBreakers } from './breakers/account-breakers.ts';
 import { greeksMonitorBreaker } from './breakers/greeks-monitor.ts';
+import { type CheckPipeline, compileChecks, describe, ruleError } from './check-pipeline.ts';
 import type { Clock } from './clock.ts';
 import type { RiskProfile } from './config/load-profile.ts';
 import type { Decision, Modification, OrderEffect, Violation } from './decision.ts';
@@ -74,8 +75,8 @@ export class RiskEngine implements RiskContext {
   readonly #store: RiskStateStore | undefined;
   readonly #rules: PreTradeRule[];
   readonly #adjusters: PreTradeRule[];
-  readonly #checks: ((input: CheckInput, ctx: RiskContext) => Violation | null)[];
-  readonly #entriesOnly: Uint8Array;
+  /** The rules' checks compiled into one function at construction. */
+  readonly #checks: CheckPipeline;
   readonly #exitRules: ExitRule[];
   readonly #breakers: Breaker[];
   /** Breakers that observe market events (`onMarket`), by event kind, and the errors they threw there. */
@@ -140,15 +141,15 @@ export class RiskEngine implements RiskContext {
     this.#marketObservers = observersByKind(this.#breakers);
     this.#instrumentLookup = makeLookup(options, options.profile.sectors);
     this.#adjusters = this.#rules.filter((r) => r.adjust !== undefined);
-    this.#checks = this.#rules.map((r) => r.check.bind(r));
-    this.#entriesOnly = Uint8Array.from(this.#rules, (r) => (r.scope === 'entries' ? 1 : 0));
+    this.#checks = compileChecks(this.#rules);
     this.#input = {
       order: undefined as unknown as OrderIntent,
-      now: 0,
-      basis: 0,
+      now: Number.NaN,
+      basis: Number.NaN,
       effect: 'open',
       instrument: undefined,
       book: undefined,
+      multiplier: 1,
       referencePrice: Number.NaN,
       referenceAgeMs: Number.POSITIVE_INFINITY,
       valuationPrice: Number.NaN,
@@ -254,20 +255,7 @@ export class RiskEngine implements RiskContext {
         }
       }
     }
-    let violations: Violation[] | undefined;
-    // Bound checks in a plain array keep this loop's loads monomorphic whatever the rules' shapes.
-    const checks = this.#checks;
-    const entriesOnly = this.#entriesOnly;
-    for (let i = 0; i < checks.length; i++) {
-      if (reducing && entriesOnly[i] === 1) continue;
-      let found: Violation | null;
-      try {
-        found = checks[i]!(input, this);
-      } catch (error) {
-        found = ruleError(this.#rules[i]!.id, error);
-      }
-      if (found !== null) (violations ??= []).push(found);
-    }
+    let violations = this.#checks(input, this, reducing);
     if (!reducing && this.#storeErrors.size > 0) {
       (violations ??= []).push(
         violation('STORE_UNAVAILABLE', 'store', {
@@ -309,10 +297,9 @@ export class RiskEngine implements RiskContext {
       const found = this.#instrumentLookup(order.symbol);
       if (found !== undefined) entry = this.book.entry(found);
     }
-    const instrument = entry?.instrument;
-    input.instrument = instrument;
+    input.instrument = entry?.instrument;
     input.book = entry;
-    const q = entry?.position?.qty ?? 0;
+    const q = entry === undefined ? 0 : entry.qty;
     const signed = order.side === 'buy' ? order.qty : -order.qty;
     // Working orders on the closing side, exits and entries alike, take the position toward flat first.
     const closing =
@@ -326,7 +313,8 @@ export class RiskEngine implements RiskContext {
         : input.now - entry.priceTime;
     const valuation = order.limitPrice ?? order.stopPrice ?? price;
     input.valuationPrice = valuation;
-    const mult = instrument?.multiplier ?? 1;
+    const mult = entry === undefined ? 1 : entry.multiplier;
+    input.multiplier = mult;
     input.notional = order.qty * valuation * mult;
     if (entry === undefined) {
       input.symbolExposureAfter = input.notional;
@@ -1210,14 +1198,6 @@ function observersByKind(breakers: readonly Breaker[]): Record<MarketEvent['kind
     for (const kind of breaker.observes ?? MARKET_EVENT_KINDS) byKind[kind].push(breaker);
   }
   return byKind;
-}
-
-function ruleError(ruleId: string, error: unknown): Violation {
-  return violation('RULE_ERROR', ruleId, { rule: ruleId, error: describe(error) });
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function makeLookup(

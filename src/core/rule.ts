@@ -54,6 +54,8 @@ export interface CheckInput {
   effect: OrderEffect;
   instrument: Instrument | undefined;
   book: SymbolBook | undefined;
+  /** The instrument's multiplier (units of the underlying per contract), 1 when unknown. */
+  multiplier: number;
   /** Latest price for the symbol in dollars, NaN when there is none. */
   referencePrice: number;
   /** Age of the reference price in ms (Infinity when there is none). */

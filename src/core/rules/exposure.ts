@@ -30,7 +30,7 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
     id: 'sector-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const sector = input.instrument?.sector ?? UNKNOWN_SECTOR;
+      const sector = input.book?.sector ?? input.instrument?.sector ?? UNKNOWN_SECTOR;
       const applicable = sector === UNKNOWN_SECTOR ? (unknownLimit ?? limit) : limit;
       if (applicable === undefined) return null;
       const max = resolveLimit(applicable, input.basis);
@@ -69,7 +69,7 @@ export function netExposureRule(limit: Limit): PreTradeRule {
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
       const price = Number.isFinite(input.referencePrice) ? input.referencePrice : input.valuationPrice;
-      const value = input.order.qty * price * (input.instrument?.multiplier ?? 1);
+      const value = input.order.qty * price * input.multiplier;
       const delta = input.order.side === 'buy' ? value : -value;
       const after = Math.max(
         Math.abs(book.netUp + Math.max(delta, 0)),
@@ -101,7 +101,7 @@ export function positionLimitRule(
       }
       if (maxNotional !== undefined) {
         const max = resolveLimit(maxNotional, input.basis);
-        const value = qty * input.valuationPrice * (input.instrument?.multiplier ?? 1);
+        const value = qty * input.valuationPrice * input.multiplier;
         if (exceeds(value, max)) {
           return violation('POSITION_NOTIONAL_EXCEEDED', this.id, {
             symbol: input.order.symbol,

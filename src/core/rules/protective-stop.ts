@@ -14,7 +14,7 @@ type Config = ReturnType<typeof ProtectiveStopConfig.parse>;
  * A stop on the wrong side of the entry is always denied.
  */
 export function protectiveStopRule(config: Config): PreTradeRule {
-  return {
+  const rule: PreTradeRule = {
     id: 'protective-stop',
     scope: 'entries',
     adjust(order, input, ctx) {
@@ -66,8 +66,10 @@ export function protectiveStopRule(config: Config): PreTradeRule {
     },
     check(input) {
       const order = input.order;
-      const stop = order.protection?.stopLoss;
-      if (stop === undefined) {
+      // Tested before it is read as a number: `protection?.stopLoss` would merge undefined with
+      // the price, and V8 boxes the double on every check to do that.
+      const protection = order.protection;
+      if (protection === undefined || protection.stopLoss === undefined) {
         if (!config.required) return null;
         return violation('PROTECTIVE_STOP_REQUIRED', this.id, {
           symbol: order.symbol,
@@ -78,6 +80,7 @@ export function protectiveStopRule(config: Config): PreTradeRule {
               : 'entry has no stopLoss',
         });
       }
+      const stop = protection.stopLoss;
       const entry = order.limitPrice ?? order.stopPrice ?? input.referencePrice;
       const wrongSide = order.side === 'buy' ? stop >= entry : stop <= entry;
       if (entry > 0 && wrongSide) {
@@ -91,4 +94,8 @@ export function protectiveStopRule(config: Config): PreTradeRule {
       return null;
     },
   };
+  // Only the attach policy changes orders: without it the engine has no adjustment to call.
+  if (config.required && config.policy === 'attach') return rule;
+  const { adjust: _unused, ...checkOnly } = rule;
+  return checkOnly;
 }
