@@ -25,6 +25,61 @@ export async function* readLines(file: string): AsyncGenerator<{ line: string; n
   }
 }
 
+/**
+ * Calls `fn` with each line of a text file and its 1-based number, reading 1 MiB chunks and
+ * cutting lines out of each chunk synchronously (no promise or object per line). Line ends are
+ * those of `readline` with `crlfDelay: Infinity`: `\n`, `\r\n` and a lone `\r`; a last line
+ * without an end is still a line. A read failure becomes a {@link DataError}
+ * (`DATA_READ_FAILED`); what `fn` throws passes through unchanged.
+ */
+export async function forEachLine(
+  file: string,
+  fn: (line: string, number: number) => void,
+  chunkBytes = 1 << 20,
+): Promise<void> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: chunkBytes });
+  let number = 0;
+  let carry = '';
+  let skipLf = false;
+  let reading = true;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      reading = false;
+      const text = carry.length > 0 ? carry + chunk : chunk;
+      let p = 0;
+      if (skipLf && text.charCodeAt(0) === 10) p = 1;
+      skipLf = false;
+      if (text.indexOf('\r', p) < 0) {
+        for (let nl = text.indexOf('\n', p); nl >= 0; nl = text.indexOf('\n', p)) {
+          fn(text.slice(p, nl), ++number);
+          p = nl + 1;
+        }
+      } else {
+        for (let i = p; i < text.length; i++) {
+          const c = text.charCodeAt(i);
+          if (c !== 10 && c !== 13) continue;
+          fn(text.slice(p, i), ++number);
+          if (c === 13) {
+            if (i + 1 === text.length) skipLf = true;
+            else if (text.charCodeAt(i + 1) === 10) i++;
+          }
+          p = i + 1;
+        }
+      }
+      carry = text.slice(p);
+      reading = true;
+    }
+    reading = false;
+    if (carry.length > 0) fn(carry, ++number);
+  } catch (error) {
+    if (!reading) throw error;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new DataError('DATA_READ_FAILED', file, number, `cannot read: ${reason}`, { cause: error });
+  } finally {
+    stream.destroy();
+  }
+}
+
 /** The first line of a file (its CSV header), or undefined for an empty file. */
 export async function readHeader(file: string): Promise<string | undefined> {
   for await (const { line } of readLines(file)) return line;
