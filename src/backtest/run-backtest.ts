@@ -255,8 +255,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     }
     eqTime[points] = T;
     eqValue[points] = engine.equity;
-    eqGross[points] = grossExposure(engine);
-    stops.record(T, engine.book);
+    eqGross[points] = stops.record(T, engine.book);
     points++;
     if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k, view.slices);
   }
@@ -301,17 +300,6 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     stats: { bars, slices: k, loopMs },
     log,
   };
-}
-
-/** Gross value of open positions in dollars. */
-function grossExposure(engine: RiskEngine): number {
-  if (engine.book.openPositions === 0) return 0;
-  let gross = 0;
-  for (const entry of engine.book.symbols.values()) {
-    const p = entry.position;
-    if (p !== undefined && p.qty !== 0) gross += Math.abs(p.qty * entry.price * entry.instrument.multiplier);
-  }
-  return gross;
 }
 
 /** Open short positions with their last price, for the borrow fee. */
