@@ -226,3 +226,21 @@ describe('MarketView.slab', () => {
     }
   });
 });
+
+describe('loadMarketData on a folder of files with shared and differing calendars', () => {
+  it('stamps each row from its own cell when the row before it in another file differs', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'bt-cal-'));
+    const head = 'Date,Open,High,Low,Close,Volume';
+    const files: Record<string, string[]> = {
+      'A.csv': ['2024-01-02', '2024-01-03', '2024-01-04'],
+      'B.csv': ['2024-01-02', '2024-01-03', '2024-01-04'],
+      'C.csv': ['2024-01-03', '2024-01-04', '2024-01-05', '2024-01-08'],
+      'D.csv': [' 2024-01-03', '2024-01-05'],
+    };
+    for (const [name, dates] of Object.entries(files))
+      writeFileSync(join(folder, name), [head, ...dates.map((d) => `${d},10,11,9,10.5,100`)].join('\n'));
+    const { data } = await loadMarketData([folder]);
+    for (const s of data.bars)
+      expect([...s.time]).toEqual(files[`${s.symbol}.csv`]!.map((d) => parseTimeCell(d.trim())));
+  });
+});

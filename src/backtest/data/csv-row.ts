@@ -45,6 +45,14 @@ export class CsvRow {
     return this.#line.slice(this.#starts[i]!, this.#ends[i]!);
   }
 
+  /** True when cell `i` is exactly `text` (compared in place, without a substring). */
+  cellIs(i: number | undefined, text: string): boolean {
+    if (i === undefined || i >= this.#count) return false;
+    if (this.#quoted !== undefined) return this.#quoted[i] === text;
+    const start = this.#starts[i]!;
+    return this.#ends[i]! - start === text.length && this.#line.startsWith(text, start);
+  }
+
   /**
    * Cell `i` as a number when it is a plain decimal (`-?digits[.digits]`, at most 15 digits),
    * read from the characters; NaN otherwise (empty, exponent, spaces, quoted, ...), for the

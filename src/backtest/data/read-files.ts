@@ -11,6 +11,16 @@ import { INDEX_CLOSE, isCalendarDate, isUtcMidnight, parseTimeCellCached, SESSIO
 const EPOCH_CELL = /^\d+(?:\.\d+)?$/;
 const DAY_MS = 86_400_000;
 
+/**
+ * The time cell and its parsed time at each data row of the last plain bar file read, up to
+ * {@link SAME_ROW_LIMIT} rows: a folder of files on one calendar repeats them row for row, so a
+ * row whose cell matches needs neither a substring nor a parse. A cell that failed to parse is
+ * never stored (the parse threw first).
+ */
+const sameRowCells: string[] = [];
+const sameRowTimes: number[] = [];
+const SAME_ROW_LIMIT = 1 << 20;
+
 /** A row problem; turned into a {@link DataError} with the file and line by {@link eachRow}. */
 class RowError extends Error {}
 
@@ -127,6 +137,7 @@ export async function readBarFile(
   const single = perRowSymbol || !wanted(fileSymbol) ? undefined : builderFor(fileSymbol);
   const timeName = timeColumnName(cols);
   let epochCells = !perRowSymbol && format.kind !== 'lean-hour';
+  let dataRow = 0;
   if (!perRowSymbol && single === undefined) return { series: [], splits };
 
   await eachRow(file, (row) => {
@@ -144,9 +155,20 @@ export async function readBarFile(
       t = time(label.endsWith(' 09:00') ? `${label.slice(0, -5)}09:30` : label, 'bar_start_et');
       b = single!;
     } else {
-      const cell = text(row, cols, 'time');
-      t = time(cell, timeName);
-      if (epochCells && !EPOCH_CELL.test(cell)) epochCells = false;
+      const r = dataRow++;
+      if (r < sameRowCells.length && row.cellIs(cols.time, sameRowCells[r]!)) {
+        // The cell is the one at this row of the previous file (files sharing a calendar).
+        t = sameRowTimes[r]!;
+        if (epochCells && !EPOCH_CELL.test(sameRowCells[r]!)) epochCells = false;
+      } else {
+        const cell = text(row, cols, 'time');
+        t = time(cell, timeName);
+        if (epochCells && !EPOCH_CELL.test(cell)) epochCells = false;
+        if (r <= sameRowCells.length && r < SAME_ROW_LIMIT) {
+          sameRowCells[r] = cell;
+          sameRowTimes[r] = t;
+        }
+      }
       b = single!;
     }
     // Bars after `to` are kept for now when stamps may move (00:00 UTC dailies): trimmed below.
