@@ -156,7 +156,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   };
   const progressEvery = Math.max(1, Math.floor(view.slices / 200));
   // Locals for the hot loop: typed arrays and the series list, read once.
-  const { sliceTime, sliceStart, order, cursor, series } = view;
+  const { sliceTime, sliceStart, order, cursor, series, slab } = view;
   const t0 = performance.now();
   let k = 0;
   for (; k < view.slices; k++) {
@@ -206,7 +206,10 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       const i = ++cursor[id]!;
       if (flow.broker.size === 0) continue;
       const s = series[id]!;
-      flow.matchBar(s.symbol, T, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
+      if (slab !== undefined) {
+        const b = j * 5;
+        flow.matchBar(s.symbol, T, slab[b]!, slab[b + 1]!, slab[b + 2]!, slab[b + 3]!, slab[b + 4]!);
+      } else flow.matchBar(s.symbol, T, s.open[i]!, s.high[i]!, s.low[i]!, s.close[i]!, s.volume[i]!);
     }
     // (2) the engine: marks, exit rules, breakers
     let barsInSlice = 0;
@@ -214,15 +217,16 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
       const id = order[j]!;
       const s = series[id]!;
       const i = cursor[id]!;
+      const b = j * 5;
       const bar: Bar = {
         kind: 'bar',
         symbol: s.symbol,
         time: T,
-        open: s.open[i]!,
-        high: s.high[i]!,
-        low: s.low[i]!,
-        close: s.close[i]!,
-        volume: s.volume[i]!,
+        open: slab !== undefined ? slab[b]! : s.open[i]!,
+        high: slab !== undefined ? slab[b + 1]! : s.high[i]!,
+        low: slab !== undefined ? slab[b + 2]! : s.low[i]!,
+        close: slab !== undefined ? slab[b + 3]! : s.close[i]!,
+        volume: slab !== undefined ? slab[b + 4]! : s.volume[i]!,
         durationMs: barMs[id]!,
       };
       sliceBars[barsInSlice++] = bar;
@@ -251,8 +255,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     }
     eqTime[points] = T;
     eqValue[points] = engine.equity;
-    eqGross[points] = grossExposure(engine);
-    stops.record(T, engine.book);
+    eqGross[points] = stops.record(T, engine.book);
     points++;
     if (options.onProgress !== undefined && k % progressEvery === 0) options.onProgress(k, view.slices);
   }
@@ -297,17 +300,6 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     stats: { bars, slices: k, loopMs },
     log,
   };
-}
-
-/** Gross value of open positions in dollars. */
-function grossExposure(engine: RiskEngine): number {
-  if (engine.book.openPositions === 0) return 0;
-  let gross = 0;
-  for (const entry of engine.book.symbols.values()) {
-    const p = entry.position;
-    if (p !== undefined && p.qty !== 0) gross += Math.abs(p.qty * entry.price * entry.instrument.multiplier);
-  }
-  return gross;
 }
 
 /** Open short positions with their last price, for the borrow fee. */

@@ -60,6 +60,26 @@ export function parseTimeCell(text: string, dateTime = SESSION_OPEN): number | s
   return `expected a date YYYY-MM-DD, a New York time YYYY-MM-DD HH:MM, ISO-8601 with an offset, or epoch seconds or milliseconds; got "${text}"`;
 }
 
+const timeCache = new Map<string, Map<string, number | string>>();
+/** Distinct cells remembered per time of day before the cache starts afresh (bounds memory). */
+const TIME_CACHE_LIMIT = 100_000;
+
+/**
+ * {@link parseTimeCell} remembering each distinct cell's answer: a file of daily bars, or a
+ * folder of files sharing a calendar, parses each date once rather than once per row.
+ */
+export function parseTimeCellCached(text: string, dateTime = SESSION_OPEN): number | string {
+  let cache = timeCache.get(dateTime);
+  if (cache === undefined) timeCache.set(dateTime, (cache = new Map()));
+  let t = cache.get(text);
+  if (t === undefined) {
+    t = parseTimeCell(text, dateTime);
+    if (cache.size >= TIME_CACHE_LIMIT) cache.clear();
+    cache.set(text, t);
+  }
+  return t;
+}
+
 /**
  * Parses a user-supplied bound such as `--from 2006-01-01`: a date means that day's New York
  * midnight (for `from`) or the end of that day (for `to`, `endOfDay`).
