@@ -215,5 +215,5 @@ describe('deploy/Dockerfile, replayed in a clean folder', () => {
     const [hcProgram, ...hcArgs] = stage.healthcheck!.command;
     const down = spawnSync(hcProgram!, hcArgs, { cwd: hostPath(stage, '.'), env, encoding: 'utf8' });
     expect(down.status).toBe(1);
-  });
+  }, 300_000);
 });

@@ -40,11 +40,20 @@ export interface ReplayedStage {
 
 /** The files of the build context: tracked and new files of the checkout, minus .dockerignore. */
 export function contextFiles(repo: string): string[] {
-  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
-    cwd: repo,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  })
+  let listing: string;
+  try {
+    listing = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+      cwd: repo,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    throw new ReplayUnavailable(
+      `the build context comes from git, which failed here: ${(error as Error).message}`,
+    );
+  }
+  const listed = listing
     .split('\0')
     .filter((f) => f !== '' && existsSync(join(repo, f)) && statSync(join(repo, f)).isFile());
   const ignorePath = join(repo, '.dockerignore');
