@@ -6,6 +6,8 @@
  * serve every run; the run is flattened and reset between runs.
  *
  * RISKGATE_RACE_RUNS (default 60) sets how many interleavings run, RISKGATE_RACE_SEED the seed.
+ * `npm test` runs this file after the rest of the suite, on its own (the `deadlines` project in
+ * vitest.config.ts): its invariant has a wall-clock grace, which a starved process cannot keep.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it } from 'vitest';
