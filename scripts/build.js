@@ -2,7 +2,7 @@
 // Builds the package: compiles src/ to JavaScript with declarations in dist/ (tsconfig.build.json)
 // and copies the runtime files that are not TypeScript (console page, SQL migrations) beside
 // the code that reads them relative to its own module, then writes the embedded store's cluster
-// template (dist/store/pglite-cluster.tar.gz).
+// template with the migrations applied (dist/store/pglite-cluster.tar.gz).
 //
 //   node scripts/build.js              clean build (npm run build; npm pack runs it too)
 //   node scripts/build.js --if-stale   build only when a source is newer than the last build
@@ -67,9 +67,10 @@ export async function build() {
     cpSync(file, target);
     copied++;
   }
-  // A freshly initialised embedded cluster: a new store unpacks it instead of running initdb.
-  const { writeClusterTemplate } = await import(pathToFileURL(join(dist, 'store/pglite-database.js')).href);
-  await writeClusterTemplate(join(dist, 'store/pglite-cluster.tar.gz'));
+  // An initialised embedded cluster with the migrations applied: a new store unpacks it
+  // instead of running initdb and every migration.
+  const { writeStoreTemplate } = await import(pathToFileURL(join(dist, 'store/store-template.js')).href);
+  await writeStoreTemplate(join(dist, 'store/pglite-cluster.tar.gz'));
   writeFileSync(stamp, `${new Date().toISOString()}\n`);
   return `dist/ compiled, ${copied} runtime files copied, cluster template written, in ${Date.now() - started} ms`;
 }

@@ -59,6 +59,7 @@ import { onRearm } from './risk/rearm-audit.ts';
 import { RiskActor } from './risk/risk-actor.ts';
 import { RiskHolder } from './risk/risk-holder.ts';
 import type { GatewayServices } from './services.ts';
+import type { StartTimings } from './start-timings.ts';
 
 /** How long audit events and equity marks gather before they are committed together, in ms. */
 const AUDIT_BATCH_DELAY_MS = 20;
@@ -74,6 +75,8 @@ export interface StartGatewayOptions {
   readonly onListening?: (url: string) => void;
   /** Aborting it gives up a start that is still waiting for the store. */
   readonly signal?: AbortSignal;
+  /** Records when each start-up phase ended (diagnostics: RISKGATE_START_TIMINGS=1). */
+  readonly timings?: StartTimings;
 }
 
 /** A running gateway. */
@@ -129,6 +132,7 @@ export function gatewayLogger(level: string, destination?: DestinationStream): L
  */
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config } = options;
+  const mark = (phase: string) => options.timings?.mark(phase);
   const log = gatewayLogger(config.logLevel, options.logDestination);
   let profile = await loadRiskProfile(config.profilePath);
   if (profile.mode === 'live' && !config.liveSwitch) {
@@ -157,6 +161,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Listening first: while the store or the broker is awaited, clients get a reason, not a refused connection.
   const starting = await listenStarting(config.host, config.port, 'opening the store');
   options.onListening?.(starting.url);
+  mark('profile loaded, listening');
   let store: Store;
   try {
     store = await openStoreRetrying(
@@ -182,6 +187,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await starting.close();
     throw error;
   }
+  mark('store opened and migrated');
   starting.reason = 'taking the lead of the account';
   const cleanup: (() => Promise<void>)[] = [() => store.close(), () => starting.close()];
   try {
@@ -197,6 +203,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await leadership.start();
     cleanup.unshift(() => leadership.stop());
     const leadingAtStart = leadership.role === 'leader';
+    mark('leadership');
     starting.reason = 'restoring the engine and reconciling with the broker';
     const durability = new GatewayDurability({ dataDir: config.dataDir, store, log });
     cleanup.unshift(async () => durability.close());
@@ -219,6 +226,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       );
     }
     checkBarLength(profile, config.monitor.barIntervalMs);
+    mark('journal replayed, profile in force');
     let sim: EmbeddedSim | undefined;
     const budgets = config.budgets;
     const circuit = {
@@ -238,6 +246,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         onStateError: (error) => log.error({ error: error.message }, 'embedded exchange state not saved'),
       });
       const exchange = sim.exchange;
+      mark('embedded exchange started');
       cleanup.unshift(() => exchange.close());
       brokerOptions = {
         baseUrl: exchange.url,
@@ -289,7 +298,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         breakers: [breaker],
         rules: gatewayIndexRules(config, p),
       });
+    mark('broker assets listed');
     const engine = await buildEngine(profile, leadingAtStart);
+    mark('engine restored');
 
     const metrics = new GatewayMetrics();
     const hub = new EventHub(config.http.eventBufferSize);
@@ -410,6 +421,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
     await app.ready();
     if (handler !== undefined) starting.attach(handler);
+    mark('API server built');
     const tradeStream = new TradeStreamServer(ctx.auth, trades);
     app.server.on('upgrade', (request, socket, head) => {
       if (new URL(request.url ?? '/', 'http://x').pathname === '/stream')
@@ -454,7 +466,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       let live = false;
       unsubscribe = broker.subscribeTradeUpdates((u) => (live ? trades.handle(u) : buffered.push(u)));
       hydration = await hydrateEngine(ctx, engine, buffered);
+      mark('engine hydrated from the broker');
       if (sim !== undefined) for (const bar of sim.history) engine.onMarket(bar);
+      mark('embedded market history replayed');
       for (const m of hydration.mismatches) {
         ctx.alerts.raise({
           code: 'RECONCILIATION_MISMATCH',
@@ -467,15 +481,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
       if (!promoted && config.demoKeys && config.databaseUrl === undefined)
         demoKeys = await createDemoKeys(store);
+      mark('demo keys');
       // A kill pulled on any instance while nobody led is carried out before any order.
       await control.drain();
       await monitor.tick();
+      mark('first marks and account');
       await reconciler.run();
+      mark('reconciled');
       monitor.start();
       reconciler.start();
       await control.start();
       ctx.readiness.ready = true;
       ctx.readiness.reason = 'ready';
+      mark('ready');
       resolveReady(undefined);
       log.info(
         {

@@ -25,6 +25,12 @@ export interface OpenStoreOptions extends StoreOptions {
   readonly databaseUrl?: string;
   /** Embedded PGlite data directory; default `.riskgate/data` under the working directory. */
   readonly dataDir?: string;
+  /**
+   * Cluster template a new embedded data directory is unpacked from; default the one the
+   * build ships (an initialised cluster with the migrations applied). Without one, PGlite
+   * initialises the cluster itself and every migration is applied at open.
+   */
+  readonly clusterTemplate?: string;
   /** Embedded PGlite in memory only: nothing survives `close()` (backtests, tests, benchmarks). */
   readonly memory?: boolean;
   /**
@@ -121,7 +127,11 @@ async function openEmbedded(dataDir: string, options: OpenStoreOptions, schema: 
     mkdirSync(dataDir, { recursive: true });
     let db: Database;
     try {
-      db = await openPgliteDatabase({ dataDir, fresh: state === 'missing' || state === 'empty' });
+      db = await openPgliteDatabase({
+        dataDir,
+        fresh: state === 'missing' || state === 'empty',
+        ...(options.clusterTemplate !== undefined ? { template: options.clusterTemplate } : {}),
+      });
     } catch (error) {
       throw new StoreError(
         'STORE_CORRUPT',

@@ -3,6 +3,7 @@ import { GatewayConfigError } from '../../gateway/config/gateway-config.ts';
 import { resolveGatewayConfig } from '../../gateway/config/load-gateway-config.ts';
 import { StartAbortedError } from '../../gateway/durability/open-store-retrying.ts';
 import { type RunningGateway, startGateway } from '../../gateway/gateway.ts';
+import { StartTimings } from '../../gateway/start-timings.ts';
 import { isStoreError } from '../../store/errors.ts';
 import type { Command } from '../command.ts';
 
@@ -64,7 +65,9 @@ Options (environment variable in brackets; flags win over the environment, which
   --index-source-url <url>     Poll this URL for index readings (CSV name,value,time or JSON) [RISKGATE_INDEX_SOURCE_URL]
   --index-poll-ms <n>          Index source polling interval (default 5000) [RISKGATE_INDEX_POLL_MS]
   --no-demo-keys               Do not create demo keys on a fresh embedded store
-  -h, --help                   Show this help`;
+  -h, --help                   Show this help
+
+RISKGATE_START_TIMINGS=1 prints how long each start-up phase took once the gateway is ready.`;
 
 const FLAG_KEYS: Record<string, string> = {
   host: 'host',
@@ -208,6 +211,8 @@ export async function runServe(
     }
     throw error;
   }
+  const timings = env.RISKGATE_START_TIMINGS === '1' ? new StartTimings() : undefined;
+  timings?.mark('imports and configuration');
   const aborted = new Promise<'stop'>((resolve) => {
     if (signal.aborted) resolve('stop');
     else signal.addEventListener('abort', () => resolve('stop'), { once: true });
@@ -220,6 +225,7 @@ export async function runServe(
       gateway = await startGateway({
         config,
         signal,
+        ...(timings !== undefined ? { timings } : {}),
         onListening: (url) => process.stderr.write(`riskgate gateway starting at ${url} (not ready yet)\n`),
       });
     } catch (error) {
@@ -238,6 +244,11 @@ export async function runServe(
         return 1;
       }
       throw error;
+    }
+    if (timings !== undefined) {
+      void gateway.ready.then(() =>
+        process.stderr.write(`riskgate start-up phases (RISKGATE_START_TIMINGS):\n${timings.format()}\n`),
+      );
     }
     // The banner goes to stderr so stdout stays pure JSON logs.
     if (gateway.leadership.role === 'leader') {
