@@ -4,9 +4,8 @@
  * Run with `npm run screenshots` (Chromium: `apt-get install -y chromium` or RISKGATE_CHROMIUM).
  */
 import { statSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 import { eventually, startRig } from '../test/gateway/harness.ts';
-import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium.ts';
+import { findChromium, launchChromium } from '../test/support/chromium.ts';
 import { logIn, openConsole, until } from '../test/support/console-page.ts';
 
 const OUT = new URL('../docs/img/', import.meta.url);
@@ -19,7 +18,7 @@ if (found.path === null) {
 }
 
 const rig = await startRig();
-const browser = await chromium.launch({ executablePath: found.path, headless: true, args: CHROMIUM_ARGS });
+const browser = await launchChromium(found.path);
 const problems: string[] = [];
 const written: string[] = [];
 const shot = (name: string) => {

@@ -8,13 +8,12 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { loadStrategy } from '../src/backtest/load-strategy.ts';
 import { toHtmlReport } from '../src/backtest/report/html-report.ts';
 import { runBacktest } from '../src/backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../src/backtest/synthetic-market.ts';
 import { loadRiskProfile } from '../src/platform/profile-file.ts';
-import { CHROMIUM_ARGS, findChromium } from '../test/support/chromium.ts';
+import { findChromium, launchChromium } from '../test/support/chromium.ts';
 
 const OUT = new URL('../docs/img/', import.meta.url);
 const root = new URL('../', import.meta.url).pathname;
@@ -41,7 +40,7 @@ if (file === undefined) {
   prefix = 'backtest-report';
 }
 
-const browser = await chromium.launch({ executablePath: found.path, headless: true, args: CHROMIUM_ARGS });
+const browser = await launchChromium(found.path);
 const problems: string[] = [];
 const written: string[] = [];
 try {

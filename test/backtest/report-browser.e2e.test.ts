@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStrategy } from '../../src/backtest/load-strategy.ts';
 import { toHtmlReport } from '../../src/backtest/report/html-report.ts';
@@ -10,7 +10,7 @@ import { runBacktest } from '../../src/backtest/run-backtest.ts';
 import { generateSyntheticMarket } from '../../src/backtest/synthetic-market.ts';
 import { loadRiskProfile } from '../../src/platform/profile-file.ts';
 import { dailyBars, market, run, scripted } from '../support/backtest-fixtures.ts';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import { until } from '../support/console-page.ts';
 
 const found = findChromium();
@@ -41,11 +41,7 @@ describe.skipIf(found.path === null)('the HTML report in a browser, opened from 
     dir = mkdtempSync(join(tmpdir(), 'riskgate-report-'));
     const file = join(dir, 'report.html');
     writeFileSync(file, toHtmlReport(result, { data }));
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,

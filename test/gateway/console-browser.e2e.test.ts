@@ -1,7 +1,7 @@
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedApiKey } from '../../src/store/api-keys.ts';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import {
   badgeIs,
   fromPage,
@@ -30,11 +30,7 @@ describe.skipIf(found.path === null)('the risk console in a browser', () => {
 
   beforeAll(async () => {
     rig = await startRig();
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

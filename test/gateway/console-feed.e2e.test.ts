@@ -1,6 +1,6 @@
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import { logIn, openConsole, shows, until } from '../support/console-page.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 import { type Rig, startRig } from './harness.ts';
@@ -33,11 +33,7 @@ describe.skipIf(found.path === null)('the console feed across a dropped connecti
     // The page talks to the gateway through a proxy the test can cut: the connection drops
     // under the page as it does when a gateway or a load balancer in front of it goes away.
     proxy = await startTcpProxy('127.0.0.1', Number(new URL(rig.gateway.url).port));
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
     page = await openConsole(browser, `http://127.0.0.1:${proxy.port}`, problems, contexts);
     await logIn(page, rig.trader);
     await until(page, 'the live stream', shows('connection', '^live$'));

@@ -1,6 +1,6 @@
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import { logIn, openConsole, shows, text, until } from '../support/console-page.ts';
 import { eventually, type Rig, startRig } from './harness.ts';
 
@@ -39,11 +39,7 @@ describe.skipIf(found.path === null)('the Greeks panel', () => {
   beforeAll(async () => {
     rig = await startRig({ profile: PROFILE });
     rig.sim.setQuote('AAPL', 199.99, 200.01);
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

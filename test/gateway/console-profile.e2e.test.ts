@@ -1,6 +1,6 @@
-import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import { logIn, openConsole, shows, text, until } from '../support/console-page.ts';
 import { type Rig, startRig } from './harness.ts';
 
@@ -21,11 +21,7 @@ describe.skipIf(found.path === null)('the profile editor and the audit view', ()
 
   beforeAll(async () => {
     rig = await startRig();
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

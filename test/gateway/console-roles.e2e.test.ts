@@ -1,7 +1,7 @@
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedApiKey } from '../../src/store/api-keys.ts';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import { badgeIs, fromPage, logIn, openConsole, shows, text, until } from '../support/console-page.ts';
 import { eventually, type Rig, startRig } from './harness.ts';
 
@@ -32,11 +32,7 @@ describe.skipIf(found.path === null)('the risk console by role', () => {
       by: 'test',
       at: Date.now(),
     });
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

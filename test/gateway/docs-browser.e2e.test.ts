@@ -1,6 +1,6 @@
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, findChromium } from '../support/chromium.ts';
+import { findChromium, launchChromium } from '../support/chromium.ts';
 import { type Rig, startRig } from './harness.ts';
 
 const found = findChromium();
@@ -37,11 +37,7 @@ describe.skipIf(found.path === null)('the interactive reference in a browser', (
 
   beforeAll(async () => {
     rig = await startRig();
-    browser = await chromium.launch({
-      executablePath: found.path ?? '',
-      headless: true,
-      args: CHROMIUM_ARGS,
-    });
+    browser = await launchChromium(found.path ?? '');
     page = await (await browser.newContext()).newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (m) => {

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
 
 /** Where a system Chromium is looked for, after `RISKGATE_CHROMIUM`. */
 const CANDIDATES = [
@@ -29,3 +30,8 @@ export function findChromium(): { readonly path: string } | { readonly path: nul
 
 /** Flags for a headless Chromium on a shared, sandbox-less test machine. */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** Launches the Chromium {@link findChromium} found, headless, with {@link CHROMIUM_ARGS}. */
+export async function launchChromium(path: string): Promise<Browser> {
+  return chromium.launch({ executablePath: path, headless: true, args: CHROMIUM_ARGS });
+}
