@@ -446,6 +446,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const control = new ControlProcessor(services, leadership);
     let demoKeys: RunningGateway['demoKeys'];
 
+    /** Set when shutdown begins: a promotion still under way stops at its next step. */
+    let stopping = false;
+    const stillRunning = (): void => {
+      if (stopping) throw new Error('the gateway is shutting down');
+    };
+    /** The promotion under way, if any: shutdown waits for it to stop before tearing down. */
+    let leading: Promise<void> | undefined;
+
     /** Everything a restart does before it accepts orders, run when this instance takes the lead. */
     const lead = async (promoted: boolean): Promise<void> => {
       ctx.readiness.ready = false;
@@ -458,6 +466,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         const changed = await profileInForce();
         engine = await buildEngine(changed?.profile ?? fileProfile, true);
         profileService.source = changed === null ? 'file' : 'api';
+        stillRunning();
         ctx.risk.swap(engine);
         indices.replayInto(engine);
       }
@@ -466,6 +475,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       let live = false;
       unsubscribe = broker.subscribeTradeUpdates((u) => (live ? trades.handle(u) : buffered.push(u)));
       hydration = await hydrateEngine(ctx, engine, buffered);
+      stillRunning();
       mark('engine hydrated from the broker');
       if (sim !== undefined) for (const bar of sim.history) engine.onMarket(bar);
       mark('embedded market history replayed');
@@ -488,6 +498,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       mark('first marks and account');
       await reconciler.run();
       mark('reconciled');
+      stillRunning();
       monitor.start();
       reconciler.start();
       await control.start();
@@ -543,7 +554,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await follower.start();
       leadership.onPromoted(() => {
         follower.stop();
-        void lead(true).catch((error: unknown) => {
+        leading = lead(true).catch((error: unknown) => {
+          unsubscribe();
+          if (stopping) return;
           log.error({ error: String(error) }, 'taking the lead failed: stepping down');
           ctx.readiness.ready = false;
           ctx.readiness.reason = `taking the lead failed: ${String(error)}`;
@@ -580,10 +593,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       lost,
       ready,
       close() {
+        stopping = true;
         closing ??= (async () => {
           ctx.readiness.ready = false;
           ctx.readiness.reason = 'shutting down';
           follower.stop();
+          // A promotion under way stops at its next step; nothing it started may outlive the close.
+          await Promise.race([leading, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+          unsubscribe();
           await control.stop();
           unsubscribe();
           reconciler.stop();

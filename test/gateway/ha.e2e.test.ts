@@ -385,4 +385,20 @@ describe.skipIf(serverUrl === undefined || serverUrl === '')('several gateways o
       await sim.close();
     }
   });
+
+  it('stops on SIGTERM received while a standby is taking the lead, leaving nothing running', async () => {
+    const { sim, gateways } = await cluster('rg_ha_term', 2);
+    const [a, b] = gateways as [GatewayProcess, GatewayProcess];
+    try {
+      await killHard(a);
+      // The moment the standby says it took the lead, its promotion (replaying the store,
+      // restoring the engine, subscribing to the broker) is under way: stop it right then.
+      await b.waitFor(/took the lead of the account/, 30_000);
+      await stopGateway(b);
+      expect(b.output()).toMatch(/riskgate gateway stopped/);
+    } finally {
+      for (const g of gateways) await stopGateway(g);
+      await sim.close();
+    }
+  });
 });
