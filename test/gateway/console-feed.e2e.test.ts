@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findChromium, launchChromium } from '../support/chromium.ts';
 import { logIn, openConsole, shows, until } from '../support/console-page.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
-import { type Rig, startRig } from './harness.ts';
+import { type Rig, sendDeniedOrders, startRig } from './harness.ts';
 
 const found = findChromium();
 if (found.path === null) {
@@ -47,22 +47,7 @@ describe.skipIf(found.path === null)('the console feed across a dropped connecti
   /** Orders the engine denies (above the 1,000-share limit), each a decision event; straight to the gateway. */
   async function denials(n: number): Promise<string[]> {
     const ids = Array.from({ length: n }, () => `feed-${++counter}`);
-    for (let i = 0; i < n; i += 20) {
-      await Promise.all(
-        ids.slice(i, i + 20).map(async (clientOrderId) => {
-          const r = await rig.http('POST', '/v2/orders', {
-            symbol: 'AAPL',
-            qty: '5000',
-            side: 'buy',
-            type: 'limit',
-            limit_price: '100',
-            time_in_force: 'day',
-            client_order_id: clientOrderId,
-          });
-          expect(r.status).toBe(403);
-        }),
-      );
-    }
+    await sendDeniedOrders(rig, ids);
     return ids;
   }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSse, type SseEvent, type SseReader } from '../support/sse-reader.ts';
-import { eventually, type Rig, startRig } from './harness.ts';
+import { eventually, type Rig, sendDeniedOrders, startRig } from './harness.ts';
 
 let rig: Rig;
 let counter = 0;
@@ -21,22 +21,7 @@ const open = (headers: Record<string, string> = {}, query = '') =>
 /** Sends orders the engine denies (above the 1,000-share limit), 20 at a time; each publishes a decision event. */
 async function denials(n: number): Promise<string[]> {
   const ids = Array.from({ length: n }, () => `resume-${++counter}`);
-  for (let i = 0; i < n; i += 20) {
-    await Promise.all(
-      ids.slice(i, i + 20).map(async (clientOrderId) => {
-        const r = await rig.http('POST', '/v2/orders', {
-          symbol: 'AAPL',
-          qty: '5000',
-          side: 'buy',
-          type: 'limit',
-          limit_price: '100',
-          time_in_force: 'day',
-          client_order_id: clientOrderId,
-        });
-        expect(r.status).toBe(403);
-      }),
-    );
-  }
+  await sendDeniedOrders(rig, ids);
   return ids;
 }
 

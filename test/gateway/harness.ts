@@ -198,3 +198,27 @@ export async function failure(
   }
   throw new Error('expected the call to fail');
 }
+
+/**
+ * Sends one order per id that the engine denies (5,000 shares, above the test profiles'
+ * 1,000-share limit), 20 at a time straight to the gateway; each publishes a decision event.
+ */
+export async function sendDeniedOrders(rig: Rig, ids: readonly string[]): Promise<void> {
+  for (let i = 0; i < ids.length; i += 20) {
+    await Promise.all(
+      ids.slice(i, i + 20).map(async (clientOrderId) => {
+        const r = await rig.http('POST', '/v2/orders', {
+          symbol: 'AAPL',
+          qty: '5000',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '100',
+          time_in_force: 'day',
+          client_order_id: clientOrderId,
+        });
+        if (r.status !== 403)
+          throw new Error(`expected ${clientOrderId} to be denied with 403, got ${r.status}`);
+      }),
+    );
+  }
+}
