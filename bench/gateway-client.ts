@@ -1,8 +1,9 @@
 /**
  * The load generator of the gateway benchmark, in a process of its own so that it never shares
  * an event loop with the servers it measures. `bench/gateway.ts` forks it and sends it jobs over
- * IPC: an autocannon run (throughput and per-request latency, timed to the microsecond) or a
- * series of sequential order submissions (each timed on its own).
+ * IPC: an autocannon run (throughput and per-request latency, timed to the microsecond), a
+ * series of sequential order submissions (each timed on its own), or order submissions sent at a
+ * fixed rate whatever the answers (open loop), each timed from the moment it was due.
  */
 import autocannon from 'autocannon';
 
@@ -43,12 +44,46 @@ export interface SubmitResult {
   readonly times: readonly number[];
 }
 
+/**
+ * `count` `POST /v2/orders` (resting bracket orders, ids `<prefix>-<i>`) sent at `rate` a second
+ * on a fixed schedule: order `i` is due at `i / rate` seconds, and is sent then whether or not
+ * the earlier ones were answered (open loop), so a slow server cannot slow the arrivals down.
+ */
+export interface OpenLoopJob {
+  readonly type: 'open-loop';
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly rate: number;
+  readonly count: number;
+  readonly prefix: string;
+  /** Answers not received this long after the last order was due count as errors. */
+  readonly timeoutMs: number;
+}
+
+/** What an {@link OpenLoopJob} measured, in milliseconds from each order's due time. */
+export interface OpenLoopResult {
+  /** Latencies of the orders answered 200, sorted. */
+  readonly times: readonly number[];
+  /** Orders answered otherwise, failed, or unanswered by the timeout. */
+  readonly errors: number;
+  /** The first error's description, if any. */
+  readonly firstError: string | null;
+  /** How late the client sent its orders at worst (its own lag), in ms. */
+  readonly maxSendLagMs: number;
+  /** From the first order's due time to the last answer, in ms. */
+  readonly elapsedMs: number;
+}
+
 /** A job and the id its answer carries. */
-export type ClientJob = (LoadJob | SubmitJob) & { readonly id: number };
+export type ClientJob = (LoadJob | SubmitJob | OpenLoopJob) & { readonly id: number };
 
 /** The answer to a job. */
 export type ClientAnswer =
-  | { readonly id: number; readonly ok: true; readonly result: LoadResult | SubmitResult }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly result: LoadResult | SubmitResult | OpenLoopResult;
+    }
   | { readonly id: number; readonly ok: false; readonly error: string };
 
 /** The value at percentile `p` (0–100) of ascending `sorted`. */
@@ -103,21 +138,26 @@ async function load(job: LoadJob): Promise<LoadResult> {
   };
 }
 
+/** A resting bracket buy (far below the market, so it never fills). */
+function restingOrder(clientOrderId: string): string {
+  return JSON.stringify({
+    symbol: 'AAPL',
+    qty: '1',
+    side: 'buy',
+    type: 'limit',
+    limit_price: '60',
+    time_in_force: 'day',
+    order_class: 'bracket',
+    take_profit: { limit_price: '70' },
+    stop_loss: { stop_price: '55' },
+    client_order_id: clientOrderId,
+  });
+}
+
 async function submits(job: SubmitJob): Promise<SubmitResult> {
   const times: number[] = [];
   for (let i = 0; i < job.count; i++) {
-    const body = JSON.stringify({
-      symbol: 'AAPL',
-      qty: '1',
-      side: 'buy',
-      type: 'limit',
-      limit_price: '60',
-      time_in_force: 'day',
-      order_class: 'bracket',
-      take_profit: { limit_price: '70' },
-      stop_loss: { stop_price: '55' },
-      client_order_id: `${job.prefix}-${i}`,
-    });
+    const body = restingOrder(`${job.prefix}-${i}`);
     const start = performance.now();
     const response = await fetch(`${job.url}/v2/orders`, {
       method: 'POST',
@@ -132,13 +172,79 @@ async function submits(job: SubmitJob): Promise<SubmitResult> {
   return { times: times.sort((a, b) => a - b) };
 }
 
+async function openLoop(job: OpenLoopJob): Promise<OpenLoopResult> {
+  const times: number[] = [];
+  let errors = 0;
+  let firstError: string | null = null;
+  let maxSendLagMs = 0;
+  let lastAnswer = 0;
+  const fail = (what: string) => {
+    errors++;
+    firstError ??= what;
+  };
+  const bodies = Array.from({ length: job.count }, (_, i) => restingOrder(`${job.prefix}-${i}`));
+  const interval = 1000 / job.rate;
+  const start = performance.now();
+  const answers: Promise<void>[] = [];
+  const send = (i: number) => {
+    const due = start + i * interval;
+    maxSendLagMs = Math.max(maxSendLagMs, performance.now() - due);
+    answers.push(
+      fetch(`${job.url}/v2/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...job.headers },
+        body: bodies[i]!,
+      }).then(
+        async (response) => {
+          const text = await response.text();
+          lastAnswer = performance.now();
+          if (response.status === 200) times.push(lastAnswer - due);
+          else fail(`order ${i}: HTTP ${response.status} ${text.slice(0, 200)}`);
+        },
+        (error: unknown) => fail(`order ${i}: ${String(error)}`),
+      ),
+    );
+  };
+  // Every order whose time has come is sent at each tick; a tick that comes late sends the
+  // overdue ones at once, and their latency still counts from when they were due.
+  await new Promise<void>((resolve) => {
+    let next = 0;
+    const tick = () => {
+      const now = performance.now();
+      while (next < job.count && start + next * interval <= now) send(next++);
+      if (next < job.count) setTimeout(tick, Math.max(0, start + next * interval - performance.now()));
+      else resolve();
+    };
+    tick();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    Promise.all(answers).then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), job.timeoutMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    const unanswered = job.count - times.length - errors;
+    for (let i = 0; i < unanswered; i++) fail(`unanswered after ${job.timeoutMs} ms`);
+  }
+  return {
+    times: times.sort((a, b) => a - b),
+    errors,
+    firstError,
+    maxSendLagMs: round(maxSendLagMs),
+    elapsedMs: round((lastAnswer || performance.now()) - start),
+  };
+}
+
 process.on('message', (message: ClientJob | { type: 'stop' }) => {
   if (message.type === 'stop') {
     process.disconnect?.();
     return;
   }
   const job = message;
-  const work = job.type === 'load' ? load(job) : submits(job);
+  const work = job.type === 'load' ? load(job) : job.type === 'submits' ? submits(job) : openLoop(job);
   work.then(
     (result) => process.send?.({ id: job.id, ok: true, result } satisfies ClientAnswer),
     (error: unknown) =>

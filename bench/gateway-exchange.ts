@@ -14,7 +14,12 @@ export interface ExchangeReady {
   readonly secretKey: string;
 }
 
-const exchange = await SimExchange.start({ clock: { mode: 'real' }, rateLimit: { limit: 1_000_000_000 } });
+// Cash enough for thousands of resting orders at once (the fixed-rate sweep).
+const exchange = await SimExchange.start({
+  clock: { mode: 'real' },
+  rateLimit: { limit: 1_000_000_000 },
+  account: { cash: 10_000_000 },
+});
 exchange.setQuote('AAPL', 100, 100.02);
 
 serveToParent(exchange);

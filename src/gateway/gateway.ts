@@ -303,6 +303,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     mark('engine restored');
 
     const metrics = new GatewayMetrics();
+    metrics.observeStore(() => store.counters);
     const hub = new EventHub(config.http.eventBufferSize);
     const webhook =
       config.alerts.webhookUrl === undefined

@@ -63,7 +63,7 @@ export {
   migrate,
   SCHEMA_VERSION,
 } from './migrations.ts';
-export type { StoreHealth } from './monitored-database.ts';
+export type { StoreCounters, StoreHealth } from './monitored-database.ts';
 export { type OpenStoreOptions, openStore, resolveBackend } from './open-store.ts';
 export { OrderRepository } from './order-repository.ts';
 export {

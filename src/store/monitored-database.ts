@@ -13,6 +13,27 @@ export interface StoreHealth {
 }
 
 /**
+ * How much work the store has sent to its database since it opened (monotonic; for benchmarks
+ * and metrics). Statements and implicit transactions are counted when issued, a `transaction()`
+ * when it ends.
+ */
+export interface StoreCounters {
+  /**
+   * Statements the store ran: every `query()` and `exec()`, inside a transaction or not (a
+   * script given to `exec()` counts once). The driver's own `BEGIN`, `SET TRANSACTION`,
+   * `COMMIT`, `ROLLBACK` and epoch settings are not counted.
+   */
+  readonly statements: number;
+  /**
+   * Transactions: every `transaction()` that ended (committed or rolled back), plus every
+   * statement run outside one, which is a transaction of its own.
+   */
+  readonly transactions: number;
+  /** Of {@link transactions}, the `transaction()` calls that were rolled back (their function or commit failed). */
+  readonly rolledBack: number;
+}
+
+/**
  * Wraps a {@link Database} and keeps an availability flag: a lost connection (on a statement
  * or reported by the pool) flips it to unavailable, and any later success flips it back.
  * While unavailable it probes with `SELECT 1` every `probeIntervalMs` so it recovers on its
@@ -26,6 +47,9 @@ export class MonitoredDatabase implements Database {
   #lastError: StoreHealth['lastError'] = null;
   #probe: NodeJS.Timeout | undefined;
   #closed = false;
+  #statements = 0;
+  #transactions = 0;
+  #rolledBack = 0;
 
   constructor(inner: Database, options: { probeIntervalMs?: number } = {}) {
     this.#inner = inner;
@@ -52,6 +76,11 @@ export class MonitoredDatabase implements Database {
     };
   }
 
+  /** What the store has sent to the database so far (see {@link StoreCounters}). */
+  counters(): StoreCounters {
+    return { statements: this.#statements, transactions: this.#transactions, rolledBack: this.#rolledBack };
+  }
+
   /** Pings the database, updates the flag and returns the resulting health. Never throws. */
   async check(): Promise<StoreHealth> {
     if (this.#closed) return this.snapshot();
@@ -64,15 +93,47 @@ export class MonitoredDatabase implements Database {
   }
 
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<QueryResult<Row>> {
-    return this.#watch(() => this.#inner.query<Row>(text, params));
+    return this.#watch(() => {
+      this.#statements++;
+      this.#transactions++;
+      return this.#inner.query<Row>(text, params);
+    });
   }
 
   exec(script: string): Promise<void> {
-    return this.#watch(() => this.#inner.exec(script));
+    return this.#watch(() => {
+      this.#statements++;
+      this.#transactions++;
+      return this.#inner.exec(script);
+    });
   }
 
   transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
-    return this.#watch(() => this.#inner.transaction(fn, options));
+    return this.#watch(async () => {
+      let committed = false;
+      try {
+        const result = await this.#inner.transaction((tx) => fn(this.#counted(tx)), options);
+        committed = true;
+        return result;
+      } finally {
+        this.#transactions++;
+        if (!committed) this.#rolledBack++;
+      }
+    });
+  }
+
+  /** `tx` with its statements counted. */
+  #counted(tx: Transaction): Transaction {
+    return {
+      query: (text, params) => {
+        this.#statements++;
+        return tx.query(text, params);
+      },
+      exec: (script) => {
+        this.#statements++;
+        return tx.exec(script);
+      },
+    };
   }
 
   setEpoch(epoch: number | null): void {

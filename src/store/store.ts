@@ -8,7 +8,7 @@ import { FillRepository } from './fill-repository.ts';
 import type { GroupCommitOptions } from './group-commit.ts';
 import { LeaderLease } from './leader-lease.ts';
 import { type MigrateResult, migrate } from './migrations.ts';
-import { MonitoredDatabase, type StoreHealth } from './monitored-database.ts';
+import { MonitoredDatabase, type StoreCounters, type StoreHealth } from './monitored-database.ts';
 import { OrderRepository } from './order-repository.ts';
 import { PositionRepository } from './position-repository.ts';
 import { type RecoveredState, recoverState } from './recovery.ts';
@@ -111,6 +111,14 @@ export class Store {
   /** Availability as last observed, without touching the database. */
   get currentHealth(): StoreHealth {
     return this.#monitor.snapshot();
+  }
+
+  /**
+   * Statements and transactions this store has sent to its database since it opened (see
+   * {@link StoreCounters} for what counts); read-only, for benchmarks and metrics.
+   */
+  get counters(): StoreCounters {
+    return this.#monitor.counters();
   }
 
   /** Pings the database and reports availability (never throws). */

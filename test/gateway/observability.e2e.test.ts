@@ -219,6 +219,24 @@ describe('account gauges', () => {
     expect(metrics.value('riskgate_store_available')).toBe(1);
     expect(metrics.value('riskgate_lease_ttl_seconds')).toBeGreaterThan(0);
   });
+
+  it("count the store's statements and transactions as the store does", async () => {
+    const first = await scrape();
+    const statements = first.value('riskgate_store_statements_total') ?? 0;
+    const transactions = first.value('riskgate_store_transactions_total') ?? 0;
+    // Opening the store already ran statements (migrations, recovery).
+    expect(statements).toBeGreaterThan(0);
+    expect(transactions).toBeGreaterThan(0);
+    await rig.gateway.store.database.query('SELECT 1');
+    const counters = rig.gateway.store.counters;
+    const second = await scrape();
+    expect(second.value('riskgate_store_statements_total')).toBeGreaterThanOrEqual(statements + 1);
+    expect(second.value('riskgate_store_statements_total')).toBeGreaterThanOrEqual(counters.statements);
+    expect(second.value('riskgate_store_transactions_total')).toBeGreaterThanOrEqual(counters.transactions);
+    expect(rig.gateway.store.counters.statements).toBeGreaterThanOrEqual(
+      second.value('riskgate_store_statements_total') ?? Number.POSITIVE_INFINITY,
+    );
+  });
 });
 
 describe('decision and state logs', () => {

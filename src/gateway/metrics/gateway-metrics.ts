@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Decision } from '../../core/decision.ts';
+import type { StoreCounters } from '../../store/monitored-database.ts';
 import type { LeadershipView } from '../leadership/leadership.ts';
 import { AccountGauges } from './account-gauges.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
@@ -136,6 +137,40 @@ export class GatewayMetrics {
     help: '1 while the store takes writes (entries are accepted), 0 while it is unavailable or risk-state writes wait for it',
     registers: [this.registry],
   });
+
+  /** Read at each scrape by {@link storeStatements} and {@link storeTransactions}. */
+  #storeCounters: () => StoreCounters = () => ({ statements: 0, transactions: 0, rolledBack: 0 });
+  readonly storeStatements = GatewayMetrics.#counterFrom(this, {
+    name: 'riskgate_store_statements_total',
+    help: 'Statements the gateway sent to its store, inside transactions or not',
+    read: (c) => c.statements,
+  });
+  readonly storeTransactions = GatewayMetrics.#counterFrom(this, {
+    name: 'riskgate_store_transactions_total',
+    help: 'Store transactions: each explicit one that ended (committed or rolled back) and each statement run outside one',
+    read: (c) => c.transactions,
+  });
+
+  /** Makes the store counters report the counts of `read` (the gateway's store) at each scrape. */
+  observeStore(read: () => StoreCounters): void {
+    this.#storeCounters = read;
+  }
+
+  /** A counter whose value is read from the store's counters when scraped, not incremented. */
+  static #counterFrom(
+    metrics: GatewayMetrics,
+    spec: { name: string; help: string; read: (c: StoreCounters) => number },
+  ): Counter {
+    return new Counter({
+      name: spec.name,
+      help: spec.help,
+      registers: [metrics.registry],
+      collect() {
+        this.reset();
+        this.inc(spec.read(metrics.#storeCounters()));
+      },
+    });
+  }
 
   /** Writes the leadership gauges from the instance's view. */
   recordLeadership(view: LeadershipView): void {
