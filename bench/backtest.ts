@@ -10,7 +10,8 @@
  * The 1,000-symbol set (2.5 M rows, ~150 MB) is generated deterministically (same seeds and
  * calendar as the parity generator) into `$TMPDIR/riskgate-bench-parity-1000x2500` when that
  * folder does not hold it yet, and kept there for later runs.
- * `nsPerBar` / `cpuNsPerBar` are the median run's wall / CPU time per bar: flat across the
+ * `runSec` / `runCpuSec` are the median run's wall / CPU seconds, `loadSec` / `loadCpuSec` the
+ * loading's; `nsPerBar` / `cpuNsPerBar` are the median run's wall / CPU time per bar: flat across the
  * 100- and 1,000-symbol workloads when a run's cost does not grow with the symbol count.
  *
  * Each workload runs in its own child process (so peak RSS is its own): the data is generated
@@ -147,6 +148,8 @@ async function measure(workload: Workload, dir: string, count: number) {
     rows: rowsLoaded,
     runs: count,
     warmupRuns: warmups,
+    runSec: Number(median.toFixed(3)),
+    runCpuSec: Number(cpuMedian.toFixed(3)),
     nsPerBar: Math.round((median / bars) * 1e9),
     cpuNsPerBar: Math.round((cpuMedian / bars) * 1e9),
     loadSec: Number(loadSec.toFixed(3)),

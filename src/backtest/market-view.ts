@@ -1,4 +1,5 @@
 import type { BarSeries, MarketData } from './data/bar-series.ts';
+import { windowMean } from './series-indicators.ts';
 
 /**
  * The bars of every symbol merged into one time line of slices (all bars sharing a start time),
@@ -25,6 +26,14 @@ export class MarketView {
    * Holds the bars as loaded: a split rescales the series' history, never a bar yet to come.
    */
   readonly slab: Float64Array | undefined;
+  /**
+   * The closes of each series' latest {@link RECENT_BARS} bars, series after series
+   * (`recentClose[id · RECENT_BARS + (i mod RECENT_BARS)]` is bar i's close), written by the
+   * run as each bar arrives. Window indicators read their window from here: one dense block
+   * for all symbols rather than a page of each symbol's history, which with a thousand symbols
+   * no longer stays in the caches from one slice to the next.
+   */
+  readonly recentClose: Float64Array;
 
   constructor(data: MarketData) {
     const splitSymbols = new Set(data.splits.map((s) => s.symbol));
@@ -38,6 +47,7 @@ export class MarketView {
     this.order = merged.order;
     this.totalBars = merged.order.length;
     this.slab = this.totalBars <= SLAB_MAX_BARS ? buildSlab(this.series, merged.order) : undefined;
+    this.recentClose = new Float64Array(this.series.length * RECENT_BARS);
   }
 
   /** Number of slices in the time line. */
@@ -56,12 +66,38 @@ export class MarketView {
       s.close[i]! /= ratio;
       s.volume[i]! *= ratio;
     }
+    // The same division of the same values as the history's, so both stay equal.
+    const base = seriesId * RECENT_BARS;
+    for (let i = Math.max(0, n - RECENT_BARS); i < n; i++)
+      this.recentClose[base + (i & RECENT_MASK)]! /= ratio;
   }
 
   /** Resets every cursor so the view can be replayed. */
   rewind(): void {
     this.cursor.fill(-1);
   }
+}
+
+/** Bars per series kept in {@link MarketView.recentClose} (a power of two). */
+export const RECENT_BARS = 64;
+const RECENT_MASK = RECENT_BARS - 1;
+
+/**
+ * Mean of the closes of bars `end − period + 1 … end` of series `id`, summed in the same order
+ * as `windowMean` over the history (so bit for bit the same), read from
+ * {@link MarketView.recentClose} when the window lies within its last {@link RECENT_BARS} bars
+ * up to the current one, else from the history. NaN when the window starts before the data.
+ */
+export function recentCloseMean(view: MarketView, id: number, end: number, period: number): number {
+  const start = end - period + 1;
+  if (start < 0 || period < 1) return Number.NaN;
+  const current = view.cursor[id]!;
+  if (end > current || start <= current - RECENT_BARS) return windowMean(view.series[id]!.close, end, period);
+  const ring = view.recentClose;
+  const base = id * RECENT_BARS;
+  let sum = 0;
+  for (let i = start; i <= end; i++) sum += ring[base + (i & RECENT_MASK)]!;
+  return sum / period;
 }
 
 /** The most bars copied into a {@link MarketView.slab} (40 bytes a bar: 160 MB). */

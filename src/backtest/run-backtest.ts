@@ -12,7 +12,7 @@ import { BorrowAccrual } from './execution/borrow.ts';
 import { SpreadBook } from './execution/costs.ts';
 import { type CurrentBar, resolveExecution } from './execution/execution-config.ts';
 import { OrderFlow } from './execution/order-flow.ts';
-import { MarketView } from './market-view.ts';
+import { MarketView, RECENT_BARS } from './market-view.ts';
 import { computeMetrics } from './metrics.ts';
 import { OPERATOR, RiskActivityRecorder } from './risk-activity.ts';
 import { StopTrack } from './stop-track.ts';
@@ -40,6 +40,8 @@ export class BarResolutionError extends Error {
     this.name = 'BarResolutionError';
   }
 }
+
+const RECENT_MASK = RECENT_BARS - 1;
 
 const BAR_MS: Readonly<Record<BarSeries['resolution'], number>> = {
   minute: 60_000,
@@ -156,7 +158,7 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
   };
   const progressEvery = Math.max(1, Math.floor(view.slices / 200));
   // Locals for the hot loop: typed arrays and the series list, read once.
-  const { sliceTime, sliceStart, order, cursor, series, slab } = view;
+  const { sliceTime, sliceStart, order, cursor, series, slab, recentClose } = view;
   const t0 = performance.now();
   let k = 0;
   for (; k < view.slices; k++) {
@@ -204,8 +206,9 @@ export function runBacktest(options: BacktestOptions): BacktestResult {
     for (let j = first; j < last; j++) {
       const id = order[j]!;
       const i = ++cursor[id]!;
-      if (flow.broker.size === 0) continue;
       const s = series[id]!;
+      recentClose[id * RECENT_BARS + (i & RECENT_MASK)] = slab !== undefined ? slab[j * 5 + 3]! : s.close[i]!;
+      if (flow.broker.size === 0) continue;
       if (slab !== undefined) {
         const b = j * 5;
         flow.matchBar(s.symbol, T, slab[b]!, slab[b + 1]!, slab[b + 2]!, slab[b + 3]!, slab[b + 4]!);

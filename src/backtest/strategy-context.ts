@@ -5,8 +5,8 @@ import type { SizeRequest, SizeSuggestion } from '../core/sizing.ts';
 import type { TradingState } from '../core/trading-state.ts';
 import type { BarSeries } from './data/bar-series.ts';
 import type { OrderFlow } from './execution/order-flow.ts';
-import type { MarketView } from './market-view.ts';
-import { atrMean, RecursiveIndicators, windowExtreme, windowMean } from './series-indicators.ts';
+import { type MarketView, recentCloseMean } from './market-view.ts';
+import { atrMean, RecursiveIndicators, windowExtreme } from './series-indicators.ts';
 import type {
   BarField,
   OrderOptions,
@@ -183,8 +183,8 @@ export class BacktestContext<State> implements StrategyContext<State> {
   }
 
   sma(symbol: string, period: number, ago = 0): number {
-    const s = this.#series(symbol);
-    return s === undefined ? Number.NaN : windowMean(s.close, this.#index(symbol, ago), period);
+    const id = this.#id(symbol);
+    return id < 0 ? Number.NaN : recentCloseMean(this.#view, id, this.#view.cursor[id]! - ago, period);
   }
 
   ema(symbol: string, period: number): number {

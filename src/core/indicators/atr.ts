@@ -36,7 +36,8 @@ export class Atr {
     if (this.method === 'sma' || this.#count <= this.period) {
       this.#sum += tr - this.#ring[this.#index]!;
       this.#ring[this.#index] = tr;
-      this.#index = (this.#index + 1) % this.period;
+      const next = this.#index + 1; // a compare, not an integer division, on every bar
+      this.#index = next === this.period ? 0 : next;
       if (this.#count >= this.period) {
         this.#value =
           this.#count === this.period || this.method === 'sma' ? this.#sum / this.period : this.#value;

@@ -15,6 +15,21 @@
  * Γ = e^{−qT}n(d1)/(Sσ√T); vega = A·n(d1)√T; θ = −A·n(d1)σ/(2√T) + qA·N(d1) − rB·N(d2) for a
  * call, −A·n(d1)σ/(2√T) − qA·N(−d1) + rB·N(−d2) for a put; ρ = TB·N(d2) | −TB·N(−d2).
  */
+import {
+  BITS_F64,
+  BITS_I32,
+  EXP_TABLE,
+  INV_C_TABLE,
+  INV_LN2_128,
+  LN2_128_HI,
+  LN2_128_LO,
+  LN2_HI,
+  LN2_LO,
+  LOG_TABLE,
+  POW2,
+  POW2_OFFSET,
+  ROUND_SHIFT,
+} from './kernel-math.ts';
 import { INV_SQRT_2PI, normalTailKernel } from './normal-distribution.ts';
 
 /**
@@ -111,6 +126,12 @@ function valueRange(b: GreeksBatch, first: number, last: number): void {
   const vegaOf = b.vega;
   const thetaOf = b.theta;
   const rhoOf = b.rho;
+  const expTable = EXP_TABLE;
+  const pow2 = POW2;
+  const logTable = LOG_TABLE;
+  const invC = INV_C_TABLE;
+  const bitsF64 = BITS_F64;
+  const bitsI32 = BITS_I32;
   for (let i = first; i < last; i++) {
     const spot = spotOf[i] as number;
     const strike = strikeOf[i] as number;
@@ -133,16 +154,49 @@ function valueRange(b: GreeksBatch, first: number, last: number): void {
       price = isCall ? Math.max(spot - strike, 0) : Math.max(strike - spot, 0);
       delta = isCall ? step : step - 1;
     } else {
+      // ln(S/K) first, while few values are live. ln(F/K) from ln(S/K) rather than ln(a/bk):
+      // exactly 0 for an at-the-money forward. Inline `kernelLog` (kernel-math.ts).
+      const u = spot / strike;
+      let lnSK: number;
+      if (u > 1e-300 && u < 1e300) {
+        bitsF64[0] = u;
+        const w = bitsI32[1] as number;
+        const j = ((w & 0xfffff) + 0x1000) >> 13;
+        const e = (w >> 20) - 1023;
+        const r = (u * (pow2[POW2_OFFSET - e] as number) - (1 + j * 0.0078125)) * (invC[j] as number);
+        const p = r * r * (-0.5 + r * (1 / 3 + r * (-0.25 + r * (0.2 + r * (-1 / 6)))));
+        const n = e + ((64 - j) >>> 31);
+        lnSK = n * LN2_HI + (logTable[j] as number) + (r + (p + n * LN2_LO));
+      } else lnSK = Math.log(u);
       const sqrtT = Math.sqrt(time);
-      const dq = Math.exp(-q * time);
-      const dr = Math.exp(-rate * time);
+      // The discount factors e^{−qT} and e^{−rT}: inline `kernelExp` (kernel-math.ts).
+      let dq: number;
+      const yq = -q * time;
+      if (yq > -708 && yq < 709) {
+        const kf = yq * INV_LN2_128 + ROUND_SHIFT - ROUND_SHIFT;
+        const r = yq - kf * LN2_128_HI - kf * LN2_128_LO;
+        const k = kf | 0;
+        const t = expTable[k & 127] as number;
+        const p = r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+        dq = (pow2[(k >> 7) + POW2_OFFSET] as number) * (t + t * p);
+      } else dq = Math.exp(yq);
+      let dr: number;
+      const yr = -rate * time;
+      if (yr > -708 && yr < 709) {
+        const kf = yr * INV_LN2_128 + ROUND_SHIFT - ROUND_SHIFT;
+        const r = yr - kf * LN2_128_HI - kf * LN2_128_LO;
+        const k = kf | 0;
+        const t = expTable[k & 127] as number;
+        const p = r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+        dr = (pow2[(k >> 7) + POW2_OFFSET] as number) * (t + t * p);
+      } else dr = Math.exp(yr);
       const a = spot * dq; // discounted forward of the underlying
       const bk = strike * dr; // discounted strike
       const s = sigma * sqrtT; // total volatility σ√T
-      // ln(F/K) from ln(S/K) rather than ln(a/bk): exactly 0 for an at-the-money forward.
-      const x = Math.log(spot / strike) + (rate - q) * time;
+      const invS = s > 0 ? 1 / s : 0;
+      const x = lnSK + (rate - q) * time;
       const d1 =
-        s > 0 ? x / s + 0.5 * s : x > 0 ? Number.POSITIVE_INFINITY : x < 0 ? Number.NEGATIVE_INFINITY : 0;
+        s > 0 ? x * invS + 0.5 * s : x > 0 ? Number.POSITIVE_INFINITY : x < 0 ? Number.NEGATIVE_INFINITY : 0;
       const d2 = d1 - s;
       // e^{−d1²/2} from the exact square d1² = hi + lo (Dekker), so far tails keep full relative
       // accuracy; written out here because this is the hot path.
@@ -151,16 +205,27 @@ function valueRange(b: GreeksBatch, first: number, last: number): void {
       const d1h = split - (split - d1);
       const d1l = d1 - d1h;
       const lo = d1h * d1h - hi + 2 * d1h * d1l + d1l * d1l;
-      const g1 = Math.abs(d1) < 1e150 ? Math.exp(-0.5 * hi) * (1 - 0.5 * lo) : 0;
+      // e^{−hi/2}: inline `kernelExp`.
+      let eh: number;
+      const yh = -0.5 * hi;
+      if (yh > -708) {
+        const kf = yh * INV_LN2_128 + ROUND_SHIFT - ROUND_SHIFT;
+        const r = yh - kf * LN2_128_HI - kf * LN2_128_LO;
+        const k = kf | 0;
+        const t = expTable[k & 127] as number;
+        const p = r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
+        eh = (pow2[(k >> 7) + POW2_OFFSET] as number) * (t + t * p);
+      } else eh = Math.exp(yh);
+      const g1 = Math.abs(d1) < 1e150 ? eh * (1 - 0.5 * lo) : 0;
       // a·n(d1) = bk·n(d2) identically, which saves an exponential; once n(d1) has underflowed the
       // identity carries no information and n(d2) is computed on its own.
       const g2 = g1 > 1e-280 ? (g1 * a) / bk : Math.exp(-0.5 * d2 * d2);
       const nd1 = INV_SQRT_2PI * g1;
       const tail1 = normalTailKernel(Math.abs(d1), g1); // N(−|d1|)
       const tail2 = normalTailKernel(Math.abs(d2), g2); // N(−|d2|)
-      gamma = s > 0 ? (dq * nd1) / (spot * s) : 0;
+      gamma = s > 0 ? (dq * nd1 * invS) / spot : 0;
       vega = a * nd1 * sqrtT;
-      const decay = (-a * nd1 * sigma) / (2 * sqrtT);
+      const decay = -0.5 * a * nd1 * sigma * sigma * invS; // −A·n(d1)·σ/(2√T)
       if (isCall) {
         const n1 = d1 >= 0 ? 1 - tail1 : tail1; // N(d1)
         const n2 = d2 >= 0 ? 1 - tail2 : tail2; // N(d2)
