@@ -55,7 +55,7 @@ const ACK_REFUSED_SQL = TERMINAL_ORDER_STATUSES.filter((s) => s !== 'submit_fail
 export class OrderWriteBatcher {
   readonly #db: Database;
   readonly #t: Tables;
-  readonly #writer: GroupCommitWriter<OrderWrite, Outcome>;
+  readonly #writer: GroupCommitWriter<OrderWrite, OrderUpdateResult>;
   readonly #known = new Map<string, OrderRecord>();
   /** Writes queued or committing, per client order id. */
   readonly #pending = new Map<string, number>();
@@ -63,7 +63,11 @@ export class OrderWriteBatcher {
   constructor(db: Database, tables: Tables, options: GroupCommitOptions = {}) {
     this.#db = db;
     this.#t = tables;
-    this.#writer = new GroupCommitWriter((items) => this.#commit(items), options);
+    // One write the database refuses must not fail the others: they are then tried one by one.
+    this.#writer = new GroupCommitWriter((items) => this.#commit(items), {
+      ...options,
+      isolate: (error) => !isConnectionFailure(error),
+    });
   }
 
   /** Batches committed so far, for benchmarks and metrics. */
@@ -87,9 +91,7 @@ export class OrderWriteBatcher {
     }
     this.#pending.set(id, (this.#pending.get(id) ?? 0) + 1);
     try {
-      const outcome = await this.#writer.append(item);
-      if (!outcome.ok) throw outcome.error;
-      return outcome.result;
+      return await this.#writer.append(item);
     } finally {
       const left = (this.#pending.get(id) ?? 1) - 1;
       if (left === 0) this.#pending.delete(id);
@@ -107,30 +109,12 @@ export class OrderWriteBatcher {
     return this.#writer.close();
   }
 
-  async #commit(items: readonly OrderWrite[]): Promise<Outcome[]> {
+  async #commit(items: readonly OrderWrite[]): Promise<OrderUpdateResult[]> {
     try {
-      return (await this.#run(items)).map((result) => ({ ok: true, result }));
+      return await this.#run(items);
     } catch (error) {
       for (const item of items) this.#known.delete(item.clientOrderId);
-      if (items.length === 1 || isConnectionFailure(error)) throw error;
-      // One write the database refuses must not fail the others: each is tried alone, in order.
-      const outcomes: Outcome[] = [];
-      let lost: unknown;
-      for (const item of items) {
-        if (lost !== undefined) {
-          outcomes.push({ ok: false, error: lost });
-          continue;
-        }
-        try {
-          const [result] = await this.#run([item]);
-          outcomes.push({ ok: true, result: result! });
-        } catch (alone) {
-          this.#known.delete(item.clientOrderId);
-          if (isConnectionFailure(alone)) lost = alone;
-          outcomes.push({ ok: false, error: alone });
-        }
-      }
-      return outcomes;
+      throw error;
     }
   }
 

@@ -42,6 +42,7 @@ async function perOrder(r: Rig) {
   let polls = 0;
   try {
     const before = snapshotCounts(counter.counts);
+    const batchesBefore = store.orders.writeStats;
     const ids = Array.from({ length: ORDERS }, (_, i) => `sw-${i}`);
     await Promise.all(
       ids.map(async (id) => {
@@ -74,12 +75,15 @@ async function perOrder(r: Rig) {
     }, 'every fill recorded');
     await store.flush();
     const spent = countsSince(before, counter.counts);
+    const batches = store.orders.writeStats;
     return {
       orders: ORDERS,
       txPerOrder: (spent.orderTransactions - polls) / ORDERS,
       statementsPerOrder: (spent.orderStatements - polls) / ORDERS,
       allTxPerOrder: (spent.transactions - polls) / ORDERS,
       allStatementsPerOrder: (spent.statements - polls) / ORDERS,
+      orderWriteBatches: batches.batches - batchesBefore.batches,
+      orderWrites: batches.items - batchesBefore.items,
     };
   } finally {
     counter.restore();

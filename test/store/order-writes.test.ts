@@ -9,7 +9,7 @@ import {
 } from '../../src/store/order-types.ts';
 import type { Store } from '../../src/store/store.ts';
 import { countStatements, countsSince, snapshotCounts } from '../support/statement-counter.ts';
-import { intent, T0 } from './fixtures/samples.ts';
+import { fill, intent, T0 } from './fixtures/samples.ts';
 import { forEachBackend, type TestBackend, tempDir, useGenerousTimeouts } from './harness.ts';
 
 /** A write as the property test generates it. */
@@ -188,6 +188,39 @@ forEachBackend((backend: TestBackend) => {
         ['new', 'partially_filled', 4],
         ['partially_filled', 'filled', 10],
       ]);
+    } finally {
+      counter.restore();
+      await store.close();
+    }
+  });
+
+  it('records concurrent fills in one statement, each execution id once', async () => {
+    const store = await backend.freshStore({ groupCommit: { maxDelayMs: 5 } });
+    const counter = countStatements(backend.database);
+    try {
+      await store.fills.record(fill('e-0', { clientOrderId: 'f-0' }));
+      const before = snapshotCounts(counter.counts);
+      const results = await Promise.all([
+        store.fills.record(fill('e-1', { clientOrderId: 'f-1' })),
+        store.fills.record(fill('e-0', { clientOrderId: 'f-0' })),
+        store.fills.record(fill('e-2', { clientOrderId: 'f-2', qty: 3 })),
+        store.fills.record(fill('e-1', { clientOrderId: 'f-1' })),
+      ]);
+      expect(countsSince(before, counter.counts)).toMatchObject({ transactions: 1, statements: 1 });
+      expect(results.map((r) => r.inserted)).toEqual([true, false, true, false]);
+      expect(results[3]!.seq).toBe(results[0]!.seq);
+      expect((await store.fills.list()).map((f) => [f.executionId, f.seq])).toEqual([
+        ['e-0', results[1]!.seq],
+        ['e-1', results[0]!.seq],
+        ['e-2', results[2]!.seq],
+      ]);
+      // A fill the database refuses fails alone; the others of its batch are recorded.
+      const [bad, good] = await Promise.allSettled([
+        store.fills.record(fill('e-3', { price: -1 })),
+        store.fills.record(fill('e-4')),
+      ]);
+      expect(bad.status).toBe('rejected');
+      expect(good).toMatchObject({ status: 'fulfilled', value: { inserted: true } });
     } finally {
       counter.restore();
       await store.close();
