@@ -22,10 +22,6 @@ export type OrderWrite =
     }
   | { readonly kind: 'transition'; readonly clientOrderId: string; readonly change: OrderTransition };
 
-type Outcome =
-  | { readonly ok: true; readonly result: OrderUpdateResult }
-  | { readonly ok: false; readonly error: unknown };
-
 /** What the batch statement decided for one write. */
 type Decision = 'apply' | 'same' | 'not-found' | 'conflict' | 'terminal' | 'stale';
 
