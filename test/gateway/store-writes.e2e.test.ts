@@ -90,13 +90,22 @@ async function perOrder(r: Rig) {
   }
 }
 
+/**
+ * One statement for the intent, and at most one statement each for the order's acknowledgement,
+ * its status change, its fill and its audit event, however they were batched (batch sizes depend
+ * on timing, so only this bound is asserted; one-at-a-time transactions took about 16).
+ */
+function expectBatchedWrites(figures: { txPerOrder: number; statementsPerOrder: number }): void {
+  expect(figures.statementsPerOrder).toBeLessThanOrEqual(5.5);
+  expect(figures.txPerOrder).toBeLessThanOrEqual(figures.statementsPerOrder);
+}
+
 describe('store writes per order through the gateway', () => {
   it('on the embedded store (PGlite)', async () => {
     rig = await startRig();
     const figures = await perOrder(rig);
     console.log(JSON.stringify({ store: 'pglite', ...figures }));
-    // One intent statement on the critical path; the rest is batched behind the reply.
-    expect(figures.txPerOrder).toBeLessThanOrEqual(2.5);
+    expectBatchedWrites(figures);
   }, 120_000);
 
   it.skipIf(serverUrl() === undefined)(
@@ -108,7 +117,7 @@ describe('store writes per order through the gateway', () => {
       await eventually(async () => (await rig!.http('GET', '/readyz')).status === 200, 'the lead');
       const figures = await perOrder(rig);
       console.log(JSON.stringify({ store: 'postgres', ...figures }));
-      expect(figures.txPerOrder).toBeLessThanOrEqual(2.5);
+      expectBatchedWrites(figures);
     },
     120_000,
   );
