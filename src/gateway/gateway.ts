@@ -614,6 +614,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           await Promise.race([manager.idle(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
           await trades.drain();
           await ctx.risk.engine.flush();
+          // Batched acknowledgements, status changes, fills and audit events are committed too.
+          await store.flush();
           // Once everything this instance wrote is in the store, a standby may take over at once.
           await leadership.stop();
           await webhook?.close();

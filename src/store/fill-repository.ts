@@ -1,6 +1,8 @@
 import type { Fill } from '../core/market.ts';
 import { clampLimit } from './audit-log.ts';
 import type { Database, Queryable } from './database.ts';
+import { isConnectionFailure } from './errors.ts';
+import { type GroupCommitOptions, type GroupCommitStats, GroupCommitWriter } from './group-commit.ts';
 import { epochMs, epochTime, finite, fromEpochMs, type Tables, toNumber } from './sql.ts';
 import { Where } from './where.ts';
 
@@ -51,14 +53,38 @@ export async function loadFillsAfter(q: Queryable, t: Tables, afterSeq: number):
   return rows.map(toFill);
 }
 
-/** Executions: stored once per execution id, so a fill the broker reports twice counts once. */
+/** A fill checked and laid out as its row, ready to insert. */
+interface PreparedFill {
+  readonly execution_id: string;
+  readonly client_order_id: string | null;
+  readonly symbol: string;
+  readonly side: Fill['side'];
+  readonly qty: number;
+  readonly price: number;
+  readonly commission: number;
+  readonly strategy: string | null;
+  readonly reason: string | null;
+  readonly at: number;
+}
+
+/**
+ * Executions: stored once per execution id, so a fill the broker reports twice counts once.
+ * Fills are group-committed: concurrent ones are inserted by one statement, in the order they
+ * were recorded, and each caller's promise settles once its batch is committed.
+ */
 export class FillRepository {
   readonly #db: Database;
   readonly #t: Tables;
+  readonly #writer: GroupCommitWriter<PreparedFill, { inserted: boolean; seq: number }>;
 
-  constructor(db: Database, tables: Tables) {
+  constructor(db: Database, tables: Tables, groupCommit: GroupCommitOptions = {}) {
     this.#db = db;
     this.#t = tables;
+    // A fill the database refuses must not fail the others: they are then tried one by one.
+    this.#writer = new GroupCommitWriter((fills) => this.#commit(fills), {
+      ...groupCommit,
+      isolate: (error) => !isConnectionFailure(error),
+    });
   }
 
   /**
@@ -71,39 +97,80 @@ export class FillRepository {
     finite(fill.qty, 'fill qty');
     finite(fill.price, 'fill price');
     epochTime(fill.time, 'fill time');
-    const { rows } = await this.#db.query<{ seq: number; inserted: boolean }>(
-      `WITH ins AS (
-         INSERT INTO ${this.#t.fills} (execution_id, client_order_id, symbol, side, qty, price, commission,
+    return this.#writer.append({
+      execution_id: fill.executionId,
+      client_order_id: fill.clientOrderId ?? null,
+      symbol: fill.symbol,
+      side: fill.side,
+      qty: fill.qty,
+      price: fill.price,
+      commission: finite(fill.commission ?? 0, 'commission'),
+      strategy: fill.strategy ?? null,
+      reason: fill.reason ?? null,
+      at: fill.time,
+    });
+  }
+
+  /** Fills recorded so far in batches, for benchmarks and metrics. */
+  get writeStats(): GroupCommitStats {
+    return this.#writer.stats;
+  }
+
+  /** Commits every queued fill now. */
+  flush(): Promise<void> {
+    return this.#writer.flush();
+  }
+
+  /** Commits what is queued, then refuses further fills with `STORE_CLOSED`. */
+  close(): Promise<void> {
+    return this.#writer.close();
+  }
+
+  /** Inserts a batch of fills in one statement, in order, each execution id once. */
+  async #commit(fills: readonly PreparedFill[]): Promise<{ inserted: boolean; seq: number }[]> {
+    const t = this.#t;
+    const { rows } = await this.#db.query<{ ord: number; seq: number | null; inserted: boolean }>(
+      `WITH input AS (
+         SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (execution_id text, client_order_id text,
+                symbol text, side text, qty numeric, price numeric, commission numeric, strategy text,
+                reason text, at float8))
+              WITH ORDINALITY AS x(execution_id, client_order_id, symbol, side, qty, price, commission,
+                                   strategy, reason, at, ord)),
+       ins AS (
+         INSERT INTO ${t.fills} (execution_id, client_order_id, symbol, side, qty, price, commission,
            strategy, reason, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ${fromEpochMs('$10')})
+         SELECT execution_id, client_order_id, symbol, side, qty, price, commission, strategy, reason,
+                ${fromEpochMs('at')}
+         FROM input ORDER BY ord
          ON CONFLICT (execution_id) DO NOTHING
-         RETURNING seq)
-       SELECT seq, true AS inserted FROM ins
-       UNION ALL
-       SELECT seq, false AS inserted FROM ${this.#t.fills}
-       WHERE execution_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
-      [
-        fill.executionId,
-        fill.clientOrderId ?? null,
-        fill.symbol,
-        fill.side,
-        fill.qty,
-        fill.price,
-        finite(fill.commission ?? 0, 'commission'),
-        fill.strategy ?? null,
-        fill.reason ?? null,
-        fill.time,
-      ],
+         RETURNING execution_id, seq)
+       SELECT i.ord, coalesce(ins.seq, f.seq) AS seq, ins.seq IS NOT NULL AS inserted
+       FROM input i
+       LEFT JOIN ins ON ins.execution_id = i.execution_id
+       LEFT JOIN ${t.fills} f ON f.execution_id = i.execution_id
+       ORDER BY i.ord`,
+      [JSON.stringify(fills)],
     );
-    const row = rows[0];
-    if (row !== undefined) return { inserted: row.inserted, seq: row.seq };
-    // A concurrent writer committed the same execution after this statement's snapshot was
-    // taken: its row is visible to a new statement.
-    const again = await this.#db.query<{ seq: number }>(
-      `SELECT seq FROM ${this.#t.fills} WHERE execution_id = $1`,
-      [fill.executionId],
-    );
-    return { inserted: false, seq: again.rows[0]!.seq };
+    const seen = new Set<string>();
+    const results: { inserted: boolean; seq: number }[] = [];
+    for (const [i, row] of rows.entries()) {
+      const id = fills[i]!.execution_id;
+      // A second fill with the same execution id in one batch is a duplicate of the first.
+      const inserted = row.inserted && !seen.has(id);
+      seen.add(id);
+      let seq = row.seq;
+      if (seq === null) {
+        // A concurrent writer committed the same execution after this statement's snapshot was
+        // taken: its row is visible to a new statement.
+        const again = await this.#db.query<{ seq: number }>(
+          `SELECT seq FROM ${t.fills} WHERE execution_id = $1`,
+          [id],
+        );
+        seq = again.rows[0]!.seq;
+      }
+      results.push({ inserted, seq });
+    }
+    return results;
   }
 
   /**

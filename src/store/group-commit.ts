@@ -6,6 +6,12 @@ export interface GroupCommitOptions {
   readonly maxDelayMs?: number;
   /** Most items committed in one transaction; a full batch is committed at once. Default 256. */
   readonly maxItems?: number;
+  /**
+   * When a batch of several items fails with an error this accepts (one item the database
+   * refuses, say), each item is committed again on its own, so only the callers whose item
+   * fails get an error. Default: the whole batch fails.
+   */
+  readonly isolate?: (error: unknown) => boolean;
 }
 
 /** Counters of a {@link GroupCommitWriter}, for benchmarks and metrics. */
@@ -33,6 +39,7 @@ export class GroupCommitWriter<Item, Result> {
   readonly #commit: (items: readonly Item[]) => Promise<readonly Result[]>;
   readonly #maxDelayMs: number;
   readonly #maxItems: number;
+  readonly #isolate: ((error: unknown) => boolean) | undefined;
   #queue: Array<Waiter<Item, Result>> = [];
   #timer: NodeJS.Timeout | undefined;
   #inFlight: Promise<void> | undefined;
@@ -53,6 +60,7 @@ export class GroupCommitWriter<Item, Result> {
     this.#commit = commit;
     this.#maxDelayMs = maxDelayMs;
     this.#maxItems = maxItems;
+    this.#isolate = options.isolate;
   }
 
   /** Queues `item`; resolves with its result once the batch holding it is committed. */
@@ -114,9 +122,23 @@ export class GroupCommitWriter<Item, Result> {
       }
     } catch (error) {
       this.#stats.failedBatches += 1;
+      if (batch.length > 1 && this.#isolate?.(error) === true) {
+        for (const waiter of batch) await this.#runAlone(waiter);
+        return;
+      }
       for (const waiter of batch) waiter.reject(error);
       return;
     }
     for (const [i, waiter] of batch.entries()) waiter.resolve(results[i] as Result);
+  }
+
+  async #runAlone(waiter: Waiter<Item, Result>): Promise<void> {
+    try {
+      const results = await this.#commit([waiter.item]);
+      if (results.length !== 1) throw new Error(`group commit returned ${results.length} results for 1 item`);
+      waiter.resolve(results[0] as Result);
+    } catch (error) {
+      waiter.reject(error);
+    }
   }
 }

@@ -1,17 +1,10 @@
 import type { OrderIntent } from '../core/order.ts';
 import { clampLimit } from './audit-log.ts';
 import type { Database } from './database.ts';
-import {
-  insertHistory,
-  loadWorkingOrders,
-  ORDER_COLUMNS,
-  type OrderRow,
-  selectOrder,
-  toOrder,
-} from './order-rows.ts';
+import type { GroupCommitOptions, GroupCommitStats } from './group-commit.ts';
+import { loadWorkingOrders, ORDER_COLUMNS, type OrderRow, selectOrder, toOrder } from './order-rows.ts';
 import {
   CLOSE_REASONS,
-  isTerminalStatus,
   ORDER_STATUSES,
   type OrderAck,
   type OrderRecord,
@@ -21,6 +14,7 @@ import {
   type OrderUpdateResult,
   type RecordIntentOptions,
 } from './order-types.ts';
+import { OrderWriteBatcher } from './order-writes.ts';
 import { epochMs, epochTime, finite, fromEpochMs, json, type Tables, toNumber } from './sql.ts';
 import { Where } from './where.ts';
 
@@ -28,15 +22,35 @@ import { Where } from './where.ts';
  * Orders: the intent is recorded (status `pending_submit`) and committed before the broker
  * is called, so a crash between the two leaves a record to reconcile instead of an unknown
  * order. Client order ids are unique: recording the same intent again returns the stored one.
- * Every status change is kept in a history table; changes can carry optimistic checks.
+ * The intent is one statement. Acknowledgements and status changes, which come after the broker
+ * call, are group-committed ({@link OrderWriteBatcher}): one statement per batch, a write that
+ * changes nothing skipped. Every status change is kept in a history table; changes can carry
+ * optimistic checks.
  */
 export class OrderRepository {
   readonly #db: Database;
   readonly #t: Tables;
+  readonly #writes: OrderWriteBatcher;
 
-  constructor(db: Database, tables: Tables) {
+  constructor(db: Database, tables: Tables, groupCommit: GroupCommitOptions = {}) {
     this.#db = db;
     this.#t = tables;
+    this.#writes = new OrderWriteBatcher(db, tables, groupCommit);
+  }
+
+  /** Batches of acknowledgements and status changes committed so far. */
+  get writeStats(): GroupCommitStats {
+    return this.#writes.stats;
+  }
+
+  /** Commits every queued acknowledgement and status change now. */
+  flush(): Promise<void> {
+    return this.#writes.flush();
+  }
+
+  /** Commits what is queued, then refuses further acknowledgements and status changes. */
+  close(): Promise<void> {
+    return this.#writes.close();
   }
 
   /**
@@ -56,47 +70,51 @@ export class OrderRepository {
     }
     epochTime(options.at, 'intent time');
     const t = this.#t;
-    return this.#db.transaction(async (tx) => {
-      const { rows } = await tx.query<OrderRow>(
-        `INSERT INTO ${t.orders} (client_order_id, symbol, side, qty, order_type, time_in_force, limit_price,
+    // One statement, committed on its own: the row and its first history entry, or (the id
+    // being taken) the stored order.
+    const params = [
+      intent.clientOrderId,
+      intent.symbol,
+      intent.side,
+      intent.qty,
+      intent.type,
+      intent.timeInForce,
+      intent.limitPrice ?? null,
+      intent.stopPrice ?? null,
+      intent.strategy ?? null,
+      json(intent, 'order intent'),
+      options.parentClientOrderId ?? null,
+      options.closeReason ?? null,
+      options.at,
+    ];
+    const { rows } = await this.#db.query<OrderRow & { created: boolean }>(
+      `WITH ins AS (
+         INSERT INTO ${t.orders} (client_order_id, symbol, side, qty, order_type, time_in_force, limit_price,
            stop_price, strategy, intent, status, parent_client_order_id, close_reason, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, 'pending_submit', $11, $12,
            ${fromEpochMs('$13')}, ${fromEpochMs('$13')})
          ON CONFLICT (client_order_id) DO NOTHING
-         RETURNING ${ORDER_COLUMNS}`,
-        [
-          intent.clientOrderId,
-          intent.symbol,
-          intent.side,
-          intent.qty,
-          intent.type,
-          intent.timeInForce,
-          intent.limitPrice ?? null,
-          intent.stopPrice ?? null,
-          intent.strategy ?? null,
-          json(intent, 'order intent'),
-          options.parentClientOrderId ?? null,
-          options.closeReason ?? null,
-          options.at,
-        ],
-      );
-      const created = rows[0];
-      if (created === undefined) {
-        const existing = await selectOrder(tx, t, intent.clientOrderId, false);
-        return { order: existing!, created: false };
-      }
-      await insertHistory(
-        tx,
-        t,
-        intent.clientOrderId,
-        null,
-        'pending_submit',
-        'intent recorded',
-        0,
-        options.at,
-      );
-      return { order: toOrder(created), created: true };
-    });
+         RETURNING *),
+       hist AS (
+         INSERT INTO ${t.order_status_history} (client_order_id, from_status, to_status, reason, filled_qty, at)
+         SELECT client_order_id, NULL, 'pending_submit', 'intent recorded', 0, created_at FROM ins)
+       SELECT ${ORDER_COLUMNS}, true AS created FROM ins
+       UNION ALL
+       SELECT ${ORDER_COLUMNS}, false AS created FROM ${t.orders}
+       WHERE client_order_id = $1 AND NOT EXISTS (SELECT 1 FROM ins)`,
+      params,
+    );
+    const row = rows[0];
+    let result: { readonly order: OrderRecord; readonly created: boolean };
+    if (row !== undefined) result = { order: toOrder(row), created: row.created };
+    else {
+      // A concurrent writer committed the same id after this statement's snapshot was taken:
+      // its row is visible to a new statement.
+      const existing = await selectOrder(this.#db, t, intent.clientOrderId, false);
+      result = { order: existing!, created: false };
+    }
+    this.#writes.remember(result.order);
+    return result;
   }
 
   /**
@@ -107,35 +125,7 @@ export class OrderRepository {
     epochTime(ack.at, 'ack time');
     const status = ack.status ?? 'new';
     assertStatus(status);
-    const t = this.#t;
-    return this.#db.transaction(async (tx) => {
-      const row = await selectOrder(tx, t, clientOrderId, true);
-      if (row === null) return { applied: false, reason: 'not-found', current: null };
-      if (row.brokerOrderId !== null) {
-        if (row.brokerOrderId === ack.brokerOrderId) return { applied: true, order: row };
-        return { applied: false, reason: 'conflict', current: row };
-      }
-      // The broker's word wins over a submit we believed failed: the order exists after all.
-      if (isTerminalStatus(row.status) && row.status !== 'submit_failed') {
-        return { applied: false, reason: 'terminal', current: row };
-      }
-      const { rows } = await tx.query<OrderRow>(
-        `UPDATE ${t.orders} SET broker_order_id = $2, status = $3,
-           take_profit_leg_id = coalesce($4, take_profit_leg_id), stop_loss_leg_id = coalesce($5, stop_loss_leg_id),
-           acked_at = ${fromEpochMs('$6')}, updated_at = ${fromEpochMs('$6')}, version = version + 1
-         WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
-        [
-          clientOrderId,
-          ack.brokerOrderId,
-          status,
-          ack.legs?.takeProfit ?? null,
-          ack.legs?.stopLoss ?? null,
-          ack.at,
-        ],
-      );
-      await insertHistory(tx, t, clientOrderId, row.status, status, 'acknowledged', row.filledQty, ack.at);
-      return { applied: true, order: toOrder(rows[0]!) };
-    });
+    return this.#writes.write({ kind: 'ack', clientOrderId, ack: { ...ack, status } });
   }
 
   /**
@@ -151,45 +141,7 @@ export class OrderRepository {
     if (change.closeReason !== undefined && !CLOSE_REASONS.includes(change.closeReason)) {
       throw new RangeError(`unknown close reason ${change.closeReason}`);
     }
-    const t = this.#t;
-    return this.#db.transaction(async (tx) => {
-      const row = await selectOrder(tx, t, clientOrderId, true);
-      if (row === null) return { applied: false, reason: 'not-found', current: null };
-      if (isTerminalStatus(row.status)) return { applied: false, reason: 'terminal', current: row };
-      if (
-        (change.expectedStatus !== undefined && change.expectedStatus !== row.status) ||
-        (change.expectedVersion !== undefined && change.expectedVersion !== row.version)
-      ) {
-        return { applied: false, reason: 'stale', current: row };
-      }
-      const { rows } = await tx.query<OrderRow>(
-        `UPDATE ${t.orders} SET status = $2, status_reason = $3, filled_qty = coalesce($4, filled_qty),
-           avg_fill_price = coalesce($5, avg_fill_price), close_reason = coalesce($6, close_reason),
-           updated_at = ${fromEpochMs('$7')}, version = version + 1
-         WHERE client_order_id = $1 RETURNING ${ORDER_COLUMNS}`,
-        [
-          clientOrderId,
-          change.to,
-          change.reason ?? null,
-          change.filledQty ?? null,
-          change.avgFillPrice ?? null,
-          change.closeReason ?? null,
-          change.at,
-        ],
-      );
-      const order = toOrder(rows[0]!);
-      await insertHistory(
-        tx,
-        t,
-        clientOrderId,
-        row.status,
-        change.to,
-        change.reason ?? null,
-        order.filledQty,
-        change.at,
-      );
-      return { applied: true, order };
-    });
+    return this.#writes.write({ kind: 'transition', clientOrderId, change });
   }
 
   /** The order with this client order id, or null. */

@@ -19,7 +19,7 @@ import { DEFAULT_SCHEMA, type Tables, tablesIn } from './sql.ts';
 export interface StoreOptions {
   /** Schema holding the tables; default `riskgate`. Tests use a fresh one per run. */
   readonly schema?: string;
-  /** Batching of audit events and equity marks. */
+  /** Batching of audit events, equity marks, fills and order acknowledgements and status changes. */
   readonly groupCommit?: GroupCommitOptions;
   /** How often to probe an unreachable database, in ms; default 1000. */
   readonly probeIntervalMs?: number;
@@ -89,8 +89,8 @@ export class Store {
     this.schemaVersion = migration.schemaVersion;
     this.tables = tablesIn(schema);
     this.riskState = new PostgresRiskStateStore(monitor, this.tables);
-    this.orders = new OrderRepository(monitor, this.tables);
-    this.fills = new FillRepository(monitor, this.tables);
+    this.orders = new OrderRepository(monitor, this.tables, options.groupCommit);
+    this.fills = new FillRepository(monitor, this.tables, options.groupCommit);
     this.positions = new PositionRepository(monitor, this.tables);
     this.audit = new AuditLog(monitor, this.tables, options.groupCommit);
     this.breakers = new BreakerHistory(monitor, this.tables);
@@ -132,16 +132,16 @@ export class Store {
     return recoverState(this.#monitor, this.tables);
   }
 
-  /** Commits every queued audit event and equity mark now. */
+  /** Commits every queued audit event, equity mark, fill and order status change now. */
   async flush(): Promise<void> {
-    await Promise.all([this.audit.flush(), this.equity.flush()]);
+    await Promise.all([this.orders.flush(), this.fills.flush(), this.audit.flush(), this.equity.flush()]);
   }
 
   /** Commits what is queued, then closes the database (if owned) and releases the data directory. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
       try {
-        await Promise.all([this.audit.close(), this.equity.close()]);
+        await Promise.all([this.orders.close(), this.fills.close(), this.audit.close(), this.equity.close()]);
       } finally {
         try {
           if (this.#ownsDatabase) await this.#monitor.close();

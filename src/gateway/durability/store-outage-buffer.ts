@@ -40,6 +40,8 @@ export class StoreOutageBuffer {
   readonly #journal: LocalJournal | undefined;
   readonly #log: Logger;
   readonly #pending: JournalEntry<Buffered>[];
+  /** The last write of each order still settling: the next write of that order waits for it. */
+  readonly #writing = new Map<string, Promise<unknown>>();
   #replaying: Promise<boolean> | undefined;
 
   constructor(options: {
@@ -164,7 +166,33 @@ export class StoreOutageBuffer {
     }
   }
 
-  async #write<T>(clientOrderId: string, record: Buffered, write: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Writes of one order run one after the other: the store batches writes, and a write made
+   * while an earlier one of the same order is still committing must not land before it, nor
+   * before it is journalled should that commit fail. Writes of different orders run together.
+   */
+  #write<T>(clientOrderId: string, record: Buffered, write: () => Promise<T>): Promise<T | undefined> {
+    const previous = this.#writing.get(clientOrderId);
+    const run =
+      previous === undefined
+        ? this.#writeNow(clientOrderId, record, write)
+        : previous.then(() => this.#writeNow(clientOrderId, record, write));
+    const settled = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#writing.set(clientOrderId, settled);
+    void settled.then(() => {
+      if (this.#writing.get(clientOrderId) === settled) this.#writing.delete(clientOrderId);
+    });
+    return run;
+  }
+
+  async #writeNow<T>(
+    clientOrderId: string,
+    record: Buffered,
+    write: () => Promise<T>,
+  ): Promise<T | undefined> {
     // Behind records of the same order still waiting, so the store sees them in order.
     if (this.#waiting(clientOrderId) && this.#append(record)) return undefined;
     try {

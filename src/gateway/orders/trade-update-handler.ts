@@ -29,7 +29,8 @@ export class TradeUpdateHandler {
    * the protection manager brings the symbol's protection in line from here.
    */
   onApplied: (update: TradeUpdate, positionBefore: number) => void = () => {};
-  #queue: Promise<void> = Promise.resolve();
+  /** The last queued store write of each order; an order's writes are made in the order of its updates. */
+  readonly #writes = new Map<string, Promise<void>>();
 
   constructor(ctx: GatewayContext, flow: OrderFlow, actor: RiskActor) {
     this.#ctx = ctx;
@@ -60,8 +61,16 @@ export class TradeUpdateHandler {
       if (STOP_TYPES.has(update.order.type)) this.onStopLost(update.order.symbol, this.#ctx.clock.now());
     }
     this.onApplied(update, before);
-    // Store writes are serialised, after the submission's own acknowledgement is committed.
-    this.#queue = this.#queue.then(() => this.#persist(update)).catch(() => undefined);
+    // An order's store writes follow one another, after the submission's own acknowledgement is
+    // committed; writes of different orders go together, so the store commits them in one batch.
+    const id = update.order.clientOrderId;
+    const written = (this.#writes.get(id) ?? Promise.resolve())
+      .then(() => this.#persist(update))
+      .catch(() => undefined);
+    this.#writes.set(id, written);
+    void written.then(() => {
+      if (this.#writes.get(id) === written) this.#writes.delete(id);
+    });
   }
 
   #applyFill(update: TradeUpdate, isLeg: boolean): void {
@@ -132,8 +141,8 @@ export class TradeUpdateHandler {
     }
   }
 
-  /** Resolves when every queued store write has been attempted. */
-  drain(): Promise<void> {
-    return this.#queue;
+  /** Resolves when every store write queued so far has been attempted. */
+  async drain(): Promise<void> {
+    await Promise.all(this.#writes.values());
   }
 }
