@@ -51,8 +51,10 @@ export interface ApiKeyAuthOptions {
  * Verifies riskgate API keys sent in the headers Alpaca clients already send. Keys are checked
  * against the store (only hashes are stored); a verified key id and secret pair is cached for
  * `ttlMs`, so a request with a known key costs one constant-time comparison instead of a
- * database read and a SHA-256. The cache bounds how long a revoked key keeps working on this
- * gateway; a revocation through this gateway's API forgets it at once.
+ * database read and a SHA-256. Keys are revoked in the store (`riskgate keys revoke`), so the
+ * time to live bounds how long a revoked key keeps working on every instance (5 s, as
+ * documented); {@link invalidate} forgets a key at once. Only successes are cached: a wrong
+ * secret for a cached key id never matches the entry and goes to the store.
  */
 export class ApiKeyAuth {
   readonly #store: Store;
