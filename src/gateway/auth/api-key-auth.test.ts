@@ -46,3 +46,80 @@ describe('the label of a key for the logs', () => {
     expect(await auth.label(elsewhere.key.keyId)).toBeUndefined();
   }, 120_000);
 });
+
+describe('the cache of verified keys', () => {
+  it('never answers a wrong secret for a cached key id, and keeps the right one cached', async () => {
+    const store = await openStore({ memory: true });
+    const trader = await store.apiKeys.create({ role: 'trader', label: 'bot', by: 'test', at: Date.now() });
+    const auth = new ApiKeyAuth(store);
+    const id = trader.key.keyId;
+    expect((await auth.verify(id, trader.secret))?.role).toBe('trader');
+    expect(auth.cached(id, trader.secret)?.keyId).toBe(id);
+    const wrong = `${trader.secret.slice(0, -1)}${trader.secret.endsWith('A') ? 'B' : 'A'}`;
+    expect(auth.cached(id, wrong)).toBeUndefined();
+    expect(auth.cached(id, `${trader.secret}x`)).toBeUndefined();
+    expect(auth.cached(id, '')).toBeUndefined();
+    expect(await auth.verify(id, wrong)).toBeNull();
+    // Another key's secret under this id, or this secret under another id, is refused too.
+    const other = await store.apiKeys.create({ role: 'trader', label: 'other', by: 'test', at: Date.now() });
+    await auth.verify(other.key.keyId, other.secret);
+    expect(auth.cached(id, other.secret)).toBeUndefined();
+    expect(await auth.verify(id, other.secret)).toBeNull();
+    expect(await auth.verify(other.key.keyId, trader.secret)).toBeNull();
+    expect(auth.cached(id, trader.secret)?.keyId).toBe(id);
+    await store.close();
+  }, 120_000);
+
+  it('refuses a revoked key at once when told, and otherwise within its time to live', async () => {
+    const store = await openStore({ memory: true });
+    const a = await store.apiKeys.create({ role: 'trader', label: 'a', by: 'test', at: Date.now() });
+    const b = await store.apiKeys.create({ role: 'trader', label: 'b', by: 'test', at: Date.now() });
+    let now = 1_000_000;
+    const auth = new ApiKeyAuth(store, 5_000, { now: () => now });
+    await auth.verify(a.key.keyId, a.secret);
+    await auth.verify(b.key.keyId, b.secret);
+
+    // Revoked, and this gateway is told: refused on the next request.
+    await store.apiKeys.revoke(a.key.keyId, { by: 'test', at: Date.now() });
+    auth.invalidate(a.key.keyId);
+    expect(auth.cached(a.key.keyId, a.secret)).toBeUndefined();
+    expect(await auth.verify(a.key.keyId, a.secret)).toBeNull();
+
+    // Revoked elsewhere (`riskgate keys revoke` writes the store): the cached verification
+    // lasts at most the time to live, the documented bound, then the store refuses the key.
+    await store.apiKeys.revoke(b.key.keyId, { by: 'test', at: Date.now() });
+    now += 4_999;
+    expect(auth.cached(b.key.keyId, b.secret)?.keyId).toBe(b.key.keyId);
+    now += 1;
+    expect(auth.cached(b.key.keyId, b.secret)).toBeUndefined();
+    expect(await auth.verify(b.key.keyId, b.secret)).toBeNull();
+    // A refusal is not cached as a success later on either.
+    expect(auth.cached(b.key.keyId, b.secret)).toBeUndefined();
+    await store.close();
+  }, 120_000);
+
+  it('holds a bounded number of keys', async () => {
+    const store = await openStore({ memory: true });
+    const keys = [];
+    for (let i = 0; i < 5; i++) {
+      keys.push(
+        await store.apiKeys.create({ role: 'read-only', label: `k${i}`, by: 'test', at: Date.now() }),
+      );
+    }
+    const auth = new ApiKeyAuth(store, 5_000, { maxCached: 3 });
+    for (const k of keys) {
+      expect((await auth.verify(k.key.keyId, k.secret))?.keyId).toBe(k.key.keyId);
+      expect(auth.size).toBeLessThanOrEqual(3);
+    }
+    // Re-verifying a cached key does not start the cache over.
+    const last = keys.at(-1)!;
+    const before = auth.size;
+    auth.invalidate();
+    expect(auth.size).toBe(0);
+    await auth.verify(last.key.keyId, last.secret);
+    await auth.verify(last.key.keyId, last.secret);
+    expect(auth.size).toBe(1);
+    expect(before).toBeGreaterThan(0);
+    await store.close();
+  }, 120_000);
+});

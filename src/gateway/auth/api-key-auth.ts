@@ -36,24 +36,43 @@ interface Cached {
 /** The form of a riskgate key id. */
 const KEY_ID = /^rk_[a-f0-9]{16}$/;
 
-/** Most key ids cached at once; beyond it the cache starts over. */
+/** Most key ids cached at once by default; beyond it the cache starts over. */
 const MAX_CACHED = 10_000;
+
+/** Options of {@link ApiKeyAuth} beyond the store and the time to live. */
+export interface ApiKeyAuthOptions {
+  /** Most key ids cached at once; beyond it the cache starts over (default 10,000). */
+  readonly maxCached?: number;
+  /** The clock, in epoch ms (tests step it). */
+  readonly now?: () => number;
+}
 
 /**
  * Verifies riskgate API keys sent in the headers Alpaca clients already send. Keys are checked
  * against the store (only hashes are stored); a verified key id and secret pair is cached for
  * `ttlMs`, so a request with a known key costs one constant-time comparison instead of a
- * database read and a SHA-256. The cache bounds how long a revoked key keeps working on this
- * gateway; a revocation through this gateway's API forgets it at once.
+ * database read and a SHA-256. Keys are revoked in the store (`riskgate keys revoke`), so the
+ * time to live bounds how long a revoked key keeps working on every instance (5 s, as
+ * documented); {@link invalidate} forgets a key at once. Only successes are cached: a wrong
+ * secret for a cached key id never matches the entry and goes to the store.
  */
 export class ApiKeyAuth {
   readonly #store: Store;
   readonly #ttlMs: number;
   readonly #cache = new Map<string, Cached>();
+  readonly #maxCached: number;
+  readonly #now: () => number;
 
-  constructor(store: Store, ttlMs = 5_000) {
+  constructor(store: Store, ttlMs = 5_000, options: ApiKeyAuthOptions = {}) {
     this.#store = store;
     this.#ttlMs = ttlMs;
+    this.#maxCached = options.maxCached ?? MAX_CACHED;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** How many key ids are cached. */
+  get size(): number {
+    return this.#cache.size;
   }
 
   /**
@@ -61,7 +80,7 @@ export class ApiKeyAuth {
    * be checked against the store ({@link verify}). Synchronous, for the request path.
    */
   cached(keyId: string | undefined, secret: string | undefined): Principal | undefined {
-    return this.#match(keyId, secret, Date.now());
+    return this.#match(keyId, secret, this.#now());
   }
 
   /** The cached principal when the pair matches an entry still valid at `now`. */
@@ -90,11 +109,11 @@ export class ApiKeyAuth {
     }
     if (record === null) return null;
     const principal: Principal = { keyId: record.keyId, role: record.role, label: record.label };
-    if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
+    if (this.#cache.size >= this.#maxCached && !this.#cache.has(keyId)) this.#cache.clear();
     this.#cache.set(keyId, {
       secret: Buffer.from(secret, 'utf8'),
       principal,
-      expiresAt: Date.now() + this.#ttlMs,
+      expiresAt: this.#now() + this.#ttlMs,
     });
     return principal;
   }

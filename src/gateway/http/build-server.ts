@@ -74,9 +74,19 @@ export function buildServer(
   // every change under /v2 with a retryable 503, and the load balancer routes to the leader by
   // /readyz. Forwarding was not chosen: a standby would have to trust an address read from the
   // store, and a retry on the leader costs the client one round trip.
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
-    if (!request.url.startsWith('/v2/') || ctx.leadership.canAct()) return;
+  // Callback style: an async hook would cost every request a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    const method = request.method;
+    if (
+      method === 'GET' ||
+      method === 'HEAD' ||
+      method === 'OPTIONS' ||
+      !request.url.startsWith('/v2/') ||
+      ctx.leadership.canAct()
+    ) {
+      done();
+      return;
+    }
     const view = ctx.leadership.view();
     const r = unavailableReply(
       'NOT_LEADER',
@@ -84,7 +94,7 @@ export function buildServer(
         ? 'this instance cannot renew its leadership lease (store unreachable), so it decides nothing; retry shortly'
         : `this instance is a standby; the account is led by ${view.leaderId ?? 'another instance'} (epoch ${view.epoch ?? '?'}); send orders to the leader`,
     );
-    return reply.code(r.status).header('retry-after', '1').send(r.body);
+    reply.code(r.status).header('retry-after', '1').send(r.body);
   });
 
   const perKey = ctx.config.budgets.keyRequestsPerMinute;

@@ -8,7 +8,13 @@ import {
   parseOrderIntent,
   TIMES_IN_FORCE,
 } from '../../core/order.ts';
-import { type FieldIssue, optionalField, readWireObject, requiredField } from './wire-object.ts';
+import {
+  type FieldIssue,
+  optionalField,
+  readWireObject,
+  requiredField,
+  type WireRead,
+} from './wire-object.ts';
 import {
   boolean,
   clientOrderId,
@@ -18,6 +24,7 @@ import {
   positiveDecimal,
   symbol,
   unsupported,
+  type WireReader,
   type WireValue,
 } from './wire-values.ts';
 
@@ -95,6 +102,10 @@ export const ORDER_FIELDS = [
 
 const dollars = optionalField(positiveDecimal, { description: 'dollars' });
 
+const readOrderType = oneOf(ORDER_TYPES);
+const readTimeInForce = oneOf(TIMES_IN_FORCE);
+const readPositionIntent = oneOf(positionIntents);
+
 /**
  * The `POST /v2/orders` (and `POST /v1/orders/check`) body: this schema reads it and, through
  * `z.toJSONSchema`, documents it.
@@ -111,8 +122,8 @@ export const orderBody = z
     side: requiredField(readSide, 'one of buy, sell, long, short', {
       description: 'long reads as buy, short as sell',
     }),
-    type: optionalField(oneOf(ORDER_TYPES), { description: 'default market' }),
-    time_in_force: optionalField(oneOf(TIMES_IN_FORCE), { description: 'default day' }),
+    type: optionalField(readOrderType, { description: 'default market' }),
+    time_in_force: optionalField(readTimeInForce, { description: 'default day' }),
     limit_price: dollars,
     stop_price: dollars,
     trail_price: dollars,
@@ -122,7 +133,7 @@ export const orderBody = z
     order_class: optionalField(readOrderClass),
     take_profit: z.strictObject({ limit_price: dollars }).nullish(),
     stop_loss: z.strictObject({ stop_price: dollars, limit_price: dollars }).nullish(),
-    position_intent: optionalField(oneOf(positionIntents), { description: "must match the order's side" }),
+    position_intent: optionalField(readPositionIntent, { description: "must match the order's side" }),
     legs: optionalField(
       unsupported(
         'legs belong to mleg orders; riskgate takes single-leg orders only: send one order per leg',
@@ -139,6 +150,196 @@ export const orderBody = z
 
 const newId = () => newClientOrderId('rg');
 
+/** What {@link orderBody} reads a body into. */
+export type OrderBody = z.output<typeof orderBody>;
+
+/** The field's value, or {@link REFUSED} when the reader refused it. */
+const REFUSED = Symbol('refused');
+
+function readOptional<T>(read: WireReader<T>, value: unknown): T | undefined | typeof REFUSED {
+  if (value === undefined || value === null) return undefined;
+  const r = read(value);
+  return r.ok ? r.value : REFUSED;
+}
+
+function readRequired<T>(read: WireReader<T>, value: unknown): T | typeof REFUSED {
+  if (value === undefined || value === null) return REFUSED;
+  const r = read(value);
+  return r.ok ? r.value : REFUSED;
+}
+
+/** A plain JSON object (what `z.strictObject` takes), or undefined. */
+function objectOf(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/**
+ * {@link orderBody} read without zod, for the request path: the same field readers, each run
+ * once. It only ever answers what the schema would; any body it is not sure of (an unknown
+ * field, a refused value, a shape it does not expect) is undefined, and then the schema reads
+ * it and names every problem. A test holds the two to the same answers.
+ */
+export function readOrderBodyFast(body: unknown): OrderBody | undefined {
+  const b = objectOf(body);
+  if (b === undefined) return undefined;
+  let symbolValue: string | typeof REFUSED = REFUSED;
+  let qty: number | typeof REFUSED = REFUSED;
+  let side: (typeof readSide extends WireReader<infer T> ? T : never) | typeof REFUSED = REFUSED;
+  let type: OrderBody['type'];
+  let timeInForce: OrderBody['time_in_force'];
+  let limitPrice: number | undefined;
+  let stopPrice: number | undefined;
+  let trailPrice: number | undefined;
+  let trailPercent: number | undefined;
+  let extendedHours: boolean | undefined;
+  let clientOrderIdValue: string | undefined;
+  let orderClass: OrderClass | undefined;
+  let takeProfit: OrderBody['take_profit'];
+  let stopLoss: OrderBody['stop_loss'];
+  let positionIntent: OrderBody['position_intent'];
+  for (const key in b) {
+    const value = b[key];
+    switch (key) {
+      case 'symbol':
+        symbolValue = readRequired(symbol, value);
+        if (symbolValue === REFUSED) return undefined;
+        break;
+      case 'qty':
+        qty = readRequired(positiveDecimal, value);
+        if (qty === REFUSED) return undefined;
+        break;
+      case 'side':
+        side = readRequired(readSide, value);
+        if (side === REFUSED) return undefined;
+        break;
+      case 'type': {
+        const v = readOptional(readOrderType, value);
+        if (v === REFUSED) return undefined;
+        type = v;
+        break;
+      }
+      case 'time_in_force': {
+        const v = readOptional(readTimeInForce, value);
+        if (v === REFUSED) return undefined;
+        timeInForce = v;
+        break;
+      }
+      case 'limit_price':
+      case 'stop_price':
+      case 'trail_price':
+      case 'trail_percent': {
+        const v = readOptional(positiveDecimal, value);
+        if (v === REFUSED) return undefined;
+        if (key === 'limit_price') limitPrice = v;
+        else if (key === 'stop_price') stopPrice = v;
+        else if (key === 'trail_price') trailPrice = v;
+        else trailPercent = v;
+        break;
+      }
+      case 'extended_hours': {
+        const v = readOptional(boolean, value);
+        if (v === REFUSED) return undefined;
+        extendedHours = v;
+        break;
+      }
+      case 'client_order_id': {
+        const v = readOptional(clientOrderId, value);
+        if (v === REFUSED) return undefined;
+        clientOrderIdValue = v;
+        break;
+      }
+      case 'order_class': {
+        if (value === undefined || value === null) break;
+        const r = readOrderClass(value);
+        if (!r.ok) return undefined;
+        orderClass = r.value;
+        break;
+      }
+      case 'take_profit': {
+        if (value === undefined || value === null) {
+          takeProfit = value;
+          break;
+        }
+        const leg = objectOf(value);
+        if (leg === undefined) return undefined;
+        let limit: number | undefined;
+        for (const legKey in leg) {
+          if (legKey !== 'limit_price') return undefined;
+          const v = readOptional(positiveDecimal, leg[legKey]);
+          if (v === REFUSED) return undefined;
+          limit = v;
+        }
+        takeProfit = { limit_price: limit };
+        break;
+      }
+      case 'stop_loss': {
+        if (value === undefined || value === null) {
+          stopLoss = value;
+          break;
+        }
+        const leg = objectOf(value);
+        if (leg === undefined) return undefined;
+        let stop: number | undefined;
+        let limit: number | undefined;
+        for (const legKey in leg) {
+          if (legKey !== 'stop_price' && legKey !== 'limit_price') return undefined;
+          const v = readOptional(positiveDecimal, leg[legKey]);
+          if (v === REFUSED) return undefined;
+          if (legKey === 'stop_price') stop = v;
+          else limit = v;
+        }
+        stopLoss = { stop_price: stop, limit_price: limit };
+        break;
+      }
+      case 'position_intent': {
+        const v = readOptional(readPositionIntent, value);
+        if (v === REFUSED) return undefined;
+        positionIntent = v;
+        break;
+      }
+      // Fields riskgate recognises but cannot honour: absent or null only.
+      case 'notional':
+      case 'legs':
+      case 'advanced_instructions':
+      case 'subtag':
+        if (value !== undefined && value !== null) return undefined;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  if (symbolValue === REFUSED || qty === REFUSED || side === REFUSED) return undefined;
+  return {
+    symbol: symbolValue,
+    qty,
+    notional: undefined,
+    side,
+    type,
+    time_in_force: timeInForce,
+    limit_price: limitPrice,
+    stop_price: stopPrice,
+    trail_price: trailPrice,
+    trail_percent: trailPercent,
+    extended_hours: extendedHours,
+    client_order_id: clientOrderIdValue,
+    order_class: orderClass,
+    take_profit: takeProfit,
+    stop_loss: stopLoss,
+    position_intent: positionIntent,
+    legs: undefined,
+    advanced_instructions: undefined,
+    subtag: undefined,
+  };
+}
+
+/** The body read by {@link readOrderBodyFast} when it can, else by the schema (which names every problem). */
+export function readOrderBody(body: unknown): WireRead<OrderBody> {
+  const fast = readOrderBodyFast(body);
+  return fast !== undefined ? { ok: true, value: fast } : readWireObject(orderBody, body, ORDER_FIELDS);
+}
+
 /**
  * Parses an Alpaca order body into an intent, reporting every problem with its wire field name,
  * what was wrong and what was expected. Values are read strictly (see `wire-values.ts`): decimal
@@ -152,7 +353,7 @@ export function parseOrderRequest(
   strategy: string | undefined,
   placeholderId?: string,
 ): ParsedOrderRequest {
-  const read = readWireObject(orderBody, body, ORDER_FIELDS);
+  const read = readOrderBody(body);
   if (!read.ok) return read;
   const b = read.value;
   const issues: FieldIssue[] = [];

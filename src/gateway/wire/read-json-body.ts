@@ -20,21 +20,36 @@ export class UnreadableBody {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const BLANK = /^[ \t\r\n]*$/;
 
-function tooDeep(text: string, maxDepth: number): boolean {
+/** What one pass over the text found: too deep, or text the tree walk must look at. */
+const CLEAN = 0;
+const TOO_DEEP = 1;
+const SUSPECT = 2;
+
+/**
+ * One pass over the text: {@link TOO_DEEP} when nested deeper than `maxDepth`, else
+ * {@link SUSPECT} when a string may hold what {@link checkText} refuses, else {@link CLEAN}. Raw
+ * C0 controls cannot reach a parsed string (JSON refuses them unescaped) nor can lone surrogates
+ * (the UTF-8 decoder is fatal), so only an escape (`\`), a raw DEL or C1 control, or a
+ * `__proto__` key can make the walk find anything.
+ */
+function scan(text: string, maxDepth: number): number {
   let depth = 0;
   let inString = false;
+  let suspect = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c)
+      if (c === 0x5c) {
+        suspect = true;
         i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
+      } else if (c === 0x22) inString = false;
+      else if (c >= 0x7f && c <= 0x9f) suspect = true;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > maxDepth) return true;
+      if (++depth > maxDepth) return TOO_DEEP;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
-  return false;
+  return suspect || text.includes('__proto__') ? SUSPECT : CLEAN;
 }
 
 function checkText(value: unknown, path: string, issues: FieldIssue[]): void {
@@ -74,18 +89,23 @@ export function readJsonBody(
   contentType: string | undefined,
   maxDepth = MAX_BODY_DEPTH,
 ): unknown {
-  const declared = contentType === undefined || contentType === '' ? 'none' : describeValue(contentType);
-  const expected = `a JSON body in UTF-8 (read as JSON whatever the content type says; it said ${declared})`;
   let text: string;
   try {
     text = decoder.decode(bytes);
   } catch {
-    return new UnreadableBody(400, [{ field: '(body)', problem: 'not valid UTF-8', expected }]);
+    return new UnreadableBody(400, [
+      { field: '(body)', problem: 'not valid UTF-8', expected: expectedBody(contentType) },
+    ]);
   }
   if (BLANK.test(text)) return undefined;
-  if (tooDeep(text, maxDepth)) {
+  const found = scan(text, maxDepth);
+  if (found === TOO_DEEP) {
     return new UnreadableBody(400, [
-      { field: '(body)', problem: `nested deeper than ${maxDepth} levels`, expected },
+      {
+        field: '(body)',
+        problem: `nested deeper than ${maxDepth} levels`,
+        expected: expectedBody(contentType),
+      },
     ]);
   }
   let value: unknown;
@@ -93,10 +113,21 @@ export function readJsonBody(
     value = JSON.parse(text);
   } catch (error) {
     return new UnreadableBody(400, [
-      { field: '(body)', problem: `not JSON (${(error as Error).message})`, expected },
+      {
+        field: '(body)',
+        problem: `not JSON (${(error as Error).message})`,
+        expected: expectedBody(contentType),
+      },
     ]);
   }
+  if (found === CLEAN) return value;
   const issues: FieldIssue[] = [];
   checkText(value, '', issues);
   return issues.length > 0 ? new UnreadableBody(422, issues) : value;
+}
+
+/** What an unreadable body should have been, naming the declared content type. */
+function expectedBody(contentType: string | undefined): string {
+  const declared = contentType === undefined || contentType === '' ? 'none' : describeValue(contentType);
+  return `a JSON body in UTF-8 (read as JSON whatever the content type says; it said ${declared})`;
 }
