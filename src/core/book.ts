@@ -26,13 +26,14 @@ export interface SymbolBook {
   readonly instrument: Instrument;
   position: Position | undefined;
   /**
-   * The instrument's multiplier and sector, and the position's signed quantity (0 when flat),
+   * The instrument's multiplier, sector and tradable flag, and the position's signed quantity (0 when flat),
    * kept beside the counters so a pre-trade check reads one object rather than three. The
    * quantity is brought up to date by {@link ExposureBook.refresh}, which every change to the
    * position goes through.
    */
   readonly multiplier: number;
   readonly sector: string;
+  readonly tradable: boolean;
   qty: number;
   /** Working quantity of risk-increasing buys / sells. */
   workingBuy: number;
@@ -96,6 +97,7 @@ export class ExposureBook {
         position: undefined,
         multiplier: instrument.multiplier,
         sector: instrument.sector,
+        tradable: instrument.tradable,
         qty: 0,
         workingBuy: 0,
         workingSell: 0,

@@ -43,13 +43,30 @@ import {
   type TradingStateRecord,
 } from './trading-state.ts';
 
-const ACCEPTED: Readonly<Record<OrderEffect, Decision>> = {
-  open: Object.freeze({ kind: 'accept', effect: 'open' }),
-  increase: Object.freeze({ kind: 'accept', effect: 'increase' }),
-  reduce: Object.freeze({ kind: 'accept', effect: 'reduce' }),
-  close: Object.freeze({ kind: 'accept', effect: 'close' }),
-  flip: Object.freeze({ kind: 'accept', effect: 'flip' }),
-};
+const ACCEPT_OPEN: Decision = Object.freeze({ kind: 'accept', effect: 'open' });
+const ACCEPT_INCREASE: Decision = Object.freeze({ kind: 'accept', effect: 'increase' });
+const ACCEPT_REDUCE: Decision = Object.freeze({ kind: 'accept', effect: 'reduce' });
+const ACCEPT_CLOSE: Decision = Object.freeze({ kind: 'accept', effect: 'close' });
+const ACCEPT_FLIP: Decision = Object.freeze({ kind: 'accept', effect: 'flip' });
+
+/**
+ * The shared accept decision for an effect. A switch rather than a lookup by key: indexing an
+ * object with the effect string is a megamorphic keyed load once several effects have been seen.
+ */
+function accepted(effect: OrderEffect): Decision {
+  switch (effect) {
+    case 'open':
+      return ACCEPT_OPEN;
+    case 'increase':
+      return ACCEPT_INCREASE;
+    case 'reduce':
+      return ACCEPT_REDUCE;
+    case 'close':
+      return ACCEPT_CLOSE;
+    default:
+      return ACCEPT_FLIP;
+  }
+}
 
 /** A symbol's indicators, each fed by the bars of its own timeframe; absent when not configured. */
 interface SymbolIndicators {
@@ -274,7 +291,7 @@ export class RiskEngine implements RiskContext {
     }
     const decision: Decision =
       modifications === undefined
-        ? ACCEPTED[input.effect]
+        ? accepted(input.effect)
         : { kind: 'accept-modified', order: current, original: order, modifications, effect: input.effect };
     if (this.#listeners.length > 0) this.#emit({ type: 'decision', decision, dryRun, time: this.now() });
     return decision;

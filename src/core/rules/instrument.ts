@@ -6,6 +6,10 @@ export const instrumentRule: PreTradeRule = {
   id: 'instrument',
   scope: 'entries',
   check(input) {
+    // The book entry mirrors the flag, so a check need not read the instrument object too.
+    const book = input.book;
+    if (book !== undefined)
+      return book.tradable ? null : violation('INSTRUMENT_NOT_TRADABLE', this.id, { symbol: book.symbol });
     const instrument = input.instrument;
     if (instrument === undefined)
       return violation('UNKNOWN_INSTRUMENT', this.id, { symbol: input.order.symbol });

@@ -40,8 +40,14 @@ describe('the per-symbol figures a pre-trade check reads without following refer
               qty: entry.position?.qty ?? 0,
               multiplier: entry.instrument.multiplier,
               sector: entry.instrument.sector,
+              tradable: entry.instrument.tradable,
             };
-            const mirrored = { qty: entry.qty, multiplier: entry.multiplier, sector: entry.sector };
+            const mirrored = {
+              qty: entry.qty,
+              multiplier: entry.multiplier,
+              sector: entry.sector,
+              tradable: entry.tradable,
+            };
             if (JSON.stringify(mirrored) !== JSON.stringify(expected))
               throw new Error(
                 `${symbol}: mirrored ${JSON.stringify(mirrored)}, expected ${JSON.stringify(expected)}`,
