@@ -20,7 +20,12 @@ export type ThreadRequest =
       readonly epoch: string;
     }
   | { readonly kind: 'exec'; readonly id: number; readonly script: string; readonly tx: number | null }
-  | { readonly kind: 'begin'; readonly id: number; readonly characteristics: string | null; readonly epoch: string }
+  | {
+      readonly kind: 'begin';
+      readonly id: number;
+      readonly characteristics: string | null;
+      readonly epoch: string;
+    }
   | { readonly kind: 'end'; readonly id: number; readonly tx: number; readonly commit: boolean }
   | { readonly kind: 'listen'; readonly id: number; readonly channel: string }
   | { readonly kind: 'unlisten'; readonly id: number; readonly listenId: number }

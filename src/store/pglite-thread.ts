@@ -9,7 +9,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import { EPOCH_SETTING } from './database.ts';
 import { startPglite } from './pglite-database.ts';
-import { type ThreadLocation, type ThreadMessage, type ThreadRequest, toThreadError } from './pglite-protocol.ts';
+import {
+  type ThreadLocation,
+  type ThreadMessage,
+  type ThreadRequest,
+  toThreadError,
+} from './pglite-protocol.ts';
 
 const port = parentPort;
 if (port === null) throw new Error('pglite-thread.ts runs as a worker thread only');

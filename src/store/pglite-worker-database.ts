@@ -269,8 +269,7 @@ class PgliteWorkerDatabase implements Database {
       const error = fromThreadError(message.error);
       threadErrors.set(error, message.error);
       waiting.reject(error);
-    }
-    else waiting.resolve({ rows: message.rows ?? [], rowCount: message.rowCount ?? 0 });
+    } else waiting.resolve({ rows: message.rows ?? [], rowCount: message.rowCount ?? 0 });
   }
 
   /** The worker stopped: after `close()` that is expected; otherwise the engine is lost for good. */

@@ -113,7 +113,9 @@ describe('embedded PGlite in a worker thread and on the calling thread', () => {
       db.setEpoch(7);
       expect((await db.query<{ epoch: string }>(read)).rows[0]?.epoch).toBe('7');
       db.setEpoch(8);
-      const inTx = await db.transaction(async (tx) => (await tx.query<{ epoch: string }>(read)).rows[0]?.epoch);
+      const inTx = await db.transaction(
+        async (tx) => (await tx.query<{ epoch: string }>(read)).rows[0]?.epoch,
+      );
       expect(inTx).toBe('8');
       db.setEpoch(null);
       expect((await db.query<{ epoch: string }>(read)).rows[0]?.epoch).toBe('');
@@ -134,8 +136,8 @@ describe('embedded PGlite in a worker thread and on the calling thread', () => {
               return r.rows[0]!.n;
             });
           for (let i = 0; i < 20; i++) await tx.query('SELECT 1');
-          const n = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = 10')).rows[0]!
-            .n;
+          const n = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM items WHERE id = 10'))
+            .rows[0]!.n;
           return { n, outsideDoneBeforeCommit: outsideDone };
         },
         { isolation: 'serializable' },
