@@ -120,6 +120,11 @@ async function round(
   } finally {
     await gateway.close();
     rmSync(dir, { recursive: true, force: true });
+    // Resting orders are cancelled after each round so buying power never runs out at the exchange.
+    await fetch(`${exchange.url}/v2/orders`, {
+      method: 'DELETE',
+      headers: { 'APCA-API-KEY-ID': exchange.keyId, 'APCA-API-SECRET-KEY': exchange.secretKey },
+    }).then((r) => r.text());
   }
 }
 
