@@ -249,7 +249,12 @@ class PgliteWorkerDatabase implements Database {
       if (this.#pending.size === 0) this.#worker.ref();
       this.#pending.set(id, { resolve, reject });
     });
-    this.#worker.postMessage({ ...request, id } as ThreadRequest);
+    try {
+      this.#worker.postMessage({ ...request, id } as ThreadRequest);
+    } catch (error) {
+      // A parameter that cannot be cloned (a function, a symbol): the statement fails, not the store.
+      this.#settle(id)?.reject(error);
+    }
     return { id, reply };
   }
 
@@ -259,10 +264,8 @@ class PgliteWorkerDatabase implements Database {
       return;
     }
     if (message.kind !== 'reply') return;
-    const waiting = this.#pending.get(message.id);
+    const waiting = this.#settle(message.id);
     if (waiting === undefined) return;
-    this.#pending.delete(message.id);
-    if (this.#pending.size === 0 && !this.#closed) this.#worker.unref();
     if (message.error !== undefined) {
       // Rejected with an error like the engine's own (a statement's failure inside a transaction
       // reaches the callback as it would in-process); what the worker said is kept beside it.
@@ -270,6 +273,15 @@ class PgliteWorkerDatabase implements Database {
       threadErrors.set(error, message.error);
       waiting.reject(error);
     } else waiting.resolve({ rows: message.rows ?? [], rowCount: message.rowCount ?? 0 });
+  }
+
+  /** Takes a request out of the pending ones; the worker is unreferenced once none is left. */
+  #settle(id: number): { resolve(reply: Reply): void; reject(error: unknown): void } | undefined {
+    const waiting = this.#pending.get(id);
+    if (waiting === undefined) return undefined;
+    this.#pending.delete(id);
+    if (this.#pending.size === 0 && !this.#closed) this.#worker.unref();
+    return waiting;
   }
 
   /** The worker stopped: after `close()` that is expected; otherwise the engine is lost for good. */
