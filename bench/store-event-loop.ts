@@ -121,10 +121,13 @@ async function round(
     await gateway.close();
     rmSync(dir, { recursive: true, force: true });
     // Resting orders are cancelled after each round so buying power never runs out at the exchange.
-    await fetch(`${exchange.url}/v2/orders`, {
-      method: 'DELETE',
-      headers: { 'APCA-API-KEY-ID': exchange.keyId, 'APCA-API-SECRET-KEY': exchange.secretKey },
-    }).then((r) => r.text());
+    // A kept-alive connection the exchange closed meanwhile fails once: retried.
+    const cancelAll = () =>
+      fetch(`${exchange.url}/v2/orders`, {
+        method: 'DELETE',
+        headers: { 'APCA-API-KEY-ID': exchange.keyId, 'APCA-API-SECRET-KEY': exchange.secretKey },
+      }).then((r) => r.text());
+    await cancelAll().catch(cancelAll);
   }
 }
 
@@ -150,7 +153,7 @@ try {
     // Alternate which thread goes first, so neither always runs on a quieter machine.
     for (const thread of (i % 2 === 0 ? ['main', 'worker'] : ['worker', 'main']) as PgliteThread[]) {
       const result = await round(thread, i, exchange.ready, send);
-      log(JSON.stringify(result));
+      console.error(JSON.stringify(result));
       rounds.push(result);
     }
   }
