@@ -112,7 +112,9 @@ console.log(JSON.stringify({
     expect(help.stdout).toContain('backtest');
   });
 
-  it('opens the embedded store (its engine in a worker thread) from the installed package', (ctx) => {
+  it('opens the embedded store (its engine in a worker thread) from the installed package', {
+    timeout: 180_000,
+  }, (ctx) => {
     const cwd = project(ctx);
     const keys = (...args: string[]) =>
       runNode(cwd, ['node_modules/riskgate/bin/riskgate.js', 'keys', ...args, '--data-dir', 'store']);
