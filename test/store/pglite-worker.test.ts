@@ -103,10 +103,12 @@ describe('embedded PGlite in a worker thread and on the calling thread', () => {
       expect(fenced.sqlState).toBe('RGF01');
       const syntax = await failure(() => db.exec('SELEC 1'));
       expect(syntax.sqlState).toBe('42601');
-      // A parameter that cannot be sent fails its statement, and the database goes on.
-      const unsendable = await failure(() => db.query('SELECT $1::text AS x', [Symbol('no')]));
-      expect(unsendable.code).toBe('STORE_QUERY_FAILED');
-      expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      if (thread === 'worker') {
+        // A parameter that cannot be sent to the worker fails its statement, and the database goes on.
+        const unsendable = await failure(() => db.query('SELECT $1::text AS x', [Symbol('no')]));
+        expect(unsendable.code).toBe('STORE_QUERY_FAILED');
+        expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+      }
       await db.query('DELETE FROM items');
     }
   });
