@@ -7,6 +7,10 @@
  *   npm run bench:store              a table
  *   npm run bench:store -- --json    one JSON line per backend
  *   options: --duration <ms per backend, default 4000> --appenders <default 64>
+ *            --thread main|worker (which thread runs embedded PGlite; default worker)
+ *   npm run bench:store -- --event-loop    event-loop delay of a gateway under order load,
+ *                                          PGlite on the main thread vs in its worker
+ *                                          (bench/store-event-loop.ts)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -41,6 +45,7 @@ const json = process.argv.includes('--json');
 const durationMs = option('duration', 4_000);
 const appenders = option('appenders', 64);
 const groupCommit = { maxDelayMs: 2, maxItems: 256 };
+const pgliteThread = process.argv[process.argv.indexOf('--thread') + 1] === 'main' ? 'main' : 'worker';
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -118,7 +123,7 @@ async function measure(backend: Result['backend'], store: Store): Promise<Result
 
 async function benchPglite(): Promise<Result> {
   const dir = mkdtempSync(join(tmpdir(), 'riskgate-bench-'));
-  const store = await openStore({ dataDir: join(dir, 'data'), groupCommit });
+  const store = await openStore({ dataDir: join(dir, 'data'), groupCommit, pgliteThread });
   try {
     return await measure('pglite', store);
   } finally {
@@ -152,12 +157,17 @@ function print(result: Result): void {
   );
 }
 
-if (!json) {
-  console.log(
-    `store bench: audit appends via group commit, ${appenders} appenders, ${durationMs} ms per backend`,
-  );
+if (process.argv.includes('--event-loop')) {
+  await import('./store-event-loop.ts');
+} else {
+  if (!json) {
+    console.log(
+      `store bench: audit appends via group commit, ${appenders} appenders, ${durationMs} ms per backend, ` +
+        `PGlite on the ${pgliteThread} thread`,
+    );
+  }
+  print(await benchPglite());
+  const url = process.env.DATABASE_URL;
+  if (url !== undefined && url !== '') print(await benchServer(url));
+  else if (!json) console.log('postgres  skipped: set DATABASE_URL to benchmark a server');
 }
-print(await benchPglite());
-const url = process.env.DATABASE_URL;
-if (url !== undefined && url !== '') print(await benchServer(url));
-else if (!json) console.log('postgres  skipped: set DATABASE_URL to benchmark a server');

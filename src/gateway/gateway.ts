@@ -9,6 +9,7 @@ import { loadRiskProfile } from '../platform/profile-file.ts';
 import { systemClock } from '../platform/system-clock.ts';
 import type { CreatedApiKey } from '../store/api-keys.ts';
 import { openStore } from '../store/open-store.ts';
+import type { PgliteThread } from '../store/pglite-database.ts';
 import type { Store } from '../store/store.ts';
 import { AlertBus } from './alerts/alert-bus.ts';
 import { EventHub } from './alerts/event-hub.ts';
@@ -77,6 +78,8 @@ export interface StartGatewayOptions {
   readonly signal?: AbortSignal;
   /** Records when each start-up phase ended (diagnostics: RISKGATE_START_TIMINGS=1). */
   readonly timings?: StartTimings;
+  /** Which thread runs the embedded store's engine; default a worker thread (benchmarks compare `main`). */
+  readonly pgliteThread?: PgliteThread;
 }
 
 /** A running gateway. */
@@ -170,6 +173,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           ...(config.databaseUrl !== undefined
             ? { databaseUrl: config.databaseUrl }
             : { dataDir: join(config.dataDir, 'data') }),
+          ...(options.pgliteThread !== undefined ? { pgliteThread: options.pgliteThread } : {}),
           // Audit events and equity marks are never awaited on the order path; gathering them a little
           // longer keeps their commits out of an order's round trip and batches them under load.
           groupCommit: { maxDelayMs: AUDIT_BATCH_DELAY_MS },

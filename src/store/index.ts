@@ -82,7 +82,7 @@ export {
   TERMINAL_ORDER_STATUSES,
 } from './order-types.ts';
 export { openPgDatabase, type PgDatabaseOptions } from './pg-database.ts';
-export { openPgliteDatabase, type PgliteLocation } from './pglite-database.ts';
+export { openPgliteDatabase, type PgliteLocation, type PgliteThread } from './pglite-database.ts';
 export { applyFill, type PositionFill, replayFills, type StoredPosition } from './position-math.ts';
 export { PositionRepository, type PositionSnapshot, type RebuiltPositions } from './position-repository.ts';
 export type { RecoveredState } from './recovery.ts';

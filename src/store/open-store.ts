@@ -15,7 +15,7 @@ import type { Database } from './database.ts';
 import { StoreError } from './errors.ts';
 import { SCHEMA_VERSION, timestampSuffix } from './migrations.ts';
 import { openPgDatabase } from './pg-database.ts';
-import { openPgliteDatabase } from './pglite-database.ts';
+import { openPgliteDatabase, type PgliteThread } from './pglite-database.ts';
 import { DEFAULT_SCHEMA } from './sql.ts';
 import { createStore, type Store, type StoreOptions } from './store.ts';
 
@@ -33,6 +33,11 @@ export interface OpenStoreOptions extends StoreOptions {
   readonly clusterTemplate?: string;
   /** Embedded PGlite in memory only: nothing survives `close()` (backtests, tests, benchmarks). */
   readonly memory?: boolean;
+  /**
+   * Which thread runs embedded PGlite: `worker` (default), a worker thread of its own so the
+   * engine's synchronous work never stalls the event loop, or `main`, the calling thread.
+   */
+  readonly pgliteThread?: PgliteThread;
   /**
    * Start over: move the old data aside (the data directory and its marker are renamed
    * `<name>.reset-<time>`, a server schema is renamed `<schema>_reset_<time>`) and open an
@@ -77,7 +82,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const backend = resolveBackend(options);
   const schema = options.schema ?? DEFAULT_SCHEMA;
   if (backend.kind === 'memory') {
-    const db = await openPgliteDatabase({ memory: true });
+    const db = await openPgliteDatabase({ memory: true }, threadOption(options));
     return finish(db, options, schema, null, undefined, []);
   }
   if (backend.kind === 'server') {
@@ -127,11 +132,14 @@ async function openEmbedded(dataDir: string, options: OpenStoreOptions, schema: 
     mkdirSync(dataDir, { recursive: true });
     let db: Database;
     try {
-      db = await openPgliteDatabase({
-        dataDir,
-        fresh: state === 'missing' || state === 'empty',
-        ...(options.clusterTemplate !== undefined ? { template: options.clusterTemplate } : {}),
-      });
+      db = await openPgliteDatabase(
+        {
+          dataDir,
+          fresh: state === 'missing' || state === 'empty',
+          ...(options.clusterTemplate !== undefined ? { template: options.clusterTemplate } : {}),
+        },
+        threadOption(options),
+      );
     } catch (error) {
       throw new StoreError(
         'STORE_CORRUPT',
@@ -146,6 +154,10 @@ async function openEmbedded(dataDir: string, options: OpenStoreOptions, schema: 
     lock.release();
     throw error;
   }
+}
+
+function threadOption(options: OpenStoreOptions): { readonly thread?: PgliteThread } {
+  return options.pgliteThread !== undefined ? { thread: options.pgliteThread } : {};
 }
 
 /** Reads the marker's entry for `schema` (refusing one from a newer version) and the schemas it lists. */

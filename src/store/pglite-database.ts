@@ -11,6 +11,8 @@ import {
   transactionCharacteristics,
 } from './database.ts';
 import { StoreError, toStoreError } from './errors.ts';
+import type { ThreadLocation } from './pglite-protocol.ts';
+import { openPgliteWorkerDatabase } from './pglite-worker-database.ts';
 
 /** OID of `int8`: parsed to a JS number, as the `pg` driver is told to do, so both drivers agree. */
 const INT8_OID = 20;
@@ -48,24 +50,39 @@ export async function writeClusterTemplate(
 }
 
 /**
- * Opens PGlite (in-process Postgres compiled to WASM) in a data directory or in memory.
- * A fresh directory is unpacked from the cluster template first (our own unpacking writes
- * the files directly, far faster than PGlite's `loadDataDir` through its virtual file
- * system). A failure to start is returned as-is for the caller to classify (a damaged
- * directory fails here).
+ * Which thread runs the embedded engine: a worker thread of its own (the default), so that its
+ * synchronous work never stalls the event loop, or the calling thread (`main`).
  */
-export async function openPgliteDatabase(location: PgliteLocation): Promise<Database> {
+export type PgliteThread = 'worker' | 'main';
+
+/**
+ * Opens PGlite (Postgres compiled to WASM) in a data directory or in memory, by default in a
+ * worker thread. A fresh directory is unpacked from the cluster template first (our own
+ * unpacking writes the files directly, far faster than PGlite's `loadDataDir` through its
+ * virtual file system). A failure to start is returned as-is for the caller to classify (a
+ * damaged directory fails here).
+ */
+export async function openPgliteDatabase(
+  location: PgliteLocation,
+  options: { readonly thread?: PgliteThread } = {},
+): Promise<Database> {
   if ('dataDir' in location && location.fresh === true) {
     const template = location.template ?? CLUSTER_TEMPLATE;
     if (existsSync(template)) await unpackClusterArchive(readFileSync(template), location.dataDir);
   }
-  const pglite = await PGlite.create({
+  const where: ThreadLocation = 'dataDir' in location ? { dataDir: location.dataDir } : { memory: true };
+  if (options.thread === 'main') return new PgliteDatabase(await startPglite(where));
+  return openPgliteWorkerDatabase(where);
+}
+
+/** Starts the engine on this thread, with the INT8 parser and synchronous commits both drivers rely on. */
+export function startPglite(location: ThreadLocation): Promise<PGlite> {
+  return PGlite.create({
     ...('dataDir' in location ? { dataDir: location.dataDir } : {}),
     parsers: { [INT8_OID]: (value: string) => Number(value) },
     // Each commit waits for its writes to reach the file system before it resolves.
     relaxedDurability: false,
   });
-  return new PgliteDatabase(pglite);
 }
 
 class PgliteDatabase implements Database {

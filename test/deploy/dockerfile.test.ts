@@ -132,6 +132,7 @@ describe('deploy/Dockerfile, replayed in a clean folder', () => {
     for (const wanted of [
       'dist/cli/main.js',
       'dist/store/pglite-cluster.tar.gz',
+      'dist/store/pglite-thread.js',
       'dist/store/migrations/001_initial.sql',
       'dist/gateway/console/index.html',
       'bin/riskgate.js',

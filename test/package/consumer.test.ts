@@ -40,6 +40,7 @@ describe('the packed tarball', () => {
       'dist/gateway/console/app.js',
       'dist/store/migrations/001_initial.sql',
       'dist/store/pglite-cluster.tar.gz',
+      'dist/store/pglite-thread.js',
       'examples/profiles/example.yaml',
     ]) {
       expect(files, wanted).toContain(wanted);
@@ -109,6 +110,19 @@ console.log(JSON.stringify({
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: riskgate <command>/);
     expect(help.stdout).toContain('backtest');
+  });
+
+  it('opens the embedded store (its engine in a worker thread) from the installed package', {
+    timeout: 180_000,
+  }, (ctx) => {
+    const cwd = project(ctx);
+    const keys = (...args: string[]) =>
+      runNode(cwd, ['node_modules/riskgate/bin/riskgate.js', 'keys', ...args, '--data-dir', 'store']);
+    const created = keys('create', '--role', 'read-only', '--label', 'consumer');
+    expect(created.code, created.stderr).toBe(0);
+    const listed = keys('list');
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('consumer');
   });
 
   it('says how to load a TypeScript strategy when tsx is not installed', (ctx) => {
