@@ -202,7 +202,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       lease: store.driver === 'postgres' ? store.lease : undefined,
       ttlMs: config.leadership.leaseTtlMs,
       log,
-      setEpoch: (epoch) => store.database.setEpoch(epoch),
+      setEpoch: (epoch) => {
+        store.database.setEpoch(epoch);
+        // What this process remembers of its orders holds only while it leads.
+        store.orders.forgetKnown();
+      },
     });
     await leadership.start();
     cleanup.unshift(() => leadership.stop());

@@ -43,6 +43,11 @@ export class OrderRepository {
     return this.#writes.stats;
   }
 
+  /** Forgets the orders' remembered states (call when the leadership epoch changes). */
+  forgetKnown(): void {
+    this.#writes.forgetKnown();
+  }
+
   /** Commits every queued acknowledgement and status change now. */
   flush(): Promise<void> {
     return this.#writes.flush();

@@ -77,6 +77,15 @@ export class OrderWriteBatcher {
     this.#note(order);
   }
 
+  /**
+   * Drops every remembered state: they hold only while this process leads, so a change of the
+   * leadership epoch (another instance may have written meanwhile) makes the next writes ask the
+   * database again.
+   */
+  forgetKnown(): void {
+    this.#known.clear();
+  }
+
   /** Applies one write with the next batch; resolves once it is committed. */
   async write(item: OrderWrite): Promise<OrderUpdateResult> {
     const id = item.clientOrderId;

@@ -260,6 +260,37 @@ forEachBackend((backend: TestBackend) => {
     }
   });
 
+  it('asks the database again once the remembered states are forgotten (a change of leader)', async () => {
+    const store = await backend.freshStore({ groupCommit: { maxDelayMs: 1 } });
+    try {
+      await store.orders.recordIntent(intent('lead-1'), { at: T0 });
+      await store.orders.recordAck('lead-1', { brokerOrderId: 'b-lead-1', status: 'accepted', at: T0 + 1 });
+      await store.orders.transition('lead-1', { to: 'partially_filled', filledQty: 4, at: T0 + 2 });
+      // Another instance leads for a while and finishes the order.
+      const other = await backend.freshStore({ schema: store.schema });
+      try {
+        const done = await other.orders.transition('lead-1', { to: 'filled', filledQty: 10, at: T0 + 3 });
+        expect(done.applied).toBe(true);
+      } finally {
+        await other.close();
+      }
+      // Back in the lead, this instance must not answer from what it remembered of the order.
+      store.orders.forgetKnown();
+      const stale = await store.orders.transition('lead-1', {
+        to: 'partially_filled',
+        filledQty: 4,
+        at: T0 + 4,
+      });
+      expect(stale).toMatchObject({
+        applied: false,
+        reason: 'terminal',
+        current: { status: 'filled', filledQty: 10 },
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('ends concurrent acknowledgements and status changes where applying them one by one does', async () => {
     const batched = await backend.freshStore({ groupCommit: { maxDelayMs: 2, maxItems: 7 } });
     const serial = await backend.freshStore({ groupCommit: { maxDelayMs: 0 } });
