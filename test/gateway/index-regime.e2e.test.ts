@@ -71,10 +71,15 @@ describe('a VIX regime, live', () => {
       rig.sim.setQuote('AAPL', 100 + (tick % 2) / 100, 100.02 + (tick % 2) / 100);
       return (await aapl()) === undefined;
     }, 'the stress band to close AAPL');
-    const closes = (await rig.http('GET', '/v1/audit?kind=order&limit=200')).body.events as {
-      message: string;
-      data: unknown;
-    }[];
-    expect(JSON.stringify(closes)).toContain('TIME_EXIT');
+    // The close's audit event is group-committed: it may land a moment after the position is gone.
+    const closes = await eventually(async () => {
+      const events = (await rig.http('GET', '/v1/audit?kind=order&limit=200')).body.events as {
+        message: string;
+        data: unknown;
+      }[];
+      const text = JSON.stringify(events);
+      return text.includes('TIME_EXIT') ? text : undefined;
+    }, 'the TIME_EXIT close in the audit log');
+    expect(closes).toContain('TIME_EXIT');
   });
 });

@@ -163,12 +163,16 @@ export class LegVerifier {
   }
 
   #alert(pending: Pending, problem: string, stopLegStatus: string | undefined): void {
+    // An unconfirmed leg may still be live: a standalone stop beside it would hold the shares
+    // twice, so the protection monitor's check of the broker's orders decides.
     const what =
-      problem === 'confirmation-failed' ? 'could not be confirmed' : `is ${stopLegStatus ?? 'missing'}`;
+      problem === 'confirmation-failed'
+        ? 'could not be confirmed; the protection monitor checks it against the broker'
+        : `is ${stopLegStatus ?? 'missing'}; a standalone stop will be placed`;
     this.#ctx.alerts.raise({
       code: 'PROTECTION_MISSING',
       severity: 'warning',
-      message: `stop leg of ${pending.clientOrderId} (${pending.symbol}) ${what}; a standalone stop will be placed`,
+      message: `stop leg of ${pending.clientOrderId} (${pending.symbol}) ${what}`,
       data: { clientOrderId: pending.clientOrderId, problem },
     });
   }
