@@ -122,15 +122,10 @@ export class Venue {
       });
       // An OCO's stop protects an existing position from the start.
       if (oco) stop.armed = true;
-      const rejected = s.hooks.rejectStopLeg(o.symbol);
-      const reject = () => {
-        if (stop.status !== 'held' && stop.status !== 'new') return;
+      if (s.hooks.rejectStopLeg(o.symbol)) {
         s.finish(stop, 'rejected');
         s.emit('rejected', stop);
-      };
-      if (rejected === 'before') reject();
-      // Once the answer is on its way: the client sees the leg accepted, and loses it after.
-      else if (rejected === 'after') setImmediate(reject);
+      }
     }
     return parent;
   }
