@@ -26,9 +26,10 @@ export interface OpenStoreOptions extends StoreOptions {
   /** Embedded PGlite data directory; default `.riskgate/data` under the working directory. */
   readonly dataDir?: string;
   /**
-   * Cluster template a new embedded data directory is unpacked from; default the one the
-   * build ships (an initialised cluster with the migrations applied). Without one, PGlite
-   * initialises the cluster itself and every migration is applied at open.
+   * Cluster template a new embedded data directory is unpacked from (and a memory store loaded
+   * from); default `RISKGATE_CLUSTER_TEMPLATE` or the one the build ships (an initialised
+   * cluster with the migrations applied). Without one, PGlite initialises the cluster itself
+   * and every migration is applied at open.
    */
   readonly clusterTemplate?: string;
   /** Embedded PGlite in memory only: nothing survives `close()` (backtests, tests, benchmarks). */
@@ -82,7 +83,13 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const backend = resolveBackend(options);
   const schema = options.schema ?? DEFAULT_SCHEMA;
   if (backend.kind === 'memory') {
-    const db = await openPgliteDatabase({ memory: true }, threadOption(options));
+    const db = await openPgliteDatabase(
+      {
+        memory: true,
+        ...(options.clusterTemplate !== undefined ? { template: options.clusterTemplate } : {}),
+      },
+      threadOption(options),
+    );
     return finish(db, options, schema, null, undefined, []);
   }
   if (backend.kind === 'server') {

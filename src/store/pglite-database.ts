@@ -1,4 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { unpackClusterArchive } from './cluster-archive.ts';
 import {
@@ -20,15 +21,23 @@ const INT8_OID = 20;
 /**
  * Where an embedded database lives: a directory on disk, or memory only (tests). `fresh` says
  * the directory holds no cluster yet: it is then unpacked from the cluster template when there
- * is one (`template`, by default the one the build puts beside this module), which takes a
- * fraction of the time PostgreSQL's initdb takes in WASM.
+ * is one (`template`, by default {@link defaultClusterTemplate}), which takes a fraction of the
+ * time PostgreSQL's initdb takes in WASM. A memory database is loaded from the template too.
  */
 export type PgliteLocation =
   | { readonly dataDir: string; readonly fresh?: boolean; readonly template?: string | URL }
-  | { readonly memory: true };
+  | { readonly memory: true; readonly template?: string | URL };
 
-/** The cluster template the build writes (`scripts/build.js`); absent when run from sources. */
-const CLUSTER_TEMPLATE = new URL('./pglite-cluster.tar.gz', import.meta.url);
+/**
+ * The cluster template new embedded databases start from: `RISKGATE_CLUSTER_TEMPLATE` when set,
+ * else the one the build writes beside this module (`scripts/build.js`; absent when run from
+ * sources, where a new cluster is initialised from scratch).
+ */
+export function defaultClusterTemplate(env: NodeJS.ProcessEnv = process.env): string {
+  const configured = env.RISKGATE_CLUSTER_TEMPLATE;
+  if (configured !== undefined && configured !== '') return configured;
+  return fileURLToPath(new URL('./pglite-cluster.tar.gz', import.meta.url));
+}
 
 /**
  * Writes a freshly initialised cluster as a gzipped tarball for {@link PgliteLocation}
@@ -66,19 +75,30 @@ export async function openPgliteDatabase(
   location: PgliteLocation,
   options: { readonly thread?: PgliteThread } = {},
 ): Promise<Database> {
-  if ('dataDir' in location && location.fresh === true) {
-    const template = location.template ?? CLUSTER_TEMPLATE;
-    if (existsSync(template)) await unpackClusterArchive(readFileSync(template), location.dataDir);
+  const template = location.template ?? defaultClusterTemplate();
+  const hasTemplate = existsSync(template);
+  if ('dataDir' in location && location.fresh === true && hasTemplate) {
+    await unpackClusterArchive(readFileSync(template), location.dataDir);
   }
-  const where: ThreadLocation = 'dataDir' in location ? { dataDir: location.dataDir } : { memory: true };
+  const where: ThreadLocation =
+    'dataDir' in location
+      ? { dataDir: location.dataDir }
+      : { memory: true, ...(hasTemplate ? { template: pathOf(template) } : {}) };
   if (options.thread === 'main') return new PgliteDatabase(await startPglite(where));
   return openPgliteWorkerDatabase(where);
+}
+
+function pathOf(file: string | URL): string {
+  return typeof file === 'string' ? file : fileURLToPath(file);
 }
 
 /** Starts the engine on this thread, with the INT8 parser and synchronous commits both drivers rely on. */
 export function startPglite(location: ThreadLocation): Promise<PGlite> {
   return PGlite.create({
     ...('dataDir' in location ? { dataDir: location.dataDir } : {}),
+    ...('template' in location && location.template !== undefined
+      ? { loadDataDir: new Blob([readFileSync(location.template)]) }
+      : {}),
     parsers: { [INT8_OID]: (value: string) => Number(value) },
     // Each commit waits for its writes to reach the file system before it resolves.
     relaxedDurability: false,

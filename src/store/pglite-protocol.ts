@@ -5,8 +5,13 @@
  * `Date`s, `Uint8Array`s (bytea), parsed JSON and arrays.
  */
 
-/** Where the worker opens PGlite: a data directory (already unpacked from the template) or memory. */
-export type ThreadLocation = { readonly dataDir: string } | { readonly memory: true };
+/**
+ * Where the worker opens PGlite: a data directory (already unpacked from the template) or memory,
+ * loaded from a cluster template (the path of its gzipped archive) when there is one.
+ */
+export type ThreadLocation =
+  | { readonly dataDir: string }
+  | { readonly memory: true; readonly template?: string };
 
 /** A request to the worker; `tx` names an open transaction (the `id` of its `begin`), or null. */
 export type ThreadRequest =

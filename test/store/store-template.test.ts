@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadMigrations, SCHEMA_VERSION } from '../../src/store/migrations.ts';
 import { openStore } from '../../src/store/open-store.ts';
+import { defaultClusterTemplate } from '../../src/store/pglite-database.ts';
 import { writeStoreTemplate } from '../../src/store/store-template.ts';
 
 const ROLE = { role: 'trader', label: 'kept', by: 'test', at: 1 } as const;
@@ -28,6 +29,16 @@ describe('the embedded store template (a cluster with the migrations applied)', 
     } finally {
       await first.close();
       await second.close();
+    }
+    // A memory store loads the template too, and draws its own instance id.
+    const memory = await openStore({ memory: true, clusterTemplate: template });
+    try {
+      expect(memory.migration.applied).toEqual([]);
+      expect(memory.schemaVersion).toBe(SCHEMA_VERSION);
+      expect(memory.instanceId).not.toBe(first.instanceId);
+      expect(await memory.apiKeys.list()).toEqual([]);
+    } finally {
+      await memory.close();
     }
     // Nothing is left beside the data directory from unpacking it.
     expect(readdirSync(dir).filter((name) => name.includes('unpacking'))).toEqual([]);
@@ -59,6 +70,13 @@ describe('the embedded store template (a cluster with the migrations applied)', 
       await store.close();
     }
   }, 180_000);
+
+  it('takes the template from RISKGATE_CLUSTER_TEMPLATE when set', () => {
+    expect(defaultClusterTemplate({ RISKGATE_CLUSTER_TEMPLATE: '/srv/cluster.tar.gz' })).toBe(
+      '/srv/cluster.tar.gz',
+    );
+    expect(defaultClusterTemplate({})).toMatch(/pglite-cluster\.tar\.gz$/);
+  });
 
   it('applies every migration to a fresh directory when no template is shipped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'riskgate-store-template-'));
