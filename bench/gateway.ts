@@ -20,7 +20,7 @@
  * `--cpu-prof <file>` also writes CPU profiles of this (server) process during the first round
  * of each route (`<file>` for the check, `<file>.bare.cpuprofile` for the bare route).
  */
-import { type ChildProcess, fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -34,6 +34,7 @@ import type { Alert } from '../src/gateway/alerts/alert-bus.ts';
 import { resolveGatewayConfig } from '../src/gateway/config/load-gateway-config.ts';
 import { type RunningGateway, startGateway } from '../src/gateway/gateway.ts';
 import type { StoreCounters } from '../src/store/monitored-database.ts';
+import { forkPeer } from './fork-peer.ts';
 import {
   type ClientAnswer,
   type ClientJob,
@@ -102,22 +103,6 @@ const CHECK_BODY = JSON.stringify({
   take_profit: { limit_price: '110' },
   stop_loss: { stop_price: '95' },
 });
-
-/** A forked helper process and the message it sent once ready. */
-interface Peer<Ready> {
-  readonly child: ChildProcess;
-  readonly ready: Ready;
-}
-
-function forkPeer<Ready>(file: string): Promise<Peer<Ready>> {
-  // execArgv is explicit so that a --cpu-prof given to this process is not inherited.
-  const child = fork(new URL(file, import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
-    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
-  });
-}
 
 /** A load run and the CPU time this (server) process spent during it, per request. */
 interface Measured extends LoadResult {

@@ -18,7 +18,6 @@
  *
  * `npm run bench:greeks-live -- --json` prints one JSON object.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +40,7 @@ import { GreeksLive } from '../src/gateway/options/greeks-live.ts';
 import { instrumentLookup } from '../src/gateway/options/option-instruments.ts';
 import { RiskHolder } from '../src/gateway/risk/risk-holder.ts';
 import { systemClock } from '../src/platform/system-clock.ts';
+import { forkPeer } from './fork-peer.ts';
 import type { GreeksExchangeReady } from './greeks-live-exchange.ts';
 
 const json = process.argv.slice(2).includes('--json');
@@ -73,16 +73,10 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function forkExchange(): Promise<{ child: ChildProcess; ready: GreeksExchangeReady }> {
-  const child = fork(new URL('./greeks-live-exchange.ts', import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: 'inherit',
-    env: { ...process.env, BENCH_POSITIONS: String(E2E_POSITIONS), BENCH_UNDERLYINGS: String(UNDERLYINGS) },
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`the exchange exited with ${code} before it was ready`)));
-    child.once('message', (ready) => resolve({ child, ready: ready as GreeksExchangeReady }));
+function forkExchange() {
+  return forkPeer<GreeksExchangeReady>('./greeks-live-exchange.ts', {
+    BENCH_POSITIONS: String(E2E_POSITIONS),
+    BENCH_UNDERLYINGS: String(UNDERLYINGS),
   });
 }
 

@@ -10,7 +10,6 @@
  *   env: BENCH_ROUNDS (per thread, default 2), BENCH_STREAMS (concurrent submitters, default 8),
  *        BENCH_ORDERS (orders per submitter and round, default 50)
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { Writable } from 'node:stream';
 import { resolveGatewayConfig } from '../src/gateway/config/load-gateway-config.ts';
 import { startGateway } from '../src/gateway/gateway.ts';
 import type { PgliteThread } from '../src/store/pglite-database.ts';
+import { forkPeer } from './fork-peer.ts';
 import { type ClientAnswer, percentile, type SubmitJob, type SubmitResult } from './gateway-client.ts';
 import type { ExchangeReady } from './gateway-exchange.ts';
 
@@ -40,15 +40,6 @@ profiles:
     exposure: { symbol: { usd: 1000000000 }, gross: { usd: 10000000000 } }
     protectiveStop: { required: true, policy: attach, method: percent, percent: 5 }
 `;
-
-function forkPeer<Ready>(file: string): Promise<{ child: ChildProcess; ready: Ready }> {
-  const child = fork(new URL(file, import.meta.url), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
-    child.once('message', (ready) => resolve({ child, ready: ready as Ready }));
-  });
-}
 
 /** One round: a fresh gateway and store, `STREAMS` submitters of `ORDERS` sequential orders each. */
 async function round(
