@@ -1,3 +1,5 @@
+import type { BrokerOrder } from './order-types.ts';
+
 /**
  * The catalogue of broker I/O failures. Every error the broker layer throws is a
  * {@link BrokerError} with a literal `code`; callers branch on the code, never on the message.
@@ -140,10 +142,18 @@ export class ProtectionMissingError extends BrokerError<'PROTECTION_MISSING'> {
   readonly clientOrderId: string;
   /** Status of the stop leg when one was found, e.g. `rejected`. */
   readonly stopLegStatus: string | undefined;
+  /** The accepted order with its legs as the broker reported them, when the error was found in them. */
+  readonly order: BrokerOrder | undefined;
 
   constructor(
     message: string,
-    facts: { problem: ProtectionProblem; orderId: string; clientOrderId: string; stopLegStatus?: string },
+    facts: {
+      problem: ProtectionProblem;
+      orderId: string;
+      clientOrderId: string;
+      stopLegStatus?: string;
+      order?: BrokerOrder;
+    },
     details: BrokerErrorDetails = {},
   ) {
     super('PROTECTION_MISSING', message, details);
@@ -152,6 +162,7 @@ export class ProtectionMissingError extends BrokerError<'PROTECTION_MISSING'> {
     this.orderId = facts.orderId;
     this.clientOrderId = facts.clientOrderId;
     this.stopLegStatus = facts.stopLegStatus;
+    this.order = facts.order;
   }
 }
 

@@ -50,6 +50,13 @@ export interface SubmitOrderRequest extends OrderIntent {
    * while the circuit breaker is open. Defaults to `entry`.
    */
   readonly intent?: OrderPurpose;
+  /**
+   * How the legs of a bracket/OTO are confirmed before the submission resolves. `read-back`
+   * (default): a nested read of the order after the POST. `reply`: from the legs in the POST's
+   * answer, with no second request; the caller confirms them later (the trade stream, a deferred
+   * read, see `legProblem`). An answer without legs is read back either way.
+   */
+  readonly legConfirmation?: 'read-back' | 'reply';
 }
 
 /** Changes to a working order (PATCH); a replace creates an order with a new id. */
@@ -136,10 +143,11 @@ export interface CancelResult {
 export interface SubmittedOrder {
   readonly order: BrokerOrder;
   /**
-   * `confirmed`: the stop leg was seen live on a nested read-back. `not-requested`: no protection
+   * `confirmed`: the stop leg was seen live on a nested read-back. `in-reply`: it was live in the
+   * POST's answer and not read back (`legConfirmation: 'reply'`). `not-requested`: no protection
    * was asked for. A missing stop leg is never a value here: it is a `PROTECTION_MISSING` error.
    */
-  readonly protection: 'confirmed' | 'not-requested';
+  readonly protection: 'confirmed' | 'in-reply' | 'not-requested';
   /** How many POSTs reached the network (1 unless an ambiguous failure forced a confirmed resubmit). */
   readonly attempts: number;
 }

@@ -352,6 +352,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const trades = new TradeUpdateHandler(ctx, flow, actor);
     const protection = new ProtectionMonitor(ctx, actor, breaker, manager);
     trades.onStopLost = (symbol, at) => protection.stopLost(symbol, at);
+    manager.legs.onStopLost = (symbol, at) => protection.stopLost(symbol, at);
+    cleanup.unshift(async () => manager.legs.close());
     trades.onApplied = (update, before) => {
       const symbol = update.order.symbol;
       if (update.event === 'fill' || update.event === 'partial_fill') {
@@ -370,6 +372,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           void actor.closeOpenedByProtection(symbol);
         }
       }
+      manager.legs.onUpdate(update);
       manager.schedule(symbol);
     };
     const monitor = new AccountMonitor(ctx, actor, protection, () => watchList.symbols());

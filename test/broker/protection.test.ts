@@ -50,6 +50,48 @@ describe('protective legs', () => {
     expect((error as ProtectionMissingError).problem).toBe('confirmation-failed');
   });
 
+  it('confirms the legs from the POST answer when asked to, without a second request', async () => {
+    const result = await pair.broker.submitOrder({ ...bracket('r-1'), legConfirmation: 'reply' });
+    expect(result.protection).toBe('in-reply');
+    expect(result.order.legs.map((leg) => [leg.type, leg.status])).toEqual([
+      ['limit', 'held'],
+      ['stop', 'held'],
+    ]);
+    const reads = pair.exchange.requests.filter((r) => r.method === 'GET' && r.path.startsWith('/v2/orders'));
+    expect(reads).toEqual([]);
+  });
+
+  it('reports a stop leg already rejected in the POST answer, with the order as answered', async () => {
+    pair.exchange.faults.add({ kind: 'reject-stop-leg', count: 1 });
+    const error = await pair.broker
+      .submitOrder({ ...bracket('r-2'), legConfirmation: 'reply' })
+      .catch((e: unknown) => e);
+    const missing = error as ProtectionMissingError;
+    expect([missing.problem, missing.stopLegStatus, missing.order?.clientOrderId]).toEqual([
+      'stop-leg-not-live',
+      'rejected',
+      'r-2',
+    ]);
+    expect(missing.order?.legs.find((leg) => leg.type === 'stop')?.status).toBe('rejected');
+  });
+
+  it('reads the legs back when the answer it has carries none (an order found by its client id)', async () => {
+    // The POST lands but its answer is lost: the order is found by client order id, without legs.
+    pair.exchange.faults.add({
+      kind: 'error',
+      status: 503,
+      when: 'after',
+      count: 1,
+      match: { method: 'POST', path: '/v2/orders' },
+    });
+    const result = await pair.broker.submitOrder({ ...bracket('r-3'), legConfirmation: 'reply' });
+    expect([result.protection, result.order.legs.length]).toEqual(['confirmed', 0]);
+    const nested = pair.exchange.requests.filter(
+      (r) => r.method === 'GET' && /^\/v2\/orders\/[0-9a-f-]+$/.test(r.path),
+    );
+    expect(nested).toHaveLength(1);
+  });
+
   it('refuses protection on a simple order before anything reaches the broker', async () => {
     const error = await pair.broker
       .submitOrder({ ...bracket('p-3'), orderClass: 'simple' })

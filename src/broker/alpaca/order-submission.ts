@@ -1,5 +1,6 @@
 import { BrokerError, isBrokerError, OrderOutcomeUnknownError, ProtectionMissingError } from '../errors.ts';
 import type { BrokerOrder, SubmitOrderRequest, SubmittedOrder } from '../order-types.ts';
+import { type LegExpectation, legProblem } from '../protective-legs.ts';
 import type { WireOrderRequest } from '../wire/order-wire.ts';
 import type { RequestKind } from './pacer.ts';
 import { toWireOrder } from './to-wire.ts';
@@ -22,7 +23,9 @@ export function isAmbiguous(error: unknown): boolean {
 /**
  * Sends an order without ever retrying blindly: after an ambiguous failure the order is looked up
  * by its client order id, and it is sent again only when the broker confirms it does not exist
- * (404). A bracket/OTO is then read back with its legs and must have a live stop leg.
+ * (404). A bracket/OTO is then read back with its legs and must have a live stop leg; with
+ * `legConfirmation: 'reply'` the legs of the POST's answer are checked instead, and the read is
+ * left to the caller.
  */
 export async function submitOrder(
   calls: SubmissionCalls,
@@ -59,7 +62,14 @@ export async function submitOrder(
   if (body.order_class !== 'bracket' && body.order_class !== 'oto') {
     return { order, protection: 'not-requested', attempts };
   }
-  await confirmLegs(calls, order, body, kind);
+  const expected = { stopLoss: body.stop_loss !== undefined, takeProfit: body.take_profit !== undefined };
+  // The answer carries the legs (the POST's does; a lookup's may not): they are checked there and
+  // then, and the caller confirms them later, off the order's critical path.
+  if (request.legConfirmation === 'reply' && order.legs.length > 0) {
+    throwOnProblem(order, expected);
+    return { order, protection: 'in-reply', attempts };
+  }
+  await confirmLegs(calls, order, expected, kind);
   return { order, protection: 'confirmed', attempts };
 }
 
@@ -82,53 +92,35 @@ async function lookUp(
   }
 }
 
-const NOT_LIVE: ReadonlySet<string> = new Set([
-  'rejected',
-  'canceled',
-  'expired',
-  'done_for_day',
-  'suspended',
-]);
-
 /** Reads the accepted order back with its legs; a missing or dead stop leg is an error. */
 async function confirmLegs(
   calls: SubmissionCalls,
   accepted: BrokerOrder,
-  body: WireOrderRequest,
+  expected: LegExpectation,
   kind: RequestKind,
 ): Promise<void> {
-  const facts = { orderId: accepted.id, clientOrderId: accepted.clientOrderId };
   let nested: BrokerOrder;
   try {
     nested = await calls.nested(accepted.id, kind);
   } catch (error) {
     throw new ProtectionMissingError(
       `order ${accepted.id} was accepted but its legs could not be confirmed`,
-      { ...facts, problem: 'confirmation-failed' },
+      { orderId: accepted.id, clientOrderId: accepted.clientOrderId, problem: 'confirmation-failed' },
       { cause: error },
     );
   }
-  if (body.stop_loss !== undefined) {
-    const stop = nested.legs.find((leg) => leg.type === 'stop' || leg.type === 'stop_limit');
-    if (stop === undefined) {
-      throw new ProtectionMissingError(`order ${accepted.id} was accepted without a stop-loss leg`, {
-        ...facts,
-        problem: 'stop-leg-missing',
-      });
-    }
-    // A filled stop did its job; a rejected, cancelled or expired one protects nothing.
-    if (NOT_LIVE.has(stop.status)) {
-      throw new ProtectionMissingError(`order ${accepted.id}: its stop-loss leg is ${stop.status}`, {
-        ...facts,
-        problem: 'stop-leg-not-live',
-        stopLegStatus: stop.status,
-      });
-    }
-  }
-  if (body.take_profit !== undefined && !nested.legs.some((leg) => leg.type === 'limit')) {
-    throw new ProtectionMissingError(`order ${accepted.id} was accepted without a take-profit leg`, {
-      ...facts,
-      problem: 'take-profit-leg-missing',
-    });
-  }
+  throwOnProblem(nested, expected);
+}
+
+/** Throws `PROTECTION_MISSING`, with the order as read, when its legs are not as sent. */
+function throwOnProblem(order: BrokerOrder, expected: LegExpectation): void {
+  const found = legProblem(order, expected);
+  if (found === undefined) return;
+  throw new ProtectionMissingError(found.message, {
+    orderId: order.id,
+    clientOrderId: order.clientOrderId,
+    problem: found.problem,
+    ...(found.stopLegStatus !== undefined ? { stopLegStatus: found.stopLegStatus } : {}),
+    order,
+  });
 }

@@ -36,7 +36,16 @@ export type FaultSpec =
       readonly count?: number;
     }
   | { readonly kind: 'disconnect-stream' }
-  | { readonly kind: 'reject-stop-leg'; readonly symbol?: string; readonly count?: number }
+  | {
+      readonly kind: 'reject-stop-leg';
+      readonly symbol?: string;
+      readonly count?: number;
+      /**
+       * `before` (default): the POST's answer already shows the leg rejected. `after`: the answer
+       * shows it `held`, and the exchange rejects it right after answering.
+       */
+      readonly when?: FaultTiming;
+    }
   | {
       readonly kind: 'partial-fill';
       readonly fraction: number;
@@ -173,9 +182,13 @@ export class FaultInjector {
     return [...this.#active.values()].some((f) => f.spec.kind === 'disconnect-stream');
   }
 
-  /** True (once per count) when the stop leg of a new bracket/OTO must be rejected. */
-  rejectStopLeg(symbol: string): boolean {
-    return this.#fireFor('reject-stop-leg', symbol) !== undefined;
+  /**
+   * When the stop leg of a new bracket/OTO must be rejected (once per count): `before` the POST is
+   * answered, or `after`; undefined when it is not rejected.
+   */
+  rejectStopLeg(symbol: string): FaultTiming | undefined {
+    const spec = this.#fireFor('reject-stop-leg', symbol);
+    return spec?.kind === 'reject-stop-leg' ? (spec.when ?? 'before') : undefined;
   }
 
   /** Fraction of the remaining quantity to fill, when a partial-fill fault applies. */

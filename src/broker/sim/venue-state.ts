@@ -23,8 +23,11 @@ export interface SimTradeEvent {
 
 /** Hooks through which fault injection changes the venue's behaviour. */
 export interface VenueHooks {
-  /** True when the stop leg of a newly accepted bracket/OTO for this symbol must be rejected. */
-  rejectStopLeg(symbol: string): boolean;
+  /**
+   * Whether the stop leg of a newly accepted bracket/OTO for this symbol is rejected: `before` the
+   * POST is answered, `after` it (the answer shows the leg `held`), or not at all (undefined).
+   */
+  rejectStopLeg(symbol: string): 'before' | 'after' | undefined;
   /** Fraction (0–1) of the remaining quantity to fill now, or undefined to fill it all. */
   partialFillFraction(symbol: string): number | undefined;
 }

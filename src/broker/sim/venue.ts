@@ -122,10 +122,15 @@ export class Venue {
       });
       // An OCO's stop protects an existing position from the start.
       if (oco) stop.armed = true;
-      if (s.hooks.rejectStopLeg(o.symbol)) {
+      const rejected = s.hooks.rejectStopLeg(o.symbol);
+      const reject = () => {
+        if (stop.status !== 'held' && stop.status !== 'new') return;
         s.finish(stop, 'rejected');
         s.emit('rejected', stop);
-      }
+      };
+      if (rejected === 'before') reject();
+      // Once the answer is on its way: the client sees the leg accepted, and loses it after.
+      else if (rejected === 'after') setImmediate(reject);
     }
     return parent;
   }

@@ -309,13 +309,22 @@ export class OrderFlow {
           intent: exit ? 'exit' : 'entry',
           // An exit that carries a stop is an OCO: the bot's limit and the position's stop.
           ...(exit && toSend.protection !== undefined ? { orderClass: 'oco' as const } : {}),
+          // The legs in the broker's answer are checked now, and confirmed after the reply.
+          legConfirmation: 'reply',
         }),
       );
+      if (submitted.protection === 'in-reply') {
+        this.#protection.legs.watch(submitted.order, {
+          stopLoss: toSend.protection?.stopLoss !== undefined,
+          takeProfit: toSend.protection?.takeProfit !== undefined,
+        });
+      }
       return answer({ status: 200, body: renderOrder(submitted.order) }, this.#acknowledge(submitted.order));
     } catch (error) {
       if (error instanceof ProtectionMissingError) {
         // The entry exists at the broker; the protection monitor places the missing stop.
-        const order = await ctx.broker.getOrder(error.orderId, { nested: true }).catch(() => undefined);
+        const order =
+          error.order ?? (await ctx.broker.getOrder(error.orderId, { nested: true }).catch(() => undefined));
         ctx.alerts.raise({
           code: 'PROTECTION_MISSING',
           severity: 'warning',

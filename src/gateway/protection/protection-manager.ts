@@ -9,6 +9,7 @@ import { isLive, type TrackedOrder } from '../orders/order-index.ts';
 import { storeStatus } from '../risk/position-closer.ts';
 import { withTimeout } from '../with-timeout.ts';
 import { type Coverage, computeCoverage, type ExitGroup, PROTECTIVE_ID_PREFIX } from './coverage.ts';
+import { LegVerifier } from './leg-verifier.ts';
 import { SerialQueues } from './serial-queues.ts';
 
 const EPSILON = 1e-9;
@@ -45,9 +46,12 @@ export class ProtectionManager {
   readonly #queues = new SerialQueues();
   readonly #scheduled = new Set<string>();
   readonly #states = new Map<string, ProtectionState>();
+  /** Confirms the legs of accepted brackets/OTOs after the bot has its answer. */
+  readonly legs: LegVerifier;
 
   constructor(ctx: GatewayContext) {
     this.#ctx = ctx;
+    this.legs = new LegVerifier(ctx, (symbol) => this.schedule(symbol));
   }
 
   /** The protection state of a symbol (created on first use). */

@@ -1,0 +1,65 @@
+/**
+ * An accepted bracket's entry can fill at the exchange before the trade stream brings the fill:
+ * whatever the gateway reads about the order in that window (a read of its legs, a refresh) must
+ * not make the exit legs look like orders left on a flat symbol. Were they taken for strays, the
+ * gateway would cancel the stop leg the exchange created, and a standalone stop would replace it
+ * once the fill arrives: churn at the exchange, and a standalone stop in the store that a
+ * restart must then account for. The stream's fill is held back by the simulated exchange; waits
+ * are bounded polls.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { fillLog } from '../support/fill-log.ts';
+import { settledReport } from '../support/protection-invariant.ts';
+import { eventually, type Rig, startRig } from './harness.ts';
+
+let rig: Rig | undefined;
+afterEach(async () => {
+  await rig?.close();
+  rig = undefined;
+});
+
+/** How long the exchange holds the fill back from the stream, ms (many protection checks). */
+const FILL_DELAY_MS = 1_500;
+
+describe('an entry filled at the exchange before its fill is on the stream', () => {
+  it('keeps the stop leg as the protection: no leg cancelled, no standalone stop placed', async () => {
+    // Reconciliation would take the broker's position during the delay: this is about the legs.
+    rig = await startRig({ flags: { reconcileIntervalMs: '600000' } });
+    const r = rig;
+    fillLog(r.sim);
+    r.sim.setQuote('AAPL', 100, 100.02);
+    r.sim.faults.add({ kind: 'delay-stream-events', ms: FILL_DELAY_MS, events: ['fill'], count: 1 });
+    const reply = await r.http('POST', '/v2/orders', {
+      symbol: 'AAPL',
+      qty: '10',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'early-fill-1',
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const entryId = reply.body.id as string;
+    const since = r.sim.requests.at(-1)?.seq ?? 0;
+    // The next quote fills the market entry at the exchange; the stream brings the fill late.
+    r.sim.setQuote('AAPL', 100, 100.03);
+    const { ctx, trades, manager } = r.gateway.services;
+    await eventually(() => manager.positionQty('AAPL') === 10, 'the fill to reach the gateway', 20_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await manager.idle();
+    await trades.drain();
+
+    const entry = r.sim.venue.state.orders.get(entryId)!;
+    const exchange = [...r.sim.venue.state.orders.values()];
+    const cancels = r.sim.requests.filter((q) => q.seq > since && q.method === 'DELETE');
+    // The store holds no working order: the entry filled, and its leg is not a row of its own.
+    const working = await r.gateway.store.recover();
+    expect({
+      legs: entry.legIds.map((id) => r.sim.venue.state.orders.get(id)!).map((o) => [o.type, o.status]),
+      standalone: exchange.filter((o) => o.clientOrderId.startsWith('rgstop')).map((o) => [o.type, o.status]),
+      cancels: cancels.length,
+      working: working.workingOrders.map((o) => [o.clientOrderId.slice(0, 6), o.status]),
+    }).toEqual({ legs: [['stop', 'held']], standalone: [], cancels: 0, working: [] });
+    expect(ctx.alerts.recent.map((a) => a.code)).not.toContain('UNPROTECTED_POSITION');
+    expect((await settledReport(r)).violations).toEqual([]);
+  }, 60_000);
+});
