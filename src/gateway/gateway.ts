@@ -38,7 +38,7 @@ import { gatewayIndexRules } from './indices/index-rules.ts';
 import { ControlProcessor } from './leadership/control-requests.ts';
 import { fenceBroker } from './leadership/fenced-broker.ts';
 import { FollowerRiskState } from './leadership/follower-risk-state.ts';
-import { Leadership } from './leadership/leadership.ts';
+import { Leadership, leaseStatementTimeoutMs } from './leadership/leadership.ts';
 import { StandbyFollower } from './leadership/standby-follower.ts';
 import { GatewayMetrics } from './metrics/gateway-metrics.ts';
 import { AccountMonitor } from './monitors/account-monitor.ts';
@@ -177,6 +177,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
           // Audit events and equity marks are never awaited on the order path; gathering them a little
           // longer keeps their commits out of an order's round trip and batches them under load.
           groupCommit: { maxDelayMs: AUDIT_BATCH_DELAY_MS },
+          leaseStatementTimeoutMs: leaseStatementTimeoutMs(config.leadership.leaseTtlMs),
         }),
       {
         retry: config.databaseUrl !== undefined,

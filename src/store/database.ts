@@ -25,6 +25,27 @@ export interface TransactionOptions {
   readonly readOnly?: boolean;
 }
 
+/**
+ * A connection of its own, outside the pool, for the little work that must never wait for a
+ * pooled connection (the leadership lease). It carries no leadership epoch, so a write to the
+ * account's state through it is refused; its statements time out quickly; it is opened on first
+ * use and reopened on the next use after it dropped or timed out.
+ */
+export interface DedicatedConnection extends Queryable {
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Closes the connection; later calls fail with `STORE_CLOSED`. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link Database.dedicatedConnection}. */
+export interface DedicatedConnectionOptions {
+  /** Added to the `application_name` seen in `pg_stat_activity` (`riskgate-lease`). */
+  readonly name: string;
+  /** The server's `statement_timeout` for the connection, in ms. */
+  readonly statementTimeoutMs: number;
+}
+
 /** Which engine a {@link Database} talks to. */
 export type DatabaseDriver = 'pglite' | 'postgres';
 
@@ -52,6 +73,11 @@ export interface Database extends Queryable {
   listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
   /** Registers a listener called when a connection is lost while idle (the pool's `error` event). */
   onConnectionLost(listener: (error: unknown) => void): void;
+  /**
+   * Opens (lazily) a {@link DedicatedConnection} outside the pool, or returns null when the
+   * driver has a single connection that cannot be shared out (PGlite).
+   */
+  dedicatedConnection(options: DedicatedConnectionOptions): DedicatedConnection | null;
   /** Closes the connection(s); later calls fail with `STORE_CLOSED`. */
   close(): Promise<void>;
 }

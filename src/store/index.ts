@@ -35,6 +35,8 @@ export {
 export type {
   Database,
   DatabaseDriver,
+  DedicatedConnection,
+  DedicatedConnectionOptions,
   Queryable,
   QueryResult,
   Transaction,
@@ -54,7 +56,7 @@ export {
   GroupCommitWriter,
 } from './group-commit.ts';
 export { applyJsonDiff, type JsonChange, jsonDiff, jsonEqual } from './json-diff.ts';
-export { LeaderLease, type LeaseOutcome, type LeaseView } from './leader-lease.ts';
+export { LeaderLease, type LeaseConnection, type LeaseOutcome, type LeaseView } from './leader-lease.ts';
 export {
   loadMigrations,
   type MigrateOptions,

@@ -1,4 +1,4 @@
-import type { Database } from './database.ts';
+import type { DedicatedConnection } from './database.ts';
 import { epochMs, type Tables } from './sql.ts';
 
 /** The lease in force, as the database sees it. */
@@ -14,6 +14,13 @@ export interface LeaseView {
   /** Epoch ms on the database clock when this was read. */
   readonly now: number;
 }
+
+/**
+ * Where the lease's statements run: on a server, a connection of its own outside the store's
+ * pool, so that renewing never waits for a pooled connection busy with orders; on PGlite, the
+ * store's single connection.
+ */
+export type LeaseConnection = Pick<DedicatedConnection, 'query' | 'transaction'>;
 
 /** What an attempt to take or keep the lead found. */
 export type LeaseOutcome =
@@ -32,7 +39,10 @@ interface LeaseRow {
 const LEASE_COLUMNS = `holder, epoch, ${epochMs('acquired_at')} AS acquired_at, ${epochMs('renewed_at')} AS renewed_at,
   ${epochMs('expires_at')} AS expires_at, ${epochMs('clock_timestamp()')} AS now`;
 
-/** How long a takeover waits for writes of the old epoch still in flight before it gives up this try, in ms. */
+/**
+ * How long a takeover waits for writes of the old epoch still in flight before it gives up this
+ * try, in ms (a shorter statement timeout of the lease's connection ends the wait first).
+ */
 const TAKEOVER_LOCK_TIMEOUT_MS = 1_000;
 
 function toView(row: LeaseRow): LeaseView {
@@ -50,13 +60,14 @@ function toView(row: LeaseRow): LeaseView {
  * The account's leadership lease: one row with the holder, a fencing epoch and an expiry, all
  * on the database's clock so instances' clocks never disagree about it. An instance takes the
  * lead only when the lease expired (or was released), and each takeover increments the epoch
- * that the fencing trigger checks on every write.
+ * that the fencing trigger checks on every write. Writes lock the row only against a change of
+ * epoch (`FOR KEY SHARE`), so a renewal never waits for them; a takeover does.
  */
 export class LeaderLease {
-  readonly #db: Database;
+  readonly #db: LeaseConnection;
   readonly #t: Tables;
 
-  constructor(db: Database, tables: Tables) {
+  constructor(db: LeaseConnection, tables: Tables) {
     this.#db = db;
     this.#t = tables;
   }
@@ -68,8 +79,14 @@ export class LeaderLease {
    */
   async acquire(holder: string, ttlMs: number): Promise<LeaseOutcome> {
     const ttl = positiveMs(ttlMs);
+    // A lease another instance holds is only looked at: trying to take it would lock the row
+    // and wait behind the leader's writes in flight, every few hundred ms, for nothing.
+    const seen = await this.read();
+    if (seen !== null && seen.holder !== holder && seen.expiresAt > seen.now)
+      return { held: false, lease: seen };
     return this.#db.transaction(async (tx) => {
-      // A write of the old epoch still in flight holds the row (FOR SHARE): wait for it a little.
+      // A write of the old epoch still in flight holds the row (FOR KEY SHARE, which a change of
+      // epoch conflicts with): wait for it a little.
       await tx.query(`SET LOCAL lock_timeout = ${TAKEOVER_LOCK_TIMEOUT_MS}`);
       const { rows } = await tx.query<LeaseRow>(
         `INSERT INTO ${this.#t.leader_lease} AS l (holder, epoch, acquired_at, renewed_at, expires_at)

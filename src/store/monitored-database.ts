@@ -1,4 +1,11 @@
-import type { Database, QueryResult, Transaction, TransactionOptions } from './database.ts';
+import type {
+  Database,
+  DedicatedConnection,
+  DedicatedConnectionOptions,
+  QueryResult,
+  Transaction,
+  TransactionOptions,
+} from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
 
 /** Whether the store can persist right now, and why not when it cannot. */
@@ -138,6 +145,11 @@ export class MonitoredDatabase implements Database {
 
   setEpoch(epoch: number | null): void {
     this.#inner.setEpoch(epoch);
+  }
+
+  /** Passed through unwatched: the lease's own failures are the leadership's to handle, not the store's availability. */
+  dedicatedConnection(options: DedicatedConnectionOptions): DedicatedConnection | null {
+    return this.#inner.dedicatedConnection(options);
   }
 
   listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {

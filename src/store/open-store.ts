@@ -200,6 +200,9 @@ async function finish(
       ownsDatabase: true,
       ...(options.groupCommit !== undefined ? { groupCommit: options.groupCommit } : {}),
       ...(options.probeIntervalMs !== undefined ? { probeIntervalMs: options.probeIntervalMs } : {}),
+      ...(options.leaseStatementTimeoutMs !== undefined
+        ? { leaseStatementTimeoutMs: options.leaseStatementTimeoutMs }
+        : {}),
       ...(options.reset !== undefined ? { reset: options.reset } : {}),
       ...(marker !== null ? { expectInstanceId: marker.instanceId } : {}),
       ...(lock !== undefined ? { onClose: () => lock.release() } : {}),

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import {
   type Database,
+  type DedicatedConnection,
+  type DedicatedConnectionOptions,
   EPOCH_SETTING,
   epochSettingValue,
   type QueryResult,
@@ -9,6 +11,7 @@ import {
   transactionCharacteristics,
 } from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
+import { PgDedicatedConnection } from './pg-dedicated-connection.ts';
 
 /** OID of `int8`: parsed to a JS number (ids and counts stay far below 2^53). */
 const INT8_OID = 20;
@@ -74,6 +77,7 @@ class PgDatabase implements Database {
   #epoch = '';
   readonly #appliedEpoch = new WeakMap<pg.PoolClient, string>();
   readonly #listeners = new Set<() => Promise<void>>();
+  readonly #dedicated = new Set<DedicatedConnection>();
 
   constructor(pool: pg.Pool, options: PgDatabaseOptions) {
     this.#pool = pool;
@@ -164,6 +168,23 @@ class PgDatabase implements Database {
     return stop;
   }
 
+  dedicatedConnection(options: DedicatedConnectionOptions): DedicatedConnection {
+    this.#assertOpen();
+    const connectTimeoutMs = this.#options.connectTimeoutMs ?? 5_000;
+    const connection = new PgDedicatedConnection({
+      connectionString: this.#options.connectionString,
+      applicationName: `${this.#options.applicationName ?? 'riskgate'}-${options.name}`,
+      statementTimeoutMs: options.statementTimeoutMs,
+      // Opening it is on the same clock as the statements it exists for.
+      connectTimeoutMs: Math.min(connectTimeoutMs, Math.max(1_000, options.statementTimeoutMs * 2)),
+      idleInTransactionTimeoutMs: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+      types: typeParsers,
+      onClose: () => this.#dedicated.delete(connection),
+    });
+    this.#dedicated.add(connection);
+    return connection;
+  }
+
   async exec(script: string): Promise<void> {
     this.#assertOpen();
     try {
@@ -233,6 +254,7 @@ class PgDatabase implements Database {
     if (this.#closed) return;
     this.#closed = true;
     await Promise.all([...this.#listeners].map((stop) => stop()));
+    await Promise.all([...this.#dedicated].map((connection) => connection.close()));
     await this.#pool.end();
   }
 

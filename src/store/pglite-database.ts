@@ -122,6 +122,11 @@ class PgliteDatabase implements Database {
     this.#epoch = epochSettingValue(epoch);
   }
 
+  /** PGlite has one connection: the lease shares it (one process, which always leads). */
+  dedicatedConnection(): null {
+    return null;
+  }
+
   async listen(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>> {
     this.#assertOpen();
     return this.#pglite.listen(channel, listener);

@@ -136,6 +136,11 @@ class PgliteWorkerDatabase implements Database {
     this.#epoch = epochSettingValue(epoch);
   }
 
+  /** PGlite has one connection: the lease shares it (one process, which always leads). */
+  dedicatedConnection(): null {
+    return null;
+  }
+
   async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     try {
       const reply = await this.#request({ kind: 'query', text, params, tx: null, epoch: this.#epoch });

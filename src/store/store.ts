@@ -2,7 +2,7 @@ import { ApiKeyRepository } from './api-keys.ts';
 import { AuditLog } from './audit-log.ts';
 import { BreakerHistory } from './breaker-history.ts';
 import { ControlRequests } from './control-requests.ts';
-import type { Database } from './database.ts';
+import type { Database, DedicatedConnection } from './database.ts';
 import { EquityHistory } from './equity-history.ts';
 import { FillRepository } from './fill-repository.ts';
 import type { GroupCommitOptions } from './group-commit.ts';
@@ -23,7 +23,15 @@ export interface StoreOptions {
   readonly groupCommit?: GroupCommitOptions;
   /** How often to probe an unreachable database, in ms; default 1000. */
   readonly probeIntervalMs?: number;
+  /**
+   * Statement timeout of the lease's own connection on a server, in ms; default 1000. Keep it
+   * well under the lease TTL, so that a renewal that hangs fails in time for another try.
+   */
+  readonly leaseStatementTimeoutMs?: number;
 }
+
+/** Default of {@link StoreOptions.leaseStatementTimeoutMs}. */
+const LEASE_STATEMENT_TIMEOUT_MS = 1_000;
 
 /** Options of {@link createStore}. */
 export interface CreateStoreOptions extends StoreOptions {
@@ -62,11 +70,15 @@ export class Store {
   readonly breakers: BreakerHistory;
   readonly equity: EquityHistory;
   readonly apiKeys: ApiKeyRepository;
-  /** The account's leadership lease (one leader per account, fenced by epoch). */
+  /**
+   * The account's leadership lease (one leader per account, fenced by epoch). On a server its
+   * statements run on a connection of their own, outside the pool.
+   */
   readonly lease: LeaderLease;
   /** Kills, resets and profile changes received by any instance, for the leader. */
   readonly control: ControlRequests;
   readonly #monitor: MonitoredDatabase;
+  readonly #leaseConnection: DedicatedConnection | null;
   readonly #ownsDatabase: boolean;
   readonly #onClose: (() => void) | undefined;
   #closing: Promise<void> | undefined;
@@ -96,7 +108,11 @@ export class Store {
     this.breakers = new BreakerHistory(monitor, this.tables);
     this.equity = new EquityHistory(monitor, this.tables, options.groupCommit);
     this.apiKeys = new ApiKeyRepository(monitor, this.tables);
-    this.lease = new LeaderLease(monitor, this.tables);
+    this.#leaseConnection = monitor.dedicatedConnection({
+      name: 'lease',
+      statementTimeoutMs: options.leaseStatementTimeoutMs ?? LEASE_STATEMENT_TIMEOUT_MS,
+    });
+    this.lease = new LeaderLease(this.#leaseConnection ?? monitor, this.tables);
     this.control = new ControlRequests(monitor, this.tables, schema);
   }
 
@@ -144,6 +160,7 @@ export class Store {
         await Promise.all([this.orders.close(), this.fills.close(), this.audit.close(), this.equity.close()]);
       } finally {
         try {
+          await this.#leaseConnection?.close();
           if (this.#ownsDatabase) await this.#monitor.close();
           else this.#monitor.detach();
         } finally {

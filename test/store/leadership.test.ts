@@ -151,4 +151,31 @@ describe.skipIf(url === undefined)('fencing on the PostgreSQL server', () => {
     const loaded = await newStore.riskState.load();
     expect(loaded.counters.mine).toBe(3);
   });
+
+  it('lets the leader renew while its writes are in flight, and makes a takeover wait for them', async () => {
+    const lead = (await newStore.lease.read())!;
+    expect(lead.holder).toBe('new');
+    await newDb.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO ${newStore.tables.counters} (name, value, updated_at) VALUES ('in-flight', '1', now())
+         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
+      );
+      // This transaction holds what its fenced write locked: a renewal on the lease's own
+      // connection would wait for it to commit, and so for ever, if it conflicted.
+      expect((await newStore.lease.renew('new', lead.epoch, 10_000)).held).toBe(true);
+      // Lapses at once, but the write of this epoch in flight keeps a takeover out until it ends.
+      expect((await newStore.lease.renew('new', lead.epoch, 1)).held).toBe(true);
+      await sleep(10);
+      const refused = oldStore.lease.acquire('old', 10_000);
+      await expect(refused).rejects.toSatisfy((e) => isStoreError(e, 'STORE_QUERY_FAILED'));
+      await expect(refused).rejects.toThrow(/lock timeout|statement timeout/);
+    });
+    const taken = await oldStore.lease.acquire('old', 10_000);
+    expect(taken).toMatchObject({ held: true, lease: { holder: 'old', epoch: lead.epoch + 1 } });
+    // The write of the former epoch committed before the takeover, and none after it may.
+    expect((await oldStore.riskState.load()).counters['in-flight']).toBe(1);
+    await expect(newStore.riskState.saveCounter('late', 1, Date.now())).rejects.toSatisfy((e) =>
+      isStoreError(e, 'STORE_FENCED'),
+    );
+  });
 });

@@ -42,6 +42,15 @@ export interface LeadershipOptions {
 const TRUST_SHARE = 0.8;
 
 /**
+ * Statement timeout of the lease's own connection for a lease of `ttlMs`, in ms: a quarter of
+ * the TTL (between 250 ms and 5 s), the time between two renewals, so that a renewal that hangs
+ * fails in time for the next one to try before the leader must stop acting.
+ */
+export function leaseStatementTimeoutMs(ttlMs: number): number {
+  return Math.round(Math.min(5_000, Math.max(250, ttlMs / 4)));
+}
+
+/**
  * One leader per account. A standby tries to take the lease every few hundred ms; the leader
  * renews it four times per TTL and stops acting as soon as its lease may have lapsed, before a
  * standby can take over. A renewal that finds another epoch means the lead was lost for good.
