@@ -82,4 +82,29 @@ describe('Leadership', () => {
     expect(a.canAct()).toBe(false);
     await a.stop();
   });
+
+  it('acts no more once stopped, even when a renewal in flight then succeeds', async () => {
+    const ttlMs = 4_000; // renewals every second
+    const a = new Leadership({
+      instanceId: 'closing',
+      lease: store.lease,
+      ttlMs,
+      log: pino({ level: 'silent' }),
+      setEpoch: () => undefined,
+    });
+    // Whatever an earlier test left holding the lease lapses first.
+    await store.database.query(`UPDATE ${store.tables.leader_lease} SET expires_at = clock_timestamp()`);
+    await a.start();
+    expect(a.role).toBe('leader');
+    // The store is held busy across the next renewal, so that it is in flight when stop() comes.
+    let stopping: Promise<void> | undefined;
+    await store.database.transaction(async () => {
+      await sleep(1_300);
+      stopping = a.stop();
+      await sleep(200);
+    });
+    await stopping;
+    expect(a.canAct()).toBe(false);
+    expect((await store.lease.read())!.expiresAt).toBeLessThanOrEqual((await store.lease.read())!.now);
+  });
 });

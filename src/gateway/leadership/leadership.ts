@@ -166,8 +166,10 @@ export class Leadership {
       if (this.#role === 'leader' && this.#epoch !== null) {
         const outcome = await lease.renew(this.instanceId, this.#epoch, ttl);
         this.#saw(outcome.lease);
-        if (outcome.held) this.#trust(sentAt);
-        else this.#lose(outcome.lease);
+        // A renewal that lands after stop() is not trusted: the lease is being given up.
+        if (outcome.held) {
+          if (!this.#stopped) this.#trust(sentAt);
+        } else this.#lose(outcome.lease);
       } else {
         const outcome = await lease.acquire(this.instanceId, ttl);
         this.#saw(outcome.lease);
