@@ -160,7 +160,10 @@ function readmeExample(): string {
 }
 
 describe('a strict TypeScript NodeNext project that installs the tarball', () => {
-  it('type-checks a strategy and the README example against the declarations, then runs them', (ctx) => {
+  // A type-check and two runs in child processes: minutes on a busy machine, not the default 30 s.
+  it('type-checks a strategy and the README example against the declarations, then runs them', {
+    timeout: 180_000,
+  }, (ctx) => {
     const { tarball } = needPacked(ctx);
     const cwd = consumerProject('ts-consumer', tarball);
     writeFileSync(
