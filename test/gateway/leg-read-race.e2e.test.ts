@@ -127,4 +127,47 @@ describe('an entry filled at the exchange before its fill is on the stream', () 
     expect(ctx.alerts.recent.map((a) => a.code)).not.toContain('UNPROTECTED_POSITION');
     expect((await settledReport(r)).violations).toEqual([]);
   }, 60_000);
+
+  it('keeps the stop leg when the order index learns the fill before the engine does', async () => {
+    rig = await startRig({ flags: { reconcileIntervalMs: '600000' } });
+    const r = rig;
+    r.sim.setQuote('AAPL', 100, 100.02);
+    r.sim.faults.add({ kind: 'delay-stream-events', ms: FILL_DELAY_MS, events: ['fill'], count: 1 });
+    const reply = await r.http('POST', '/v2/orders', {
+      symbol: 'AAPL',
+      qty: '10',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'early-fill-3',
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+    const entryId = reply.body.id as string;
+    const since = r.sim.requests.at(-1)?.seq ?? 0;
+    r.sim.setQuote('AAPL', 100, 100.03);
+    const { ctx, trades, manager } = r.gateway.services;
+    await eventually(
+      () => r.sim.venue.state.ledger.positionQty('AAPL') === 10,
+      'the entry to fill at the exchange',
+      20_000,
+    );
+    // A read of the entry (any of the gateway's reads) puts the index ahead of the engine: the
+    // entry is filled there, so its stop leg looks like an order on a symbol the engine holds flat.
+    ctx.orders.upsert(await ctx.broker.getOrder(entryId, { nested: true }));
+    expect(manager.positionQty('AAPL')).toBe(0);
+    manager.schedule('AAPL');
+    await manager.idle();
+    await eventually(() => manager.positionQty('AAPL') === 10, 'the fill to reach the gateway', 20_000);
+    await manager.idle();
+    await trades.drain();
+
+    const entry = r.sim.venue.state.orders.get(entryId)!;
+    const exchange = [...r.sim.venue.state.orders.values()];
+    expect({
+      legs: entry.legIds.map((id) => r.sim.venue.state.orders.get(id)!).map((o) => [o.type, o.status]),
+      standalone: exchange.filter((o) => o.clientOrderId.startsWith('rgstop')).map((o) => [o.type, o.status]),
+      cancels: r.sim.requests.filter((q) => q.seq > since && q.method === 'DELETE').length,
+    }).toEqual({ legs: [['stop', 'held']], standalone: [], cancels: 0 });
+    expect((await settledReport(r)).violations).toEqual([]);
+  }, 60_000);
 });
