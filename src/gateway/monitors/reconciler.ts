@@ -1,6 +1,7 @@
 import { listAllOpenOrders } from '../../broker/list-open-orders.ts';
 import type { Fill } from '../../core/market.ts';
 import type { GatewayContext } from '../context.ts';
+import type { TrackedOrder } from '../orders/order-index.ts';
 import type { TradeUpdateHandler } from '../orders/trade-update-handler.ts';
 import { ReservationReconciler } from './reservation-reconciler.ts';
 
@@ -59,28 +60,12 @@ export class Reconciler {
         openIds.add(o.id);
         for (const leg of o.legs) openIds.add(leg.id);
       }
-      // Orders riskgate believes live that the broker no longer lists: a missed stream event.
-      for (const tracked of ctx.orders.live()) {
-        if (openIds.has(tracked.brokerOrderId) || tracked.parentId !== undefined) continue;
-        const fresh = await ctx.broker
-          .getOrder(tracked.brokerOrderId, { nested: true })
-          .catch(() => undefined);
-        if (fresh === undefined || fresh.status === tracked.status) continue;
-        mismatches.push({
-          kind: 'order',
-          symbol: tracked.symbol,
-          detail: `order ${tracked.clientOrderId} is ${fresh.status} at the broker, ${tracked.status} here`,
-        });
-        this.#trades.handle({
-          event: fresh.status === 'filled' ? 'fill' : fresh.status === 'canceled' ? 'canceled' : 'new',
-          order: fresh,
-          time: Date.now(),
-          executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
-          price: fresh.filledAvgPrice,
-          qty: fresh.filledQty - tracked.filledQty > 0 ? fresh.filledQty - tracked.filledQty : undefined,
-          positionQty: undefined,
-        });
-      }
+      // Orders riskgate believes live that the broker no longer lists: a missed stream event, or
+      // one still on its way.
+      const unlisted = ctx.orders
+        .live()
+        .filter((o) => !openIds.has(o.brokerOrderId) && o.parentId === undefined);
+      mismatches.push(...(await this.#catchUp(unlisted)));
       for (const o of open) ctx.orders.upsert(o);
       mismatches.push(...(await this.#reservations.reconcile(open, Date.now())));
       // A fill can land between the broker's answer and the comparison, so a difference only
@@ -88,6 +73,10 @@ export class Reconciler {
       const first = this.#positionDiffs(positions);
       if (first.size > 0) {
         await new Promise((resolve) => setTimeout(resolve, 500).unref());
+        // A fill the stream has not brought yet explains the difference: apply it as the order's
+        // fill (the stream's copy is then not counted again), never as a correction of the
+        // position, which nothing would match with the stream's fill when it comes.
+        for (const symbol of first.keys()) mismatches.push(...(await this.#catchUpFills(symbol)));
         const again = this.#positionDiffs(await ctx.broker.listPositions());
         for (const [symbol, diff] of again) {
           if (!first.has(symbol)) continue;
@@ -128,8 +117,77 @@ export class Reconciler {
     ctx.hub.publish('reconciliation', { mismatches });
     // Finished orders are kept for a while (late updates, repeated ids), then forgotten.
     ctx.orders.prune();
+    this.#trades.prune((id) => ctx.orders.get(id) !== undefined);
     this.lastRunAt = Date.now();
     this.lastMismatches = mismatches;
+    return mismatches;
+  }
+
+  /**
+   * Reads each order from the broker and applies what the broker reports and riskgate has not
+   * seen (a fill, a cancel) through the trade-update handler, which applies only the shares not
+   * applied yet.
+   */
+  async #catchUp(orders: readonly TrackedOrder[]): Promise<Mismatch[]> {
+    const ctx = this.#ctx;
+    const mismatches: Mismatch[] = [];
+    for (const tracked of orders) {
+      const fresh = await ctx.broker.getOrder(tracked.brokerOrderId, { nested: true }).catch(() => undefined);
+      if (fresh === undefined || (fresh.status === tracked.status && fresh.filledQty <= tracked.filledQty))
+        continue;
+      mismatches.push({
+        kind: 'order',
+        symbol: tracked.symbol,
+        detail: `order ${tracked.clientOrderId} is ${fresh.status} at the broker, ${tracked.status} here`,
+      });
+      this.#trades.handle(
+        {
+          event:
+            fresh.status === 'filled'
+              ? 'fill'
+              : fresh.filledQty > tracked.filledQty
+                ? 'partial_fill'
+                : fresh.status === 'canceled'
+                  ? 'canceled'
+                  : 'new',
+          order: fresh,
+          time: Date.now(),
+          executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
+          price: fresh.filledAvgPrice,
+          qty: fresh.filledQty - tracked.filledQty > 0 ? fresh.filledQty - tracked.filledQty : undefined,
+          positionQty: undefined,
+        },
+        { reconciled: true },
+      );
+    }
+    return mismatches;
+  }
+
+  /** Applies the fills the broker reports for the symbol's orders that the engine has not applied. */
+  async #catchUpFills(symbol: string): Promise<Mismatch[]> {
+    const ctx = this.#ctx;
+    const mismatches: Mismatch[] = [];
+    for (const { orderId, qty } of this.#trades.appliedOf(symbol)) {
+      const fresh = await ctx.broker.getOrder(orderId, { nested: true }).catch(() => undefined);
+      if (fresh === undefined || fresh.filledQty <= qty + 1e-9) continue;
+      mismatches.push({
+        kind: 'order',
+        symbol,
+        detail: `order ${fresh.clientOrderId} filled ${fresh.filledQty} at the broker, ${qty} applied here`,
+      });
+      this.#trades.handle(
+        {
+          event: fresh.status === 'filled' ? 'fill' : 'partial_fill',
+          order: fresh,
+          time: Date.now(),
+          executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
+          price: fresh.filledAvgPrice,
+          qty: fresh.filledQty - qty,
+          positionQty: undefined,
+        },
+        { reconciled: true },
+      );
+    }
     return mismatches;
   }
 

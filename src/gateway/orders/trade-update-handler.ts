@@ -8,6 +8,14 @@ import type { RiskActor } from '../risk/risk-actor.ts';
 import { renderTradeUpdate } from '../wire/render.ts';
 import type { OrderFlow } from './order-flow.ts';
 
+const EPSILON = 1e-9;
+
+/** Per order: its symbol, shares applied to the engine, and how many of those reconciliation applied ahead of the stream. */
+interface Applied {
+  readonly symbol: string;
+  qty: number;
+  ahead: number;
+}
 const RELEASING = new Set(['canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
 const STOP_TYPES = new Set(['stop', 'stop_limit', 'trailing_stop']);
 
@@ -29,6 +37,12 @@ export class TradeUpdateHandler {
    * the protection manager brings the symbol's protection in line from here.
    */
   onApplied: (update: TradeUpdate, positionBefore: number) => void = () => {};
+  /**
+   * Per order: shares applied to the engine so far, and how many of them reconciliation applied
+   * ahead of the stream. The stream's own fill for those shares comes later under another
+   * execution id, so it is matched by order and quantity, never counted twice.
+   */
+  readonly #applied = new Map<string, Applied>();
   /** The last queued store write of each order; an order's writes are made in the order of its updates. */
   readonly #writes = new Map<string, Promise<void>>();
 
@@ -44,17 +58,30 @@ export class TradeUpdateHandler {
     return () => this.#relays.delete(send);
   }
 
-  /** Entry point for the broker's stream. */
-  handle(update: TradeUpdate): void {
+  /**
+   * Entry point for the broker's stream. `reconciled` marks an update that reconciliation read
+   * from the broker's order: its fill is the part of the order's cumulative filled quantity not
+   * yet applied, and the stream's later fills of the same shares are not applied again.
+   */
+  handle(update: TradeUpdate, options: { reconciled?: boolean } = {}): void {
     const ctx = this.#ctx;
     const before = ctx.risk.engine.book.symbols.get(update.order.symbol)?.position?.qty ?? 0;
     const tracked = ctx.orders.upsert(update.order);
     const message = renderTradeUpdate(update);
     for (const send of this.#relays) send(message);
     ctx.hub.publish('trade_update', message);
-    if ((update.event === 'fill' || update.event === 'partial_fill') && update.qty !== undefined) {
-      this.#applyFill(update, tracked.parentId !== undefined);
+    if (update.event === 'fill' || update.event === 'partial_fill') {
+      const qty = this.#unapplied(update, options.reconciled === true);
+      if (qty > EPSILON) this.#applyFill(update, qty, tracked.parentId !== undefined);
     }
+    const seen = this.#seen(update);
+    // A finished order whose fills are all applied, none ahead of the stream, expects no more.
+    if (
+      TERMINAL_STATUSES.has(update.order.status) &&
+      seen.ahead <= EPSILON &&
+      seen.qty >= update.order.filledQty - EPSILON
+    )
+      this.#applied.delete(update.order.id);
     if (RELEASING.has(update.event)) {
       ctx.risk.engine.onOrderClosed(update.order.clientOrderId);
       // By the gateway's clock, which the grace is measured against: the exchange's may differ.
@@ -73,7 +100,70 @@ export class TradeUpdateHandler {
     });
   }
 
-  #applyFill(update: TradeUpdate, isLeg: boolean): void {
+  /**
+   * Shares of a fill update still to apply to the engine. A reconciled update brings the order's
+   * cumulative filled quantity up to the broker's; a stream fill first pays back what
+   * reconciliation applied ahead of it. Out-of-order partial fills still sum to the total.
+   */
+  #unapplied(update: TradeUpdate, reconciled: boolean): number {
+    const id = update.order.id;
+    const seen = this.#seen(update);
+    let qty: number;
+    if (reconciled) {
+      qty = Math.max(0, update.order.filledQty - seen.qty);
+      seen.ahead += qty;
+    } else {
+      if (update.qty === undefined) return 0;
+      const paid = Math.min(seen.ahead, update.qty);
+      seen.ahead -= paid;
+      qty = update.qty - paid;
+      if (paid > EPSILON)
+        this.#ctx.log.info(
+          { orderId: id, executionId: update.executionId, qty: update.qty, alreadyApplied: paid },
+          'stream fill already applied by reconciliation',
+        );
+    }
+    seen.qty += qty;
+    return qty;
+  }
+
+  /**
+   * What was applied of an order, from the first update this process sees of it: the fills
+   * before that one were applied before a restart (the engine restored them from the store).
+   */
+  #seen(update: TradeUpdate): Applied {
+    const id = update.order.id;
+    let seen = this.#applied.get(id);
+    if (seen === undefined) {
+      const fill = update.event === 'fill' || update.event === 'partial_fill';
+      seen = {
+        symbol: update.order.symbol,
+        qty: update.order.filledQty - (fill ? (update.qty ?? 0) : 0),
+        ahead: 0,
+      };
+      this.#applied.set(id, seen);
+    }
+    return seen;
+  }
+
+  /**
+   * Orders of a symbol seen in this process, with the shares of each applied to the engine: the
+   * reconciler reads them from the broker when the broker's position differs from the engine's,
+   * to tell a fill still on its way from a position that really differs.
+   */
+  appliedOf(symbol: string): { orderId: string; qty: number }[] {
+    const out: { orderId: string; qty: number }[] = [];
+    for (const [orderId, seen] of this.#applied)
+      if (seen.symbol === symbol) out.push({ orderId, qty: seen.qty });
+    return out;
+  }
+
+  /** Forgets orders `keep` no longer wants (the order index forgot them). */
+  prune(keep: (orderId: string) => boolean): void {
+    for (const id of this.#applied.keys()) if (!keep(id)) this.#applied.delete(id);
+  }
+
+  #applyFill(update: TradeUpdate, qty: number, isLeg: boolean): void {
     const ctx = this.#ctx;
     const order = update.order;
     const fill: Fill = {
@@ -81,7 +171,7 @@ export class TradeUpdateHandler {
       clientOrderId: order.clientOrderId,
       symbol: order.symbol,
       side: order.side,
-      qty: update.qty!,
+      qty,
       price: update.price ?? order.filledAvgPrice ?? Number.NaN,
       time: update.time ?? Date.now(),
       ...(STOP_TYPES.has(order.type)

@@ -208,7 +208,10 @@ export class ProtectionManager {
   async #reconcile(symbol: string): Promise<Outcome> {
     const ctx = this.#ctx;
     let cov = this.coverage(symbol);
-    if (cov.strays.length > 0) await this.#cancelAndSettle(cov.strays);
+    if (cov.strays.length > 0) {
+      const strays = await this.#confirmStrays(symbol, cov.strays);
+      if (strays.length > 0) await this.#cancelAndSettle(strays);
+    }
     const qty = this.positionQty(symbol);
     if (Math.abs(qty) <= EPSILON) {
       this.#states.delete(symbol);
@@ -246,6 +249,36 @@ export class ProtectionManager {
     const position = ctx.risk.engine.book.symbols.get(symbol)?.position;
     if (position === undefined) return 'ok';
     return this.#place(position, qtyToCover, state);
+  }
+
+  /**
+   * The strays that are strays at the broker too. The engine can lag the broker (an entry filled
+   * at the exchange whose fill is still on the stream), and then the entry's stop leg looks like
+   * an order on a flat symbol while it protects the broker's position: such orders are left, and
+   * the symbol is looked at again once the fill (or reconciliation, which takes the broker's
+   * position) has caught up. When the broker cannot be read, the engine's view decides.
+   */
+  async #confirmStrays(symbol: string, strays: readonly TrackedOrder[]): Promise<readonly TrackedOrder[]> {
+    const ctx = this.#ctx;
+    const broker = await ctx.broker
+      .getPosition(symbol)
+      .then((p) => p.qty)
+      .catch((error: unknown) => (isBrokerError(error, 'NOT_FOUND') ? 0 : undefined));
+    if (broker === undefined || Math.abs(broker - this.positionQty(symbol)) <= EPSILON) return strays;
+    const orders = ctx.orders;
+    const atBroker = new Set(
+      computeCoverage({ positionQty: broker, live: orders.liveFor(symbol), get: (id) => orders.get(id) })
+        .strays,
+    );
+    const confirmed = strays.filter((o) => atBroker.has(o));
+    if (confirmed.length < strays.length) {
+      ctx.log.info(
+        { symbol, engine: this.positionQty(symbol), broker, kept: strays.length - confirmed.length },
+        'protective orders kept: the broker holds the position they protect',
+      );
+      this.schedule(symbol, 250);
+    }
+    return confirmed;
   }
 
   /** Moves the broker's stop to the engine's level when the engine's is tighter. */
