@@ -11,6 +11,7 @@ import {
   transactionCharacteristics,
 } from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
+import { wrapPgClient } from './pg-client.ts';
 import { PgDedicatedConnection } from './pg-dedicated-connection.ts';
 
 /** OID of `int8`: parsed to a JS number (ids and counts stay far below 2^53). */
@@ -200,7 +201,7 @@ class PgDatabase implements Database {
       try {
         const characteristics = transactionCharacteristics(options);
         if (characteristics !== null) await client.query(characteristics);
-        const result = await fn(wrapClient(client));
+        const result = await fn(wrapPgClient(client));
         await client.query('COMMIT');
         return result;
       } catch (error) {
@@ -265,19 +266,6 @@ class PgDatabase implements Database {
   #connectionLost(error: unknown): void {
     for (const listener of this.#lostListeners) listener(error);
   }
-}
-
-function wrapClient(client: pg.PoolClient): Transaction {
-  return {
-    async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await client.query(text, [...params]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    },
-    async exec(script: string): Promise<void> {
-      // Without parameters pg uses the simple protocol, which accepts several statements.
-      await client.query(script);
-    },
-  };
 }
 
 /** Quotes an identifier for a statement that takes no parameters (`LISTEN`). */

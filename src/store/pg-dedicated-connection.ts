@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { DedicatedConnection, QueryResult, Transaction } from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
+import { wrapPgClient } from './pg-client.ts';
 
 /** Settings of a {@link PgDedicatedConnection}. */
 export interface PgDedicatedConnectionOptions {
@@ -59,7 +60,7 @@ export class PgDedicatedConnection implements DedicatedConnection {
       try {
         await client.query('BEGIN');
         try {
-          const result = await fn(wrapClient(client));
+          const result = await fn(wrapPgClient(client));
           await client.query('COMMIT');
           return result;
         } catch (error) {
@@ -135,16 +136,4 @@ export class PgDedicatedConnection implements DedicatedConnection {
  */
 function isBroken(error: unknown): boolean {
   return isConnectionFailure(error) || (error instanceof Error && error.message === 'Query read timeout');
-}
-
-function wrapClient(client: pg.Client): Transaction {
-  return {
-    async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await client.query(text, [...params]);
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    },
-    async exec(script: string): Promise<void> {
-      await client.query(script);
-    },
-  };
 }
