@@ -22,25 +22,32 @@ afterEach(async () => {
 /** How long the exchange holds the fill back from the stream, ms (many protection checks). */
 const FILL_DELAY_MS = 1_500;
 
+/**
+ * A fresh rig (reconciliation on at the rig's 1 s, or off), the stream's next fill held back,
+ * and a 10-share market buy accepted: its id, and the exchange's last request seq before it fills.
+ */
+async function placeEntryWithLateFill(clientOrderId: string, options: { reconcile: boolean }) {
+  rig = await startRig(options.reconcile ? {} : { flags: { reconcileIntervalMs: '600000' } });
+  const r = rig;
+  fillLog(r.sim);
+  r.sim.setQuote('AAPL', 100, 100.02);
+  r.sim.faults.add({ kind: 'delay-stream-events', ms: FILL_DELAY_MS, events: ['fill'], count: 1 });
+  const reply = await r.http('POST', '/v2/orders', {
+    symbol: 'AAPL',
+    qty: '10',
+    side: 'buy',
+    type: 'market',
+    time_in_force: 'day',
+    client_order_id: clientOrderId,
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBe(200);
+  return { r, entryId: reply.body.id as string, since: r.sim.requests.at(-1)?.seq ?? 0 };
+}
+
 describe('an entry filled at the exchange before its fill is on the stream', () => {
   it('keeps the stop leg as the protection: no leg cancelled, no standalone stop placed', async () => {
     // Reconciliation would take the broker's position during the delay: this is about the legs.
-    rig = await startRig({ flags: { reconcileIntervalMs: '600000' } });
-    const r = rig;
-    fillLog(r.sim);
-    r.sim.setQuote('AAPL', 100, 100.02);
-    r.sim.faults.add({ kind: 'delay-stream-events', ms: FILL_DELAY_MS, events: ['fill'], count: 1 });
-    const reply = await r.http('POST', '/v2/orders', {
-      symbol: 'AAPL',
-      qty: '10',
-      side: 'buy',
-      type: 'market',
-      time_in_force: 'day',
-      client_order_id: 'early-fill-1',
-    });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    const entryId = reply.body.id as string;
-    const since = r.sim.requests.at(-1)?.seq ?? 0;
+    const { r, entryId, since } = await placeEntryWithLateFill('early-fill-1', { reconcile: false });
     // The next quote fills the market entry at the exchange; the stream brings the fill late.
     r.sim.setQuote('AAPL', 100, 100.03);
     const { ctx, trades, manager } = r.gateway.services;
@@ -67,22 +74,7 @@ describe('an entry filled at the exchange before its fill is on the stream', () 
   it('with reconciliation running meanwhile: the leg stays, nothing is cancelled, the fill counts once', async () => {
     // The default reconcile interval (1 s) runs at least once while the fill is held back: it
     // finds the entry filled at the broker and the broker's position ahead of the engine's.
-    rig = await startRig();
-    const r = rig;
-    fillLog(r.sim);
-    r.sim.setQuote('AAPL', 100, 100.02);
-    r.sim.faults.add({ kind: 'delay-stream-events', ms: FILL_DELAY_MS, events: ['fill'], count: 1 });
-    const reply = await r.http('POST', '/v2/orders', {
-      symbol: 'AAPL',
-      qty: '10',
-      side: 'buy',
-      type: 'market',
-      time_in_force: 'day',
-      client_order_id: 'early-fill-2',
-    });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    const entryId = reply.body.id as string;
-    const since = r.sim.requests.at(-1)?.seq ?? 0;
+    const { r, entryId, since } = await placeEntryWithLateFill('early-fill-2', { reconcile: true });
     const { ctx, trades, manager, reconciler } = r.gateway.services;
     // Sample the exchange: a position without a live stop on its closing side is unprotected.
     const unprotected: string[] = [];
@@ -129,21 +121,7 @@ describe('an entry filled at the exchange before its fill is on the stream', () 
   }, 60_000);
 
   it('keeps the stop leg when the order index learns the fill before the engine does', async () => {
-    rig = await startRig({ flags: { reconcileIntervalMs: '600000' } });
-    const r = rig;
-    r.sim.setQuote('AAPL', 100, 100.02);
-    r.sim.faults.add({ kind: 'delay-stream-events', ms: FILL_DELAY_MS, events: ['fill'], count: 1 });
-    const reply = await r.http('POST', '/v2/orders', {
-      symbol: 'AAPL',
-      qty: '10',
-      side: 'buy',
-      type: 'market',
-      time_in_force: 'day',
-      client_order_id: 'early-fill-3',
-    });
-    expect(reply.status, JSON.stringify(reply.body)).toBe(200);
-    const entryId = reply.body.id as string;
-    const since = r.sim.requests.at(-1)?.seq ?? 0;
+    const { r, entryId, since } = await placeEntryWithLateFill('early-fill-3', { reconcile: false });
     r.sim.setQuote('AAPL', 100, 100.03);
     const { ctx, trades, manager } = r.gateway.services;
     await eventually(
