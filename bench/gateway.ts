@@ -14,7 +14,9 @@
  *    straight to the exchange; meanwhile the event-loop delay of this (gateway) process and the
  *    store's transactions and statements per order (the trade updates that follow included);
  *  - a fixed-rate sweep: orders sent on a fixed schedule whatever the answers (open loop), each
- *    timed from when it was due, at rising rates; the highest rate with p99 ≤ 50 ms;
+ *    timed from when it was due, at rising rates; the highest rate with p99 ≤ 50 ms; each step
+ *    first sends the same orders straight to the exchange (its anchor) and reports the gateway
+ *    process's CPU per order;
  *  - the time from a price move that breaches the daily-loss limit to the alert.
  * `npm run bench:gateway -- --json` prints one JSON object; `--quick` runs a shorter version;
  * `--cpu-prof <file>` also writes CPU profiles of this (server) process during the first round
@@ -483,13 +485,21 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
   let failures = 0;
   for (const rate of SWEEP_RATES) {
     const count = Math.max(100, Math.round(rate * STEP_SECONDS));
+    // The exchange alone at the same rate first: the anchor of the step.
+    const direct = await client.run(
+      { url: exchangeUrl, headers: exchangeAuth, rate, count, prefix: `d${rate}`, timeoutMs: 60_000 },
+      'open-loop',
+    );
+    await cancelAll(rig, background);
     const stepBefore = await settled(rig, background);
+    const cpuBefore = process.cpuUsage();
     const [result, stepLoop] = await withLoopDelay(() =>
       client.run(
         { url: gateway.url, headers: auth, rate, count, prefix: `r${rate}`, timeoutMs: 60_000 },
         'open-loop',
       ),
     );
+    const cpu = process.cpuUsage(cpuBefore);
     const stepWork = perOrder(stepBefore, await settled(rig, background), background, count);
     await cancelAll(rig, background);
     const p99Ms = result.times.length > 0 ? ms(percentile(result.times, 99)) : null;
@@ -501,8 +511,12 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
       p99Ms,
       maxMs: result.times.length > 0 ? ms(result.times.at(-1)!) : null,
       errors: result.errors,
+      directP50Ms: direct.times.length > 0 ? ms(percentile(direct.times, 50)) : null,
+      directP99Ms: direct.times.length > 0 ? ms(percentile(direct.times, 99)) : null,
+      directErrors: direct.errors,
       achievedPerSec: Math.round((count * 1000) / Math.max(1, result.elapsedMs)),
       eventLoopDelayP99Ms: stepLoop.p99Ms,
+      gatewayCpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / count).toFixed(2)),
       ...stepWork,
       clientSendLagMaxMs: result.maxSendLagMs,
       ...(result.firstError !== null ? { firstError: result.firstError } : {}),
