@@ -8,8 +8,13 @@ import {
 import { wireErrorSchema } from '../wire/account-wire.ts';
 import { optionalDecimal } from '../wire/decimal.ts';
 
+/** Reads an answer's header by name, case-insensitively (a fetch `Headers` is one). */
+export interface HeaderReader {
+  get(name: string): string | null;
+}
+
 /** Parses the `X-RateLimit-*` headers; `X-RateLimit-Reset` is unix seconds. */
-export function parseRateLimit(headers: Headers): RateLimitInfo {
+export function parseRateLimit(headers: HeaderReader): RateLimitInfo {
   const num = (name: string) => {
     const raw = headers.get(name);
     const n = raw === null ? Number.NaN : Number(raw);
@@ -31,7 +36,12 @@ const DUPLICATE_ID = /client[ _]?order[ _]?id must be unique/i;
  * Maps a non-2xx answer to a typed broker error. Matching is on status and the body's `code`
  * first, then on the message for the 403 family that shares code 40310000.
  */
-export function mapHttpError(what: string, status: number, rawBody: unknown, headers: Headers): BrokerError {
+export function mapHttpError(
+  what: string,
+  status: number,
+  rawBody: unknown,
+  headers: HeaderReader,
+): BrokerError {
   const parsed = wireErrorSchema.safeParse(rawBody);
   const body = parsed.success ? parsed.data : {};
   const brokerCode = body.code;

@@ -111,5 +111,6 @@ export class RequestPipeline {
   close(): void {
     this.gate.close();
     this.#pacer.close();
+    this.#transport.close();
   }
 }
