@@ -11,7 +11,8 @@ export interface TrackedOrder {
   /** Ordered quantity in shares. */
   qty: number;
   filledQty: number;
-  status: OrderStatus;
+  /** Set only by the index, which files the order among the live ones by it. */
+  readonly status: OrderStatus;
   stopPrice: number | undefined;
   /** Broker id of the parent when this is a bracket/OTO/OCO leg. */
   parentId: string | undefined;
@@ -71,6 +72,10 @@ export function laterStatus(current: OrderStatus, next: OrderStatus): OrderStatu
   return progress(next) >= progress(current) ? next : current;
 }
 
+function setStatus(tracked: TrackedOrder, status: OrderStatus): void {
+  (tracked as { status: OrderStatus }).status = status;
+}
+
 const STOP_TYPES: ReadonlySet<string> = new Set(['stop', 'stop_limit', 'trailing_stop']);
 
 /**
@@ -82,6 +87,12 @@ export class OrderIndex {
   readonly #byClientId = new Map<string, string>();
   /** Orders by symbol, so a check of one position does not scan every order. */
   readonly #bySymbol = new Map<string, Set<TrackedOrder>>();
+  /**
+   * The live ones among them: what the protection checks read on every event, which must not
+   * cost more as the day's finished orders pile up. Kept by {@link #settle} whenever a status
+   * changes, so a status is only ever set here (see {@link markPendingCancel}).
+   */
+  readonly #liveBySymbol = new Map<string, Set<TrackedOrder>>();
 
   /** Records an order and its legs as the broker reports them. */
   upsert(order: BrokerOrder, parentId?: string): TrackedOrder {
@@ -106,6 +117,7 @@ export class OrderIndex {
       let ofSymbol = this.#bySymbol.get(order.symbol);
       if (ofSymbol === undefined) this.#bySymbol.set(order.symbol, (ofSymbol = new Set()));
       ofSymbol.add(tracked);
+      this.#settle(tracked);
     } else {
       tracked = existing;
       const status = laterStatus(tracked.status, order.status);
@@ -115,12 +127,31 @@ export class OrderIndex {
         tracked.stopPrice = order.stopPrice ?? tracked.stopPrice;
         if (order.qty !== undefined) tracked.qty = order.qty;
       }
-      tracked.status = status;
+      setStatus(tracked, status);
       tracked.filledQty = Math.max(tracked.filledQty, order.filledQty);
       if (parentId !== undefined) tracked.parentId = parentId;
+      this.#settle(tracked);
     }
     for (const leg of order.legs) this.upsert(leg, order.id);
     return tracked;
+  }
+
+  /** Marks a live order whose cancel the broker accepted; the broker's next report overrules it. */
+  markPendingCancel(tracked: TrackedOrder): void {
+    if (this.#byId.get(tracked.brokerOrderId) !== tracked) return;
+    setStatus(tracked, 'pending_cancel');
+    this.#settle(tracked);
+  }
+
+  /** Files an order among its symbol's live orders, or takes it out, by its status. */
+  #settle(tracked: TrackedOrder): void {
+    let live = this.#liveBySymbol.get(tracked.symbol);
+    if (isLive(tracked.status)) {
+      if (live === undefined) this.#liveBySymbol.set(tracked.symbol, (live = new Set()));
+      live.add(tracked);
+    } else if (live?.delete(tracked) === true && live.size === 0) {
+      this.#liveBySymbol.delete(tracked.symbol);
+    }
   }
 
   get(brokerOrderId: string): TrackedOrder | undefined {
@@ -136,35 +167,28 @@ export class OrderIndex {
   liveStops(symbol: string, positionQty: number): TrackedOrder[] {
     const exitSide: Side = positionQty > 0 ? 'sell' : 'buy';
     const out: TrackedOrder[] = [];
-    for (const o of this.#bySymbol.get(symbol) ?? []) {
-      if (o.side === exitSide && STOP_TYPES.has(o.type) && isLive(o.status)) out.push(o);
+    for (const o of this.#liveBySymbol.get(symbol) ?? []) {
+      if (o.side === exitSide && STOP_TYPES.has(o.type)) out.push(o);
     }
     return out;
   }
 
   /** Every live order, legs included. */
   live(): TrackedOrder[] {
-    return [...this.#byId.values()].filter((o) => isLive(o.status));
+    const out: TrackedOrder[] = [];
+    for (const orders of this.#liveBySymbol.values()) for (const o of orders) out.push(o);
+    return out;
   }
 
   /** Live orders of one symbol. */
   liveFor(symbol: string): TrackedOrder[] {
-    const out: TrackedOrder[] = [];
-    for (const o of this.#bySymbol.get(symbol) ?? []) if (isLive(o.status)) out.push(o);
-    return out;
+    const live = this.#liveBySymbol.get(symbol);
+    return live === undefined ? [] : [...live];
   }
 
   /** Symbols that have at least one live order. */
   liveSymbols(): Set<string> {
-    const out = new Set<string>();
-    for (const [symbol, orders] of this.#bySymbol) {
-      for (const o of orders) {
-        if (!isLive(o.status)) continue;
-        out.add(symbol);
-        break;
-      }
-    }
-    return out;
+    return new Set(this.#liveBySymbol.keys());
   }
 
   /**

@@ -48,7 +48,7 @@ export async function cancelLiveOrders(
     targets.map(async (o) => {
       try {
         await ctx.metrics.timeBroker('cancelOrder', () => ctx.broker.cancelOrder(o.brokerOrderId));
-        o.status = 'pending_cancel';
+        ctx.orders.markPendingCancel(o);
       } catch (error) {
         failed += 1;
         ctx.log.warn({ orderId: o.brokerOrderId, error: String(error) }, 'cancel failed');

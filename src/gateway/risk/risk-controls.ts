@@ -68,7 +68,7 @@ export async function killSwitch(
         cancelFailures = results.length - cancelled;
         for (const r of results) {
           const tracked = ctx.orders.get(r.orderId);
-          if (tracked !== undefined && r.status < 300) tracked.status = 'pending_cancel';
+          if (tracked !== undefined && r.status < 300) ctx.orders.markPendingCancel(tracked);
         }
         if (options.flatten) {
           // Each position is closed through the protection manager, so no protective order is
