@@ -55,8 +55,22 @@ export interface OpenStoreOptions extends StoreOptions {
   readonly maxConnections?: number;
   /** `application_name` of server connections (shown in `pg_stat_activity`); default `riskgate`. */
   readonly applicationName?: string;
-  /** Environment to read `DATABASE_URL` from; default `process.env`. */
+  /**
+   * Named (prepared) statements on a PostgreSQL server; default from
+   * `RISKGATE_PG_NAMED_STATEMENTS` (`on` or `off`), else on. See `PgDatabaseOptions`.
+   */
+  readonly namedStatements?: boolean;
+  /** Environment to read `DATABASE_URL` and `RISKGATE_PG_NAMED_STATEMENTS` from; default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Whether a PostgreSQL store names its statements: the option, else the environment, else on. */
+export function namedStatementsFrom(options: OpenStoreOptions): boolean {
+  if (options.namedStatements !== undefined) return options.namedStatements;
+  const raw = (options.env ?? process.env).RISKGATE_PG_NAMED_STATEMENTS;
+  if (raw === undefined || raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  throw new RangeError(`RISKGATE_PG_NAMED_STATEMENTS: got ${JSON.stringify(raw)}, expected "on" or "off"`);
 }
 
 /** Which backend {@link openStore} will use for these options. */
@@ -93,6 +107,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     return finish(db, options, schema, null, undefined, []);
   }
   if (backend.kind === 'server') {
+    const namedStatements = namedStatementsFrom(options);
     const markerPath = options.markerPath;
     const moved: string[] = [];
     if (options.reset === true && markerPath !== undefined) {
@@ -102,6 +117,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     const marker = markerPath === undefined ? null : checkedMarker(markerPath, schema).entry;
     const db = await openPgDatabase({
       connectionString: backend.url,
+      namedStatements,
       ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
       ...(options.applicationName !== undefined ? { applicationName: options.applicationName } : {}),
     });

@@ -1,11 +1,34 @@
 import type pg from 'pg';
 import type { QueryResult, Transaction } from './database.ts';
 
-/** A `pg` client (pooled or not) seen through the store's {@link Transaction} interface. */
-export function wrapPgClient(client: pg.ClientBase): Transaction {
+/** Distinct statement texts given a name; beyond this many, statements go unnamed. */
+const MAX_NAMED_STATEMENTS = 256;
+const statementNames = new Map<string, string>();
+
+/**
+ * A parameterized statement as `pg` runs it. Named (unless `named` is false), each connection
+ * parses and plans the text once and afterwards sends only its parameters. The store's statements
+ * are a small fixed set; should texts ever vary without bound, the ones past
+ * {@link MAX_NAMED_STATEMENTS} run unnamed.
+ */
+export function pgStatement(text: string, params: readonly unknown[], named: boolean): pg.QueryConfig {
+  if (!named) return { text, values: [...params] };
+  let name = statementNames.get(text);
+  if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
+    name = `rg_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name === undefined ? { text, values: [...params] } : { name, text, values: [...params] };
+}
+
+/**
+ * A `pg` client (pooled or not) seen through the store's {@link Transaction} interface; `named`
+ * as in {@link pgStatement}.
+ */
+export function wrapPgClient(client: pg.ClientBase, named: boolean): Transaction {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await client.query(text, [...params]);
+      const result = await client.query(pgStatement(text, params, named));
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(script: string): Promise<void> {

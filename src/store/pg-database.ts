@@ -11,7 +11,7 @@ import {
   transactionCharacteristics,
 } from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
-import { wrapPgClient } from './pg-client.ts';
+import { pgStatement, wrapPgClient } from './pg-client.ts';
 import { PgDedicatedConnection } from './pg-dedicated-connection.ts';
 
 /** OID of `int8`: parsed to a JS number (ids and counts stay far below 2^53). */
@@ -34,6 +34,12 @@ export interface PgDatabaseOptions {
   readonly connectTimeoutMs?: number;
   /** `application_name` shown in `pg_stat_activity`; default `riskgate`. */
   readonly applicationName?: string;
+  /**
+   * Runs the store's statements as named (prepared once per connection); default true. False
+   * behind a pooler that cannot keep prepared statements across transactions (PgBouncer in
+   * transaction mode before 1.21, or without `max_prepared_statements`).
+   */
+  readonly namedStatements?: boolean;
 }
 
 /**
@@ -72,6 +78,7 @@ class PgDatabase implements Database {
   readonly driver = 'postgres' as const;
   readonly #pool: pg.Pool;
   readonly #options: PgDatabaseOptions;
+  readonly #named: boolean;
   #closed = false;
   readonly #lostListeners: Array<(error: unknown) => void> = [];
   /** The epoch setting wanted, and the one each pooled connection has. */
@@ -83,6 +90,7 @@ class PgDatabase implements Database {
   constructor(pool: pg.Pool, options: PgDatabaseOptions) {
     this.#pool = pool;
     this.#options = options;
+    this.#named = options.namedStatements !== false;
     // An idle connection that dies (server restart, pg_terminate_backend) is reported here;
     // without a listener Node would crash the process on the unhandled 'error' event.
     pool.on('error', (error) => this.#connectionLost(error));
@@ -97,14 +105,14 @@ class PgDatabase implements Database {
     if (this.#epoch === '') {
       // No epoch was ever set: any connection will do, and pg picks one in a single call.
       try {
-        const result = await this.#pool.query(text, [...params]);
+        const result = await this.#pool.query(pgStatement(text, params, this.#named));
         return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
       } catch (error) {
         throw toStoreError(error, 'query failed');
       }
     }
     return this.#withClient('query failed', async (client) => {
-      const result = await client.query(text, [...params]);
+      const result = await client.query(pgStatement(text, params, this.#named));
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     });
   }
@@ -201,7 +209,7 @@ class PgDatabase implements Database {
       try {
         const characteristics = transactionCharacteristics(options);
         if (characteristics !== null) await client.query(characteristics);
-        const result = await fn(wrapPgClient(client));
+        const result = await fn(wrapPgClient(client, this.#named));
         await client.query('COMMIT');
         return result;
       } catch (error) {

@@ -60,7 +60,8 @@ export class PgDedicatedConnection implements DedicatedConnection {
       try {
         await client.query('BEGIN');
         try {
-          const result = await fn(wrapPgClient(client));
+          // Lease statements are few: they run unnamed.
+          const result = await fn(wrapPgClient(client, false));
           await client.query('COMMIT');
           return result;
         } catch (error) {
