@@ -215,3 +215,55 @@ describe('order-class rules', () => {
     expect(long.body.message).toBe('client_order_id must be no more than 128 characters');
   });
 });
+
+describe('checks of a new order among many finished ones', () => {
+  it('see only the orders still open: wash trades, buying power and shares held', async () => {
+    const exchange = await SimExchange.start({ account: { cash: 10_000 } });
+    try {
+      exchange.setQuote('AAPL', 100, 100.02);
+      const limit = (side: string, price: string, qty = '10') => ({
+        symbol: 'AAPL',
+        qty,
+        side,
+        type: 'limit',
+        time_in_force: 'day',
+        limit_price: price,
+      });
+      // Forty resting buys, each 1,000 of buying power at most, cancelled one after another.
+      for (let i = 0; i < 40; i++) {
+        const placed = await raw(exchange, 'POST', '/v2/orders', limit('buy', '90'));
+        expect(placed.status).toBe(200);
+        expect((await raw(exchange, 'DELETE', `/v2/orders/${placed.body.id}`)).status).toBe(204);
+      }
+      // Cancelled buys reserve nothing and cannot be traded against: a crossing sell is no wash
+      // trade. Shorting is refused on this account, so a sell needs shares: buy 10 first.
+      const bought = await raw(exchange, 'POST', '/v2/orders', {
+        ...limit('buy', '101'),
+        type: 'market',
+        limit_price: undefined,
+      });
+      expect(bought.status).toBe(200);
+      exchange.setQuote('AAPL', 100, 100.02); // the next quote fills it
+      expect((await raw(exchange, 'GET', `/v2/orders/${bought.body.id}`)).body.status).toBe('filled');
+      const sell = await raw(exchange, 'POST', '/v2/orders', limit('sell', '89'));
+      expect(sell.status).toBe(200);
+      // The open sell holds the 10 shares; a second sell of them is refused as held for it.
+      const again = await raw(exchange, 'POST', '/v2/orders', limit('sell', '150'));
+      expect(again.status).toBe(403);
+      expect(again.body.held_for_orders).toBe('10');
+      expect(again.body.related_orders).toEqual([sell.body.id]);
+      // A buy crossing the open sell is a wash trade; one below it is not.
+      const wash = await raw(exchange, 'POST', '/v2/orders', limit('buy', '95'));
+      expect(wash.status).toBe(403);
+      expect(wash.body.existing_order_id).toBe(sell.body.id);
+      expect((await raw(exchange, 'POST', '/v2/orders', limit('buy', '88', '1'))).status).toBe(200);
+      // Buying power counts the open buy only: 9,000 cash left less 88 reserved.
+      const tooBig = await raw(exchange, 'POST', '/v2/orders', limit('buy', '80', '112'));
+      expect(tooBig.status).toBe(403);
+      expect(tooBig.body.message).toBe('insufficient buying power');
+      expect(Number(tooBig.body.buying_power)).toBeCloseTo(10_000 - 10 * 100.02 - 88, 2);
+    } finally {
+      await exchange.close();
+    }
+  });
+});

@@ -55,5 +55,6 @@ export class SimClock implements Clock {
 
 /** Formats epoch ms as RFC 3339 with nanoseconds, as the broker does. */
 export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000000Z');
+  // toISOString always ends in `.sssZ`: the nanoseconds are its milliseconds and six zeros.
+  return `${new Date(ms).toISOString().slice(0, -1)}000000Z`;
 }

@@ -43,6 +43,14 @@ export class VenueState {
   droppedLegOrders = 0;
   #sequence = 0;
   readonly #order = new Map<string, number>();
+  /**
+   * Orders not known to be final, in arrival order, all and by symbol: the checks of a new order
+   * read these instead of every order of the day. A final status is never left, so an order seen
+   * final is dropped from them as they are read.
+   */
+  readonly #openBySymbol = new Map<string, Set<SimOrder>>();
+  /** The same, of the orders that can reserve buying power (simple orders and entries). */
+  readonly #openFunding = new Set<SimOrder>();
 
   constructor(
     readonly ledger: Ledger,
@@ -63,6 +71,19 @@ export class VenueState {
     this.orders.set(order.id, order);
     this.byClientId.set(order.clientOrderId, order);
     this.#order.set(order.id, this.#sequence++);
+    if (order.role === 'simple' || order.role === 'entry') this.#openFunding.add(order);
+    let ofSymbol = this.#openBySymbol.get(order.symbol);
+    if (ofSymbol === undefined) this.#openBySymbol.set(order.symbol, (ofSymbol = new Set()));
+    ofSymbol.add(order);
+  }
+
+  /** Visits the orders of `set` that are not final, in arrival order; the final ones leave the set. */
+  #forNotFinal(set: Set<SimOrder> | undefined, visit: (order: SimOrder) => void): void {
+    if (set === undefined) return;
+    for (const order of set) {
+      if (FINAL.has(order.status)) set.delete(order);
+      else visit(order);
+    }
   }
 
   /** Replaces every order with saved ones, given in arrival order. */
@@ -70,6 +91,8 @@ export class VenueState {
     this.orders.clear();
     this.byClientId.clear();
     this.#order.clear();
+    this.#openBySymbol.clear();
+    this.#openFunding.clear();
     this.#sequence = 0;
     for (const order of orders) this.add(order);
     this.droppedLegOrders = droppedLegOrders;
@@ -138,44 +161,47 @@ export class VenueState {
     let qty = 0;
     const orderIds: string[] = [];
     const seenGroups = new Set<string>();
-    for (const order of this.orders.values()) {
-      if (order.symbol !== symbol || order.side !== side || FINAL.has(order.status)) continue;
+    this.#forNotFinal(this.#openBySymbol.get(symbol), (order) => {
+      if (order.side !== side) return;
       const remaining = order.qty - order.filledQty;
       if (order.role === 'simple') {
         qty += remaining;
         orderIds.push(order.id);
-        continue;
+        return;
       }
-      if (order.role === 'entry') continue;
+      if (order.role === 'entry') return;
       const groupKey = order.parentId ?? order.id;
-      if (seenGroups.has(groupKey)) continue;
+      if (seenGroups.has(groupKey)) return;
       const parent = this.parentOf(order);
-      if (parent !== undefined && parent.role === 'entry' && parent.status !== 'filled') continue;
+      if (parent !== undefined && parent.role === 'entry' && parent.status !== 'filled') return;
       seenGroups.add(groupKey);
       const group = [order, ...this.siblingsOf(order)].filter((o) => !FINAL.has(o.status));
       qty += Math.max(...group.map((o) => o.qty - o.filledQty));
       orderIds.push(...group.map((o) => o.id));
-    }
+    });
     return { qty, orderIds };
   }
 
   /** Dollar value of open orders that would add exposure (reserved buying power). */
   reservedBuyingPower(): number {
     let reserved = 0;
-    for (const order of this.orders.values()) {
-      if (FINAL.has(order.status) || (order.role !== 'simple' && order.role !== 'entry')) continue;
+    this.#forNotFinal(this.#openFunding, (order) => {
       const position = this.ledger.positionQty(order.symbol);
       const opening = order.side === 'buy' ? position >= 0 : position <= 0;
-      if (!opening) continue;
+      if (!opening) return;
       const price = order.limitPrice ?? order.stopPrice ?? this.marketPrice(order.symbol, order.side) ?? 0;
       reserved += (order.qty - order.filledQty) * price * contractMultiplier(order.symbol);
-    }
+    });
     return reserved;
   }
 
   /** Live orders for a symbol in arrival order (a snapshot: fills may change the set). */
   liveOrders(symbol: string): SimOrder[] {
-    return [...this.orders.values()].filter((o) => o.symbol === symbol && isLive(o));
+    const out: SimOrder[] = [];
+    this.#forNotFinal(this.#openBySymbol.get(symbol), (order) => {
+      if (isLive(order)) out.push(order);
+    });
+    return out;
   }
 
   /** Renders an order with its legs when it has any. */
