@@ -2,6 +2,9 @@ import type { Issue, Parsed } from './result.ts';
 import { fail, ok } from './result.ts';
 import { parseSide, type Side } from './side.ts';
 
+/** `T` with its properties writable, for building a value step by step. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export type OrderType = 'market' | 'limit' | 'stop' | 'stop_limit' | 'trailing_stop';
 export type TimeInForce = 'day' | 'gtc' | 'opg' | 'cls' | 'ioc' | 'fok';
 
@@ -183,27 +186,28 @@ export function parseOrderIntent(input: OrderInput, newId: () => string): Parsed
   }
   if (issues.length > 0 || !side.ok) return fail(issues);
 
-  const protection: Protection | undefined =
-    takeProfit !== undefined || stopLoss !== undefined
-      ? {
-          ...(takeProfit !== undefined ? { takeProfit } : {}),
-          ...(stopLoss !== undefined ? { stopLoss } : {}),
-          ...(stopLossLimit !== undefined ? { stopLossLimit } : {}),
-        }
-      : undefined;
-  return ok({
+  // Built by assignment rather than conditional spreads: the same keys in the same order, with
+  // no intermediate objects, on the path of every order and dry run.
+  const intent: Mutable<OrderIntent> = {
     clientOrderId: clientOrderId!,
     symbol: symbol!,
     side: side.value,
     qty: qty!,
     type: type!,
     timeInForce: timeInForce!,
-    ...(limitPrice !== undefined ? { limitPrice } : {}),
-    ...(stopPrice !== undefined ? { stopPrice } : {}),
-    ...(trailPercent !== undefined ? { trailPercent } : {}),
-    ...(trailPrice !== undefined ? { trailPrice } : {}),
-    ...(protection !== undefined ? { protection } : {}),
-    ...(strategy !== undefined ? { strategy } : {}),
-    ...(input.extendedHours === true ? { extendedHours: true } : {}),
-  });
+  };
+  if (limitPrice !== undefined) intent.limitPrice = limitPrice;
+  if (stopPrice !== undefined) intent.stopPrice = stopPrice;
+  if (trailPercent !== undefined) intent.trailPercent = trailPercent;
+  if (trailPrice !== undefined) intent.trailPrice = trailPrice;
+  if (takeProfit !== undefined || stopLoss !== undefined) {
+    const protection: Mutable<Protection> = {};
+    if (takeProfit !== undefined) protection.takeProfit = takeProfit;
+    if (stopLoss !== undefined) protection.stopLoss = stopLoss;
+    if (stopLossLimit !== undefined) protection.stopLossLimit = stopLossLimit;
+    intent.protection = protection;
+  }
+  if (strategy !== undefined) intent.strategy = strategy;
+  if (input.extendedHours === true) intent.extendedHours = true;
+  return ok(intent);
 }

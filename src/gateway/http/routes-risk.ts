@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, RouteShorthandOptions } from 'fastify';
 import { AUDIT_KINDS, type AuditKind, type AuditQuery } from '../../store/audit-types.ts';
 import { handOff } from '../leadership/control-requests.ts';
+import { DECISION_ANSWER_SCHEMA } from '../orders/decision-answer-schema.ts';
 import { ensureMark } from '../risk/ensure-mark.ts';
 import { killSwitch, resetTrading } from '../risk/risk-controls.ts';
 import { riskStateView } from '../risk/state-view.ts';
@@ -30,8 +31,13 @@ export function riskRoutes(app: FastifyInstance, services: GatewayServices): voi
   /** True when a kill or reset must go to the leader through the store. */
   const handsOff = () => ctx.leadership.view().mode === 'lease' && !ctx.leadership.canAct();
 
-  // Synchronous: a dry run awaits nothing, so it need not pay for a promise.
-  app.post('/v1/orders/check', read, (request, reply) => {
+  // Synchronous: a dry run awaits nothing, so it need not pay for a promise. Its 200 answer is
+  // written by a serializer compiled from its schema; refusals are written as JSON.stringify does.
+  const checkOptions: RouteShorthandOptions = {
+    ...read,
+    schema: { response: { 200: DECISION_ANSWER_SCHEMA } },
+  };
+  app.post('/v1/orders/check', checkOptions, (request, reply) => {
     const r = flow.check(request.body, undefined);
     reply.code(r.status).send(r.body);
   });

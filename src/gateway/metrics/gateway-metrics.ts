@@ -3,6 +3,7 @@ import type { Decision } from '../../core/decision.ts';
 import type { StoreCounters } from '../../store/monitored-database.ts';
 import type { LeadershipView } from '../leadership/leadership.ts';
 import { AccountGauges } from './account-gauges.ts';
+import { HotHistogram } from './hot-histogram.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
 
 const FAST_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05];
@@ -18,11 +19,11 @@ export class GatewayMetrics {
     registerProcessMetrics(this.registry);
   }
 
-  /** Time of one risk check (`validateOrder`), in seconds. */
-  readonly checkLatency = new Histogram({
+  /** Time of one risk check (`validateOrder`), in seconds (observed on every check: see {@link HotHistogram}). */
+  readonly checkLatency = new HotHistogram({
     name: 'riskgate_check_duration_seconds',
     help: 'Time of one pre-trade risk check, in seconds',
-    labelNames: ['endpoint'] as const,
+    labelName: 'endpoint',
     buckets: FAST_BUCKETS,
     registers: [this.registry],
   });
@@ -32,22 +33,17 @@ export class GatewayMetrics {
     labelNames: ['outcome', 'code'] as const,
     registers: [this.registry],
   });
+  /**
+   * Dry runs by outcome, in the order first counted. A plain count per dry run: the counter
+   * below reads them at each scrape, so a request does not pay for prom-client's label handling.
+   */
+  readonly #dryRunCounts = new Map<Decision['kind'], number>();
   /** Dry runs (`POST /v1/orders/check`): counted here, not audited one by one. */
-  readonly dryRuns = new Counter({
-    name: 'riskgate_dry_run_checks_total',
-    help: 'Dry-run checks (POST /v1/orders/check) by outcome; they reserve nothing and are not audited',
-    labelNames: ['outcome'] as const,
-    registers: [this.registry],
-  });
-  /** Children of the hot-path series, resolved once so a request does not hash label sets. */
+  readonly dryRuns = GatewayMetrics.#countedBy(this.#dryRunCounts, this.registry);
+  /** Observers of the hot-path series, resolved once. */
   readonly #hot = {
-    checkLatency: this.checkLatency.labels({ endpoint: 'check' }),
-    orderLatency: this.checkLatency.labels({ endpoint: 'order' }),
-    dryRuns: {
-      accept: this.dryRuns.labels({ outcome: 'accept' }),
-      'accept-modified': this.dryRuns.labels({ outcome: 'accept-modified' }),
-      deny: this.dryRuns.labels({ outcome: 'deny' }),
-    },
+    checkLatency: this.checkLatency.labels('check'),
+    orderLatency: this.checkLatency.labels('order'),
   };
   readonly tradingState = new Gauge({
     name: 'riskgate_trading_state',
@@ -195,7 +191,22 @@ export class GatewayMetrics {
   /** Records one check: its duration in seconds, and for a dry run its outcome. */
   observeCheck(endpoint: 'check' | 'order', seconds: number, dryRunOutcome?: Decision['kind']): void {
     (endpoint === 'check' ? this.#hot.checkLatency : this.#hot.orderLatency).observe(seconds);
-    if (dryRunOutcome !== undefined) this.#hot.dryRuns[dryRunOutcome].inc();
+    if (dryRunOutcome !== undefined)
+      this.#dryRunCounts.set(dryRunOutcome, (this.#dryRunCounts.get(dryRunOutcome) ?? 0) + 1);
+  }
+
+  /** The dry-run counter, whose series are set from `counts` at each scrape. */
+  static #countedBy(counts: ReadonlyMap<Decision['kind'], number>, registry: Registry): Counter<'outcome'> {
+    return new Counter({
+      name: 'riskgate_dry_run_checks_total',
+      help: 'Dry-run checks (POST /v1/orders/check) by outcome; they reserve nothing and are not audited',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [outcome, n] of counts) this.inc({ outcome }, n);
+      },
+    });
   }
 
   /** Times a broker call into {@link brokerLatency}. */

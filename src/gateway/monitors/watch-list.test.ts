@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WatchList } from './watch-list.ts';
 
@@ -21,6 +22,24 @@ describe('WatchList', () => {
     watch.noteDryRun('X');
     watch.noteDryRun('Z');
     expect(watch.symbols().sort()).toEqual(['A', 'C', 'X', 'Z']);
+  });
+
+  it('keeps the same symbols as a plain least-recently-used list, repeated touches included', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.constantFrom('A', 'B', 'C', 'D', 'E'), { maxLength: 40 }),
+        (capacity, touches) => {
+          const watch = new WatchList({ needed: () => [], dryRunSymbols: capacity });
+          let lru: string[] = [];
+          for (const symbol of touches) {
+            watch.noteDryRun(symbol);
+            lru = [...lru.filter((s) => s !== symbol), symbol].slice(-capacity);
+          }
+          expect(watch.symbols()).toEqual(lru);
+        },
+      ),
+    );
   });
 
   it('lists each symbol once, and keeps nothing when a capacity is zero', () => {

@@ -21,13 +21,18 @@ export interface WatchListOptions {
 class RecentSet {
   readonly #keys = new Map<string, true>();
   readonly #capacity: number;
+  /** The most recently touched key: touching it again changes nothing. */
+  #last: string | undefined;
 
   constructor(capacity: number) {
     this.#capacity = capacity;
   }
 
   touch(key: string): void {
-    if (this.#capacity === 0) return;
+    // A dry-run loop touches one symbol over and over; a delete and set for each would leave
+    // the map's table full of holes to rehash.
+    if (this.#capacity === 0 || key === this.#last) return;
+    this.#last = key;
     this.#keys.delete(key);
     this.#keys.set(key, true);
     if (this.#keys.size > this.#capacity) this.#keys.delete(this.#keys.keys().next().value as string);

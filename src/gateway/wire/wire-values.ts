@@ -67,8 +67,9 @@ export function positiveDecimal(value: unknown): WireValue<number> {
   let n: number;
   if (typeof value === 'string') {
     if (!DECIMAL_TEXT.test(value)) return refuse(value, POSITIVE_DECIMAL_EXPECTED);
-    const fraction = value.split('.')[1] ?? '';
-    if (fraction.length > MAX_DECIMAL_PLACES) {
+    // The pattern allows one dot at most: the places are what follows it (no array allocated).
+    const dot = value.indexOf('.');
+    if (dot >= 0 && value.length - dot - 1 > MAX_DECIMAL_PLACES) {
       return refuse(
         value,
         POSITIVE_DECIMAL_EXPECTED,
