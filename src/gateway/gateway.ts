@@ -171,7 +171,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       () =>
         openStore({
           ...(config.databaseUrl !== undefined
-            ? { databaseUrl: config.databaseUrl }
+            ? { databaseUrl: config.databaseUrl, namedStatements: config.namedStatements }
             : { dataDir: join(config.dataDir, 'data') }),
           ...(options.pgliteThread !== undefined ? { pgliteThread: options.pgliteThread } : {}),
           // Audit events and equity marks are never awaited on the order path; gathering them a little

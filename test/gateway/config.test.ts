@@ -54,6 +54,21 @@ describe('gateway configuration', () => {
     expect(issues[0]).toMatchObject({ problem: 'got "eighty"', expected: 'an integer 0-65535' });
   });
 
+  it('names PostgreSQL statements unless told off, and refuses any other word before anything starts', () => {
+    expect(resolveGatewayConfig({ flags: {}, env: {} }).namedStatements).toBe(true);
+    expect(
+      resolveGatewayConfig({ flags: {}, env: { RISKGATE_PG_NAMED_STATEMENTS: 'off' } }).namedStatements,
+    ).toBe(false);
+    expect(resolveGatewayConfig({ flags: { pgNamedStatements: 'on' }, env: {} }).namedStatements).toBe(true);
+    expect(issuesOf({}, { RISKGATE_PG_NAMED_STATEMENTS: 'yes' })).toEqual([
+      {
+        setting: '--pg-named-statements (RISKGATE_PG_NAMED_STATEMENTS)',
+        problem: 'got "yes"',
+        expected: 'one of on, off',
+      },
+    ]);
+  });
+
   it('latches to reducing by default when a position stays unprotected, and takes halted when asked', () => {
     expect(resolveGatewayConfig({ flags: {}, env: {} }).monitor.unprotectedAction).toBe('reducing');
     expect(

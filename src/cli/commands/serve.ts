@@ -19,6 +19,8 @@ Options (environment variable in brackets; flags win over the environment, which
   --port <n>                   Port (default 8080; 0 picks a free one) [RISKGATE_PORT]
   --data-dir <dir>             Embedded store and embedded exchange state (default ./.riskgate) [RISKGATE_DATA_DIR]
   --database-url <url>         PostgreSQL server instead of the embedded store [DATABASE_URL]
+  --pg-named-statements on|off Prepare each statement once per server connection (default on; off
+                               behind a pooler that cannot keep them) [RISKGATE_PG_NAMED_STATEMENTS]
   --profile <file>             Risk profile (default examples/profiles/example.yaml) [RISKGATE_PROFILE]
   --broker sim|alpaca          Broker (default sim) [RISKGATE_BROKER]
   --alpaca-mode paper|live     Required with --broker alpaca [RISKGATE_ALPACA_MODE]
@@ -74,6 +76,7 @@ const FLAG_KEYS: Record<string, string> = {
   port: 'port',
   'data-dir': 'dataDir',
   'database-url': 'databaseUrl',
+  'pg-named-statements': 'pgNamedStatements',
   profile: 'profile',
   broker: 'broker',
   'alpaca-mode': 'alpacaMode',

@@ -30,6 +30,8 @@ export interface GatewayConfig {
   readonly dataDir: string;
   /** A PostgreSQL server instead of the embedded store. */
   readonly databaseUrl: string | undefined;
+  /** Prepare the store's statements once per server connection (`--pg-named-statements off`: not). */
+  readonly namedStatements: boolean;
   /** Risk profile file (YAML or JSON). */
   readonly profilePath: string;
   readonly broker: BrokerConfig;

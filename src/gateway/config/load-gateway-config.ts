@@ -39,6 +39,11 @@ const SETTINGS = {
   port: { key: 'port', flag: '--port', env: 'RISKGATE_PORT' },
   dataDir: { key: 'dataDir', flag: '--data-dir', env: 'RISKGATE_DATA_DIR' },
   databaseUrl: { key: 'databaseUrl', flag: '--database-url', env: 'DATABASE_URL' },
+  pgNamedStatements: {
+    key: 'pgNamedStatements',
+    flag: '--pg-named-statements',
+    env: 'RISKGATE_PG_NAMED_STATEMENTS',
+  },
   profile: { key: 'profile', flag: '--profile', env: 'RISKGATE_PROFILE' },
   broker: { key: 'broker', flag: '--broker', env: 'RISKGATE_BROKER' },
   alpacaMode: { key: 'alpacaMode', flag: '--alpaca-mode', env: 'RISKGATE_ALPACA_MODE' },
@@ -192,6 +197,7 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problem('databaseUrl', 'is not a postgres:// URL', 'postgres://user@host:port/database');
   }
+  const namedStatements = oneOf('pgNamedStatements', ['on', 'off'] as const, 'on') !== 'off';
   const profilePath = resolve(raw('profile') ?? EXAMPLE_PROFILE_PATH);
   const brokerKind = oneOf('broker', ['sim', 'alpaca'] as const, 'sim');
   const liveRaw = raw('live');
@@ -329,6 +335,7 @@ export function resolveGatewayConfig(sources: ConfigSources): GatewayConfig {
     port,
     dataDir,
     databaseUrl,
+    namedStatements,
     profilePath,
     broker,
     liveSwitch,
