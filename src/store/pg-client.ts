@@ -12,7 +12,8 @@ const statementNames = new Map<string, string>();
  * {@link MAX_NAMED_STATEMENTS} run unnamed.
  */
 export function pgStatement(text: string, params: readonly unknown[], named: boolean): pg.QueryConfig {
-  if (!named) return { text, values: [...params] };
+  // A statement without parameters keeps the simple protocol, as pg sends it unnamed.
+  if (!named || params.length === 0) return { text, values: [...params] };
   let name = statementNames.get(text);
   if (name === undefined && statementNames.size < MAX_NAMED_STATEMENTS) {
     name = `rg_${statementNames.size + 1}`;
@@ -21,16 +22,25 @@ export function pgStatement(text: string, params: readonly unknown[], named: boo
   return name === undefined ? { text, values: [...params] } : { name, text, values: [...params] };
 }
 
+/** Runs one statement on a `pg` pool or client (`named` as in {@link pgStatement}) and gives its rows. */
+export async function runPgStatement<Row>(
+  runner: pg.Pool | pg.ClientBase,
+  text: string,
+  params: readonly unknown[],
+  named: boolean,
+): Promise<QueryResult<Row>> {
+  const result = await runner.query(pgStatement(text, params, named));
+  return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+}
+
 /**
  * A `pg` client (pooled or not) seen through the store's {@link Transaction} interface; `named`
  * as in {@link pgStatement}.
  */
 export function wrapPgClient(client: pg.ClientBase, named: boolean): Transaction {
   return {
-    async query<Row>(text: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await client.query(pgStatement(text, params, named));
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    },
+    query: <Row>(text: string, params: readonly unknown[] = []) =>
+      runPgStatement<Row>(client, text, params, named),
     async exec(script: string): Promise<void> {
       // Without parameters pg uses the simple protocol, which accepts several statements.
       await client.query(script);

@@ -11,7 +11,7 @@ import {
   transactionCharacteristics,
 } from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
-import { pgStatement, wrapPgClient } from './pg-client.ts';
+import { runPgStatement, wrapPgClient } from './pg-client.ts';
 import { PgDedicatedConnection } from './pg-dedicated-connection.ts';
 
 /** OID of `int8`: parsed to a JS number (ids and counts stay far below 2^53). */
@@ -105,16 +105,14 @@ class PgDatabase implements Database {
     if (this.#epoch === '') {
       // No epoch was ever set: any connection will do, and pg picks one in a single call.
       try {
-        const result = await this.#pool.query(pgStatement(text, params, this.#named));
-        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+        return await runPgStatement<Row>(this.#pool, text, params, this.#named);
       } catch (error) {
         throw toStoreError(error, 'query failed');
       }
     }
-    return this.#withClient('query failed', async (client) => {
-      const result = await client.query(pgStatement(text, params, this.#named));
-      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
-    });
+    return this.#withClient('query failed', (client) =>
+      runPgStatement<Row>(client, text, params, this.#named),
+    );
   }
 
   /** Brings a connection's epoch setting up to the wanted one (one round trip when it changed). */

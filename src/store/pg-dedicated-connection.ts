@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { DedicatedConnection, QueryResult, Transaction } from './database.ts';
 import { isConnectionFailure, StoreError, toStoreError } from './errors.ts';
-import { wrapPgClient } from './pg-client.ts';
+import { runPgStatement, wrapPgClient } from './pg-client.ts';
 
 /** Settings of a {@link PgDedicatedConnection}. */
 export interface PgDedicatedConnectionOptions {
@@ -45,8 +45,8 @@ export class PgDedicatedConnection implements DedicatedConnection {
     return this.#serially(async () => {
       const client = await this.#connected();
       try {
-        const result = await client.query(text, [...params]);
-        return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+        // Lease statements are few: they run unnamed.
+        return await runPgStatement<Row>(client, text, params, false);
       } catch (error) {
         this.#dropIfBroken(client, error);
         throw toStoreError(error, 'query failed');

@@ -78,6 +78,10 @@ describe.skipIf(url === undefined)('store statements on the PostgreSQL server', 
     expect((await store.orders.recordIntent(intent('named-1'), { at: Date.now() })).created).toBe(false);
     expect(await prepared(db)).toEqual(afterOne);
     expect((await store.orders.get('named-2'))?.clientOrderId).toBe('named-2');
+    // A statement without parameters goes unnamed, by the simple protocol, as before.
+    const beforePlain = await prepared(db);
+    expect((await db.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    expect(await prepared(db)).toEqual(beforePlain);
   });
 
   it('prepares nothing when named statements are off', async () => {
