@@ -24,9 +24,14 @@ const NOT_LIVE: ReadonlySet<string> = new Set([
   'suspended',
 ]);
 
-/** The order's stop leg (stop or stop-limit), if it has one. */
+/** True for the order types a protective stop leg has (stop or stop-limit). */
+export function isStopLeg(order: BrokerOrder): boolean {
+  return order.type === 'stop' || order.type === 'stop_limit';
+}
+
+/** The order's stop leg, if it has one. */
 export function stopLegOf(order: BrokerOrder): BrokerOrder | undefined {
-  return order.legs.find((leg) => leg.type === 'stop' || leg.type === 'stop_limit');
+  return order.legs.find(isStopLeg);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { listAllOpenOrders } from '../../broker/list-open-orders.ts';
+import type { BrokerOrder } from '../../broker/order-types.ts';
 import type { Fill } from '../../core/market.ts';
 import type { GatewayContext } from '../context.ts';
 import type { TrackedOrder } from '../orders/order-index.ts';
@@ -129,35 +130,17 @@ export class Reconciler {
    * applied yet.
    */
   async #catchUp(orders: readonly TrackedOrder[]): Promise<Mismatch[]> {
-    const ctx = this.#ctx;
     const mismatches: Mismatch[] = [];
     for (const tracked of orders) {
-      const fresh = await ctx.broker.getOrder(tracked.brokerOrderId, { nested: true }).catch(() => undefined);
+      const fresh = await this.#read(tracked.brokerOrderId);
       if (fresh === undefined || (fresh.status === tracked.status && fresh.filledQty <= tracked.filledQty))
         continue;
-      mismatches.push({
-        kind: 'order',
-        symbol: tracked.symbol,
-        detail: `order ${tracked.clientOrderId} is ${fresh.status} at the broker, ${tracked.status} here`,
-      });
-      this.#trades.handle(
-        {
-          event:
-            fresh.status === 'filled'
-              ? 'fill'
-              : fresh.filledQty > tracked.filledQty
-                ? 'partial_fill'
-                : fresh.status === 'canceled'
-                  ? 'canceled'
-                  : 'new',
-          order: fresh,
-          time: Date.now(),
-          executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
-          price: fresh.filledAvgPrice,
-          qty: fresh.filledQty - tracked.filledQty > 0 ? fresh.filledQty - tracked.filledQty : undefined,
-          positionQty: undefined,
-        },
-        { reconciled: true },
+      mismatches.push(
+        this.#apply(
+          fresh,
+          tracked.filledQty,
+          `order ${tracked.clientOrderId} is ${fresh.status} at the broker, ${tracked.status} here`,
+        ),
       );
     }
     return mismatches;
@@ -165,30 +148,52 @@ export class Reconciler {
 
   /** Applies the fills the broker reports for the symbol's orders that the engine has not applied. */
   async #catchUpFills(symbol: string): Promise<Mismatch[]> {
-    const ctx = this.#ctx;
     const mismatches: Mismatch[] = [];
     for (const { orderId, qty } of this.#trades.appliedOf(symbol)) {
-      const fresh = await ctx.broker.getOrder(orderId, { nested: true }).catch(() => undefined);
+      const fresh = await this.#read(orderId);
       if (fresh === undefined || fresh.filledQty <= qty + 1e-9) continue;
-      mismatches.push({
-        kind: 'order',
-        symbol,
-        detail: `order ${fresh.clientOrderId} filled ${fresh.filledQty} at the broker, ${qty} applied here`,
-      });
-      this.#trades.handle(
-        {
-          event: fresh.status === 'filled' ? 'fill' : 'partial_fill',
-          order: fresh,
-          time: Date.now(),
-          executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
-          price: fresh.filledAvgPrice,
-          qty: fresh.filledQty - qty,
-          positionQty: undefined,
-        },
-        { reconciled: true },
+      mismatches.push(
+        this.#apply(
+          fresh,
+          qty,
+          `order ${fresh.clientOrderId} filled ${fresh.filledQty} at the broker, ${qty} applied here`,
+        ),
       );
     }
     return mismatches;
+  }
+
+  /** The order as the broker has it now, with its legs; undefined when it cannot be read. */
+  #read(orderId: string): Promise<BrokerOrder | undefined> {
+    return this.#ctx.broker.getOrder(orderId, { nested: true }).catch(() => undefined);
+  }
+
+  /**
+   * Hands the broker's view of an order to the trade-update handler as a reconciled update: a fill
+   * for what was filled beyond `filledHere`, else its status.
+   */
+  #apply(fresh: BrokerOrder, filledHere: number, detail: string): Mismatch {
+    const filled = fresh.filledQty - filledHere;
+    this.#trades.handle(
+      {
+        event:
+          fresh.status === 'filled'
+            ? 'fill'
+            : filled > 0
+              ? 'partial_fill'
+              : fresh.status === 'canceled'
+                ? 'canceled'
+                : 'new',
+        order: fresh,
+        time: Date.now(),
+        executionId: `reconcile:${fresh.id}:${fresh.filledQty}`,
+        price: fresh.filledAvgPrice,
+        qty: filled > 0 ? filled : undefined,
+        positionQty: undefined,
+      },
+      { reconciled: true },
+    );
+    return { kind: 'order', symbol: fresh.symbol, detail };
   }
 
   #positionDiffs(

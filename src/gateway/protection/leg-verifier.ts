@@ -1,5 +1,5 @@
 import type { BrokerOrder } from '../../broker/order-types.ts';
-import { type LegExpectation, type LegProblem, legProblem } from '../../broker/protective-legs.ts';
+import { isStopLeg, type LegExpectation, type LegProblem, legProblem } from '../../broker/protective-legs.ts';
 import type { TradeUpdate } from '../../broker/trade-update.ts';
 import type { GatewayContext } from '../context.ts';
 import { isLive } from '../orders/order-index.ts';
@@ -89,7 +89,7 @@ export class LegVerifier {
     this.#finish(pending);
     // A filled leg did its job; a cancel comes from the bot, the gateway or the group's own rules,
     // and the protection manager brings the protection back from the index either way.
-    if (leg.status === 'filled' || leg.status === 'canceled' || !isStop(leg)) return;
+    if (leg.status === 'filled' || leg.status === 'canceled' || !isStopLeg(leg)) return;
     this.#lost(pending, {
       problem: 'stop-leg-not-live',
       message: `order ${parentId}: its stop-loss leg is ${leg.status}`,
@@ -192,8 +192,4 @@ export class LegVerifier {
     if (this.#pending.get(pending.orderId) === pending) this.#pending.delete(pending.orderId);
     for (const id of pending.legs.keys()) this.#parentOf.delete(id);
   }
-}
-
-function isStop(order: BrokerOrder): boolean {
-  return order.type === 'stop' || order.type === 'stop_limit';
 }

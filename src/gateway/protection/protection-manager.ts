@@ -74,11 +74,14 @@ export class ProtectionManager {
     return this.#ctx.risk.engine.book.symbols.get(symbol)?.position?.qty ?? 0;
   }
 
-  /** How the position of a symbol is covered at the broker right now. */
-  coverage(symbol: string): Coverage {
+  /**
+   * How the position of a symbol (the engine's, unless another quantity is given) is covered at
+   * the broker right now.
+   */
+  coverage(symbol: string, positionQty = this.positionQty(symbol)): Coverage {
     const orders = this.#ctx.orders;
     return computeCoverage({
-      positionQty: this.positionQty(symbol),
+      positionQty,
       live: orders.liveFor(symbol),
       get: (id) => orders.get(id),
     });
@@ -265,11 +268,7 @@ export class ProtectionManager {
       .then((p) => p.qty)
       .catch((error: unknown) => (isBrokerError(error, 'NOT_FOUND') ? 0 : undefined));
     if (broker === undefined || Math.abs(broker - this.positionQty(symbol)) <= EPSILON) return strays;
-    const orders = ctx.orders;
-    const atBroker = new Set(
-      computeCoverage({ positionQty: broker, live: orders.liveFor(symbol), get: (id) => orders.get(id) })
-        .strays,
-    );
+    const atBroker = new Set(this.coverage(symbol, broker).strays);
     const confirmed = strays.filter((o) => atBroker.has(o));
     if (confirmed.length < strays.length) {
       ctx.log.info(
