@@ -28,7 +28,8 @@ import {
   wireOptionContractsSchema,
   wireOptionQuotesSchema,
 } from '../wire/option-wire.ts';
-import { type WireOrderRequest, wireCancelAllEntrySchema, wireOrderSchema } from '../wire/order-wire.ts';
+import { type WireOrderRequest, wireCancelAllEntrySchema } from '../wire/order-wire.ts';
+import { wireOrderListParser, wireOrderParser } from '../wire/order-wire-check.ts';
 import type { CircuitOptions, GateState } from './circuit-gate.ts';
 import {
   fromWireAccount,
@@ -176,7 +177,7 @@ export class AlpacaBroker implements Broker {
     return submitOrder(
       {
         post: async (body: WireOrderRequest, kind) =>
-          fromWireOrder(await this.#write(kind, 'POST', '/v2/orders', wireOrderSchema, { body })),
+          fromWireOrder(await this.#write(kind, 'POST', '/v2/orders', wireOrderParser, { body })),
         byClientId: (cid, kind) => this.#getOrderByClientId(cid, kind),
         nested: (id, kind) => this.#getOrder(id, true, kind),
       },
@@ -205,7 +206,7 @@ export class AlpacaBroker implements Broker {
     }
     const kind: RequestKind = changes.intent === 'exit' ? 'exit' : 'entry';
     const path = `/v2/orders/${encodeURIComponent(orderId)}`;
-    return fromWireOrder(await this.#write(kind, 'PATCH', path, wireOrderSchema, { body }));
+    return fromWireOrder(await this.#write(kind, 'PATCH', path, wireOrderParser, { body }));
   }
 
   getOrder(orderId: string, options: { readonly nested?: boolean } & ReadOptions = {}): Promise<BrokerOrder> {
@@ -215,7 +216,7 @@ export class AlpacaBroker implements Broker {
   async #getOrder(orderId: string, nested: boolean, kind: RequestKind): Promise<BrokerOrder> {
     const path = `/v2/orders/${encodeURIComponent(orderId)}`;
     return fromWireOrder(
-      await this.#read(path, wireOrderSchema, nested ? { nested: 'true' } : undefined, kind),
+      await this.#read(path, wireOrderParser, nested ? { nested: 'true' } : undefined, kind),
     );
   }
 
@@ -226,7 +227,7 @@ export class AlpacaBroker implements Broker {
   async #getOrderByClientId(clientOrderId: string, kind: RequestKind): Promise<BrokerOrder> {
     const order = await this.#read(
       '/v2/orders:by_client_order_id',
-      wireOrderSchema,
+      wireOrderParser,
       { client_order_id: clientOrderId },
       kind,
     );
@@ -244,7 +245,7 @@ export class AlpacaBroker implements Broker {
       symbols: query.symbols === undefined ? undefined : query.symbols.join(','),
       side: query.side,
     };
-    const orders = await this.#read('/v2/orders', z.array(wireOrderSchema), wireQuery, readKind(options));
+    const orders = await this.#read('/v2/orders', wireOrderListParser, wireQuery, readKind(options));
     return orders.map(fromWireOrder);
   }
 
@@ -277,7 +278,7 @@ export class AlpacaBroker implements Broker {
       query.percentage = numberToDecimal(amount.percentage);
     }
     const path = `/v2/positions/${encodeURIComponent(symbol)}`;
-    return fromWireOrder(await this.#write('exit', 'DELETE', path, wireOrderSchema, { query }));
+    return fromWireOrder(await this.#write('exit', 'DELETE', path, wireOrderParser, { query }));
   }
 
   async closeAllPositions(

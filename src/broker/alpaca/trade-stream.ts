@@ -1,6 +1,6 @@
 import WebSocket, { type RawData } from 'ws';
 import type { StreamState, StreamStateEvent, TradeUpdate, Unsubscribe } from '../trade-update.ts';
-import { wireStreamFrameSchema, wireTradeUpdateSchema } from '../wire/market-wire.ts';
+import { checkWireTradeUpdate } from '../wire/order-wire-check.ts';
 import { fromWireTradeUpdate } from './from-wire.ts';
 
 /** Options of {@link TradeStream}. */
@@ -119,9 +119,14 @@ export class TradeStream {
     } catch {
       return;
     }
-    const frame = wireStreamFrameSchema.safeParse(raw);
-    if (!frame.success) return;
-    const { stream, data: payload } = frame.data;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return;
+    const { stream, action, data: payload } = raw as { stream?: unknown; action?: unknown; data?: unknown };
+    if (
+      (stream !== undefined && typeof stream !== 'string') ||
+      (action !== undefined && typeof action !== 'string')
+    ) {
+      return;
+    }
     if (stream === 'authorization') {
       const status = (payload as { status?: unknown } | undefined)?.status;
       if (status === 'authorized') {
@@ -138,9 +143,13 @@ export class TradeStream {
       return;
     }
     if (stream === 'trade_updates') {
-      const update = wireTradeUpdateSchema.safeParse(payload);
-      if (!update.success) return;
-      const domain = fromWireTradeUpdate(update.data);
+      let update: ReturnType<typeof checkWireTradeUpdate>;
+      try {
+        update = checkWireTradeUpdate(payload);
+      } catch {
+        return;
+      }
+      const domain = fromWireTradeUpdate(update);
       for (const handler of this.#handlers) {
         try {
           handler(domain);

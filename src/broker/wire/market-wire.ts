@@ -70,10 +70,3 @@ export const wireTradeUpdateSchema = z.object({
 
 /** A `trade_updates` event payload on the wire. */
 export type WireTradeUpdate = z.infer<typeof wireTradeUpdateSchema>;
-
-/** Any frame of the `/stream` socket. */
-export const wireStreamFrameSchema = z.object({
-  stream: z.string().optional(),
-  action: z.string().optional(),
-  data: z.unknown().optional(),
-});
