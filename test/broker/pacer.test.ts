@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Pacer, type RequestKind } from '../../src/broker/alpaca/pacer.ts';
 
@@ -173,5 +174,75 @@ describe('Pacer reserve for the priority classes', () => {
   it('refuses a client share outside (0, 100]', () => {
     expect(() => new Pacer({ clientSharePercent: 0 })).toThrow(/clientSharePercent/);
     expect(() => new Pacer({ clientSharePercent: 101 })).toThrow(/clientSharePercent/);
+  });
+});
+
+describe('Pacer budgets at scale', () => {
+  it('keeps every rolling minute within the budget and the client share, first come first served within a kind, whatever the traffic', async () => {
+    const kinds: RequestKind[] = ['cancel', 'exit', 'monitor', 'entry', 'read'];
+    const client = new Set<RequestKind>(['entry', 'read']);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 3, max: 3_000 }),
+        fc.integer({ min: 1, max: 100 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 400 }), fc.nat(25_000)), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        async (limit, share, bursts) => {
+          vi.setSystemTime(1_000_000);
+          const pacer = new Pacer({
+            requestsPerMinute: limit,
+            maxConcurrent: 1_000,
+            clientSharePercent: share,
+            now: () => Date.now(),
+          });
+          const clientLimit = Math.max(1, Math.floor((limit * share) / 100));
+          const dispatched: Array<{ at: number; kind: RequestKind; seq: number }> = [];
+          const pending: Promise<void>[] = [];
+          let seq = 0;
+          for (const [k, count, gapMs] of bursts) {
+            const kind = kinds[k]!;
+            for (let i = 0; i < count; i++) {
+              const mine = seq++;
+              pending.push(
+                pacer.schedule(kind, async () => {
+                  dispatched.push({ at: Date.now(), kind, seq: mine });
+                }),
+              );
+            }
+            await vi.advanceTimersByTimeAsync(gapMs);
+            // The budget's own count of the minute is the dispatches of the last 60 s.
+            const since = Date.now() - 60_000;
+            const sent = Object.fromEntries(kinds.map((k) => [k, 0])) as Record<RequestKind, number>;
+            for (const d of dispatched) if (d.at > since) sent[d.kind]++;
+            expect(pacer.snapshot().sent).toEqual(sent);
+          }
+          // Long enough for every budget to let the rest through.
+          await vi.advanceTimersByTimeAsync(60_000 * (Math.ceil(seq / clientLimit) + 1));
+          await Promise.all(pending);
+          expect(dispatched).toHaveLength(seq);
+          // Within any 60 s window: at most `limit` dispatches and `clientLimit` client ones.
+          let from = 0;
+          let clientInWindow = 0;
+          for (let to = 0; to < dispatched.length; to++) {
+            if (client.has(dispatched[to]!.kind)) clientInWindow++;
+            while (dispatched[from]!.at <= dispatched[to]!.at - 60_000) {
+              if (client.has(dispatched[from]!.kind)) clientInWindow--;
+              from++;
+            }
+            expect(to - from + 1).toBeLessThanOrEqual(limit);
+            expect(clientInWindow).toBeLessThanOrEqual(clientLimit);
+          }
+          // First come first served within a kind.
+          for (const kind of kinds) {
+            const order = dispatched.filter((d) => d.kind === kind).map((d) => d.seq);
+            expect(order).toEqual([...order].sort((a, b) => a - b));
+          }
+          pacer.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

@@ -44,12 +44,45 @@ interface Waiting {
   readonly fail: (error: Error) => void;
 }
 
-interface Sent {
-  readonly at: number;
-  readonly client: boolean;
-}
-
 const WINDOW_MS = 60_000;
+
+/**
+ * Dispatch times, oldest first, dropped as they leave the rolling minute. Counting and finding
+ * the oldest are O(1) and dropping is amortised O(1), whatever the budget: a budget of thousands
+ * of requests a minute must not cost each request a walk over the minute.
+ */
+class Dispatches {
+  readonly #times: number[] = [];
+  #head = 0;
+
+  get size(): number {
+    return this.#times.length - this.#head;
+  }
+
+  /** The oldest time still in the window (undefined when empty). */
+  get oldest(): number | undefined {
+    return this.#head < this.#times.length ? this.#times[this.#head] : undefined;
+  }
+
+  push(at: number): void {
+    this.#times.push(at);
+  }
+
+  /** Drops the times at or before `cutoff`. */
+  expire(cutoff: number): void {
+    const times = this.#times;
+    let head = this.#head;
+    while (head < times.length && times[head]! <= cutoff) head++;
+    if (head === times.length) {
+      times.length = 0;
+      head = 0;
+    } else if (head >= 1024 && head * 2 >= times.length) {
+      times.splice(0, head);
+      head = 0;
+    }
+    this.#head = head;
+  }
+}
 
 /**
  * Client-side pacing under the broker's request limit, with a priority queue (see
@@ -65,8 +98,10 @@ export class Pacer {
   readonly #clientConcurrent: number;
   readonly #now: () => number;
   readonly #queue: Waiting[] = [];
-  readonly #sent: Sent[] = [];
-  readonly #sentByKind = new Map<RequestKind, number[]>();
+  /** Every dispatch in the rolling minute, and the client ones among them. */
+  readonly #sent = new Dispatches();
+  readonly #clientSent = new Dispatches();
+  readonly #sentByKind = new Map<RequestKind, Dispatches>();
   #inFlight = 0;
   #clientInFlight = 0;
   #seq = 0;
@@ -104,7 +139,7 @@ export class Pacer {
     const sent = {} as Record<RequestKind, number>;
     const waiting = {} as Record<RequestKind, number>;
     for (const kind of REQUEST_KINDS) {
-      sent[kind] = this.#sentByKind.get(kind)?.length ?? 0;
+      sent[kind] = this.#sentByKind.get(kind)?.size ?? 0;
       waiting[kind] = 0;
     }
     for (const entry of this.#queue) waiting[entry.kind]++;
@@ -140,8 +175,13 @@ export class Pacer {
             });
         },
       };
-      this.#queue.push(entry);
-      this.#queue.sort((a, b) => PRIORITY[a.kind] - PRIORITY[b.kind] || a.seq - b.seq);
+      // After every entry of the same or a higher priority: sequence numbers only grow.
+      const queue = this.#queue;
+      const priority = PRIORITY[kind];
+      let at = queue.length;
+      while (at > 0 && PRIORITY[queue[at - 1]!.kind] > priority) at--;
+      if (at === queue.length) queue.push(entry);
+      else queue.splice(at, 0, entry);
       this.#pump();
     });
   }
@@ -177,9 +217,10 @@ export class Pacer {
       }
       this.#queue.shift();
       const now = this.#now();
-      this.#sent.push({ at: now, client });
+      this.#sent.push(now);
+      if (client) this.#clientSent.push(now);
       let times = this.#sentByKind.get(head.kind);
-      if (times === undefined) this.#sentByKind.set(head.kind, (times = []));
+      if (times === undefined) this.#sentByKind.set(head.kind, (times = new Dispatches()));
       times.push(now);
       if (this.#remote !== undefined) this.#remote.remaining--;
       head.run();
@@ -193,28 +234,19 @@ export class Pacer {
 
   /** Drops dispatches older than the rolling minute. */
   #expire(now: number): void {
-    while (this.#sent.length > 0 && this.#sent[0]!.at <= now - WINDOW_MS) this.#sent.shift();
-    for (const times of this.#sentByKind.values()) {
-      while (times.length > 0 && times[0]! <= now - WINDOW_MS) times.shift();
-    }
+    const cutoff = now - WINDOW_MS;
+    this.#sent.expire(cutoff);
+    this.#clientSent.expire(cutoff);
+    for (const times of this.#sentByKind.values()) times.expire(cutoff);
   }
 
   /** Milliseconds until one more request of the class fits the budget; 0 when it fits now. */
   #budgetWait(client: boolean): number {
     const now = this.#now();
     this.#expire(now);
-    let wait = this.#sent.length >= this.#limit ? this.#sent[0]!.at + WINDOW_MS - now : 0;
-    if (client) {
-      let clientSent = 0;
-      let oldestClient: number | undefined;
-      for (const s of this.#sent) {
-        if (!s.client) continue;
-        clientSent++;
-        oldestClient ??= s.at;
-      }
-      if (clientSent >= this.#clientLimit && oldestClient !== undefined) {
-        wait = Math.max(wait, oldestClient + WINDOW_MS - now);
-      }
+    let wait = this.#sent.size >= this.#limit ? this.#sent.oldest! + WINDOW_MS - now : 0;
+    if (client && this.#clientSent.size >= this.#clientLimit) {
+      wait = Math.max(wait, this.#clientSent.oldest! + WINDOW_MS - now);
     }
     if (this.#remote !== undefined) {
       if (now >= this.#remote.resetAtMs) this.#remote = undefined;
