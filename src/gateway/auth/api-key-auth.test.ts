@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../store/open-store.ts';
-import { ApiKeyAuth } from './api-key-auth.ts';
+import { ApiKeyAuth, sameSecret } from './api-key-auth.ts';
 
 describe('api key auth while the store cannot be read', () => {
   it('still accepts a pair it verified before, and refuses any other', async () => {
@@ -122,4 +123,25 @@ describe('the cache of verified keys', () => {
     expect(before).toBeGreaterThan(0);
     await store.close();
   }, 120_000);
+});
+
+describe('sameSecret', () => {
+  it('is string equality, whatever differs and wherever', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 48 }),
+        fc.string({ unit: 'binary', maxLength: 48 }),
+        (a, b) => {
+          expect(sameSecret(a, b)).toBe(a === b);
+          expect(sameSecret(a, a)).toBe(true);
+        },
+      ),
+    );
+    const secret = '-uJMW2M607x0zljdQ7Fc-pBuqnMjHPKV_vDu8jY6gAU';
+    for (let i = 0; i < secret.length; i++) {
+      const changed = `${secret.slice(0, i)}${secret[i] === 'x' ? 'y' : 'x'}${secret.slice(i + 1)}`;
+      expect(sameSecret(changed, secret)).toBe(false);
+    }
+    expect(sameSecret(secret.slice(1), secret)).toBe(false);
+  });
 });
