@@ -19,6 +19,8 @@
  *    process's CPU per order;
  *  - the time from a price move that breaches the daily-loss limit to the alert.
  * `npm run bench:gateway -- --json` prints one JSON object; `--quick` runs a shorter version;
+ * `--alloc` also submits the sequential batch once more under V8's sampling heap profiler and
+ * reports `submitAllocKbPerOrder`, what this (gateway) process allocated per order, garbage included;
  * `--cpu-prof <file>` also writes CPU profiles of this (server) process during the first round
  * of each route (`<file>` for the check, `<file>.bare.cpuprofile` for the bare route).
  */
@@ -54,6 +56,8 @@ const args = process.argv.slice(2);
 const json = args.includes('--json');
 const quick = args.includes('--quick');
 const cpuProfIndex = args.indexOf('--cpu-prof');
+/** Also sample what the gateway allocates per submission (a separate batch, after the timed one). */
+const allocation = args.includes('--alloc');
 const cpuProfPath = cpuProfIndex >= 0 ? (args[cpuProfIndex + 1] ?? 'gateway-check.cpuprofile') : undefined;
 const env = process.env;
 const storesIndex = args.indexOf('--stores');
@@ -175,6 +179,31 @@ async function startBareRoute(bodyLimit: number): Promise<{ url: string; close: 
 function profileFile(route: 'check' | 'bare', round: number): string | undefined {
   if (cpuProfPath === undefined || round !== 0) return undefined;
   return route === 'check' ? cpuProfPath : cpuProfPath.replace(/(\.cpuprofile)?$/, '.bare.cpuprofile');
+}
+
+/**
+ * Bytes this process allocates while `run` runs, from V8's sampling heap profiler with collected
+ * objects kept (so garbage counts too): an estimate, sampled every 4 KiB on average.
+ */
+async function allocatedBytes(run: () => Promise<unknown>): Promise<number> {
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as never);
+  let profile: { head: unknown };
+  try {
+    await run();
+  } finally {
+    ({ profile } = await session.post('HeapProfiler.stopSampling'));
+    session.disconnect();
+  }
+  type Node = { selfSize: number; children: Node[] };
+  const total = (node: Node): number => node.selfSize + node.children.reduce((sum, c) => sum + total(c), 0);
+  return total(profile.head as unknown as Node);
 }
 
 async function profiled<T>(file: string | undefined, run: () => Promise<T>): Promise<T> {
@@ -474,6 +503,15 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
   const [viaGateway, loop] = await withLoopDelay(() => submits(gateway.url, auth, 'gw'));
   const work = perOrder(before, await settled(rig, background), background, SUBMITS);
   await cancelAll(rig, background);
+  let alloc: { submitAllocKbPerOrder: number } | undefined;
+  if (allocation) {
+    const bytes = await allocatedBytes(async () => {
+      await submits(gateway.url, auth, 'alloc');
+      await settled(rig, background);
+    });
+    alloc = { submitAllocKbPerOrder: Number((bytes / 1024 / SUBMITS).toFixed(1)) };
+    await cancelAll(rig, background);
+  }
   log(
     `${store}: direct p50 ${ms(percentile(direct, 50))} ms, via the gateway p50 ${ms(percentile(viaGateway, 50))} ms ` +
       `p99 ${ms(percentile(viaGateway, 99))} ms; loop delay p99 ${loop.p99Ms} ms; ` +
@@ -545,6 +583,7 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
     eventLoopDelayP99Ms: loop.p99Ms,
     eventLoopDelayMaxMs: loop.maxMs,
     ...work,
+    ...alloc,
     backgroundTxPerSec: Number((background.transactionsPerMs * 1000).toFixed(1)),
     maxRateP99Under50Ms,
     ...trip,
