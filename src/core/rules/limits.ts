@@ -9,6 +9,29 @@ export function resolveLimit(limit: Limit, basis: number): number {
   return Math.min(fromPercent, fromUsd);
 }
 
+/**
+ * A limit's percent and dollar parts read once, for the checks that resolve a limit on every
+ * order. Every such limit has this one shape whatever fields the profile gave (V8 sees one map,
+ * not one per combination of fields), and {@link DollarLimit.resolve} does the arithmetic of
+ * {@link resolveLimit}: the same dollars for every basis.
+ */
+export class DollarLimit {
+  readonly hasPercent: boolean;
+  readonly percent: number;
+  readonly usd: number;
+
+  constructor(limit: Limit) {
+    this.hasPercent = limit.percent !== undefined;
+    this.percent = limit.percent ?? 0;
+    this.usd = limit.usd ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Dollar value of the limit for `basis`: the tighter of the percent and dollar parts. */
+  resolve(basis: number): number {
+    return this.hasPercent ? Math.min((this.percent / 100) * basis, this.usd) : this.usd;
+  }
+}
+
 /** The tighter of two limits: whichever is lower for any basis (percent and dollars each the lower). */
 export function tighterLimit(a: Limit | undefined, b: Limit | undefined): Limit | undefined {
   if (a === undefined) return b;
