@@ -2,17 +2,18 @@ import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import { UNKNOWN_SECTOR } from '../instrument.ts';
 import type { CheckInput, PreTradeRule, RiskContext } from '../rule.ts';
-import { DollarLimit, exceeds, violation } from './limits.ts';
+import { exceeds, resolveLimit, violation } from './limits.ts';
 
 /** Caps one symbol's exposure, counting working orders, in percent of the basis and/or dollars. */
 export function symbolExposureRule(limit: Limit): PreTradeRule {
-  const dollars = new DollarLimit(limit);
   return {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, _ctx) {
-      const max = dollars.resolve(input.basis);
-      return exceeds(input.symbolExposureAfter, max) ? symbolExposureExceeded(this.id, input, max) : null;
+      const max = resolveLimit(limit, input.basis);
+      return input.symbolExposureAfter > max && exceeds(input.symbolExposureAfter, max)
+        ? symbolExposureExceeded(this.id, input, max)
+        : null;
     },
   };
 }
@@ -30,19 +31,17 @@ function symbolExposureExceeded(ruleId: string, input: CheckInput, max: number):
  * `Unknown`, which has its own limit (by default the tighter of the sector and symbol limits).
  */
 export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit | undefined): PreTradeRule {
-  const known = limit === undefined ? undefined : new DollarLimit(limit);
-  const forUnknown = unknownLimit === undefined ? known : new DollarLimit(unknownLimit);
   return {
     id: 'sector-exposure',
     scope: 'entries',
     check(input, ctx) {
       const sector = input.book?.sector ?? input.instrument?.sector ?? UNKNOWN_SECTOR;
-      const applicable = sector === UNKNOWN_SECTOR ? forUnknown : known;
+      const applicable = sector === UNKNOWN_SECTOR ? (unknownLimit ?? limit) : limit;
       if (applicable === undefined) return null;
-      const max = applicable.resolve(input.basis);
+      const max = resolveLimit(applicable, input.basis);
       const after =
         (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
-      return exceeds(after, max)
+      return after > max && exceeds(after, max)
         ? exposureExceeded('SECTOR_EXPOSURE_EXCEEDED', this.id, after, max, sector)
         : null;
     },
@@ -51,26 +50,26 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
 
 /** Caps gross exposure (sum of |exposure| over symbols, working orders counted). */
 export function grossExposureRule(limit: Limit): PreTradeRule {
-  const dollars = new DollarLimit(limit);
   return {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = dollars.resolve(input.basis);
+      const max = resolveLimit(limit, input.basis);
       const after = ctx.book.gross + input.exposureIncrease;
-      return exceeds(after, max) ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max) : null;
+      return after > max && exceeds(after, max)
+        ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max)
+        : null;
     },
   };
 }
 
 /** Caps worst-case |net| exposure (long minus short, working orders counted). */
 export function netExposureRule(limit: Limit): PreTradeRule {
-  const dollars = new DollarLimit(limit);
   return {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = dollars.resolve(input.basis);
+      const max = resolveLimit(limit, input.basis);
       const book = ctx.book;
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
@@ -81,7 +80,9 @@ export function netExposureRule(limit: Limit): PreTradeRule {
         Math.abs(book.netUp + Math.max(delta, 0)),
         Math.abs(book.netDown + Math.min(delta, 0)),
       );
-      return exceeds(after, max) ? exposureExceeded('NET_EXPOSURE_EXCEEDED', this.id, after, max) : null;
+      return after > max && exceeds(after, max)
+        ? exposureExceeded('NET_EXPOSURE_EXCEEDED', this.id, after, max)
+        : null;
     },
   };
 }
@@ -105,18 +106,17 @@ export function positionLimitRule(
   maxQuantity: number | undefined,
   maxNotional: Limit | undefined,
 ): PreTradeRule {
-  const notionalLimit = maxNotional === undefined ? undefined : new DollarLimit(maxNotional);
   return {
     id: 'position-limit',
     scope: 'entries',
     check(input, _ctx) {
       const qty = Math.abs(input.positionQtyAfter);
-      if (maxQuantity !== undefined && exceeds(qty, maxQuantity))
+      if (maxQuantity !== undefined && qty > maxQuantity && exceeds(qty, maxQuantity))
         return positionQuantityExceeded(this.id, input, qty, maxQuantity);
-      if (notionalLimit !== undefined) {
-        const max = notionalLimit.resolve(input.basis);
+      if (maxNotional !== undefined) {
+        const max = resolveLimit(maxNotional, input.basis);
         const value = qty * input.valuationPrice * input.multiplier;
-        if (exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
+        if (value > max && exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
       }
       return null;
     },
@@ -159,7 +159,10 @@ export const buyingPowerRule: PreTradeRule = {
   scope: 'entries',
   check(input, ctx) {
     const needed = input.notional + ctx.book.reserved;
-    return exceeds(needed, ctx.buyingPower) ? buyingPowerShort(this.id, input, ctx) : null;
+    const buyingPower = ctx.buyingPower;
+    return needed > buyingPower && exceeds(needed, buyingPower)
+      ? buyingPowerShort(this.id, input, ctx)
+      : null;
   },
 };
 

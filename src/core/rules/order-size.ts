@@ -1,7 +1,7 @@
 import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import type { CheckInput, PreTradeRule } from '../rule.ts';
-import { DollarLimit, exceeds, violation } from './limits.ts';
+import { exceeds, resolveLimit, violation } from './limits.ts';
 
 /** Fat-finger guard: maximum shares or contracts per order. */
 export function orderQuantityRule(maxQuantity: number): PreTradeRule {
@@ -10,7 +10,9 @@ export function orderQuantityRule(maxQuantity: number): PreTradeRule {
     scope: 'entries',
     check(input) {
       const qty = input.order.qty;
-      return exceeds(qty, maxQuantity) ? quantityExceeded(this.id, input, maxQuantity) : null;
+      return qty > maxQuantity && exceeds(qty, maxQuantity)
+        ? quantityExceeded(this.id, input, maxQuantity)
+        : null;
     },
   };
 }
@@ -26,13 +28,14 @@ function quantityExceeded(ruleId: string, input: CheckInput, maxQty: number): Vi
 
 /** Maximum order value in dollars (and/or percent of the exposure basis). */
 export function orderNotionalRule(limit: Limit): PreTradeRule {
-  const dollars = new DollarLimit(limit);
   return {
     id: 'order-notional',
     scope: 'entries',
     check(input, _ctx) {
-      const max = dollars.resolve(input.basis);
-      return exceeds(input.notional, max) ? notionalExceeded(this.id, input, max) : null;
+      const max = resolveLimit(limit, input.basis);
+      return input.notional > max && exceeds(input.notional, max)
+        ? notionalExceeded(this.id, input, max)
+        : null;
     },
   };
 }
