@@ -2,15 +2,22 @@ import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import { UNKNOWN_SECTOR } from '../instrument.ts';
 import type { CheckInput, PreTradeRule, RiskContext } from '../rule.ts';
-import { exceeds, resolveLimit, violation } from './limits.ts';
+import { exceeds, violation } from './limits.ts';
 
 /** Caps one symbol's exposure, counting working orders, in percent of the basis and/or dollars. */
 export function symbolExposureRule(limit: Limit): PreTradeRule {
+  // resolveLimit's arithmetic written out, on the limit's parts read once: a call V8 leaves out of
+  // line would box its result on every check once the limit no longer fits a small integer.
+  const percent = limit.percent;
+  const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, _ctx) {
-      const max = resolveLimit(limit, input.basis);
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       return input.symbolExposureAfter > max && exceeds(input.symbolExposureAfter, max)
         ? symbolExposureExceeded(this.id, input, max)
         : null;
@@ -31,14 +38,25 @@ function symbolExposureExceeded(ruleId: string, input: CheckInput, max: number):
  * `Unknown`, which has its own limit (by default the tighter of the sector and symbol limits).
  */
 export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit | undefined): PreTradeRule {
+  // resolveLimit's arithmetic written out, as for the symbol limit, for each of the two limits.
+  const unknown = unknownLimit ?? limit;
+  const knownPercent = limit?.percent;
+  const knownUsd = limit?.usd ?? Number.POSITIVE_INFINITY;
+  const unknownPercent = unknown?.percent;
+  const unknownUsd = unknown?.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'sector-exposure',
     scope: 'entries',
     check(input, ctx) {
       const sector = input.book?.sector ?? input.instrument?.sector ?? UNKNOWN_SECTOR;
-      const applicable = sector === UNKNOWN_SECTOR ? (unknownLimit ?? limit) : limit;
-      if (applicable === undefined) return null;
-      const max = resolveLimit(applicable, input.basis);
+      const isUnknown = sector === UNKNOWN_SECTOR;
+      if ((isUnknown ? unknown : limit) === undefined) return null;
+      const percent = isUnknown ? unknownPercent : knownPercent;
+      const usd = isUnknown ? unknownUsd : knownUsd;
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       const after =
         (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
       return after > max && exceeds(after, max)
@@ -50,11 +68,16 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
 
 /** Caps gross exposure (sum of |exposure| over symbols, working orders counted). */
 export function grossExposureRule(limit: Limit): PreTradeRule {
+  const percent = limit.percent;
+  const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, input.basis);
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       const after = ctx.book.gross + input.exposureIncrease;
       return after > max && exceeds(after, max)
         ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max)
@@ -65,11 +88,16 @@ export function grossExposureRule(limit: Limit): PreTradeRule {
 
 /** Caps worst-case |net| exposure (long minus short, working orders counted). */
 export function netExposureRule(limit: Limit): PreTradeRule {
+  const percent = limit.percent;
+  const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, input.basis);
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       const book = ctx.book;
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
@@ -106,6 +134,8 @@ export function positionLimitRule(
   maxQuantity: number | undefined,
   maxNotional: Limit | undefined,
 ): PreTradeRule {
+  const percent = maxNotional?.percent;
+  const usd = maxNotional?.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'position-limit',
     scope: 'entries',
@@ -114,7 +144,10 @@ export function positionLimitRule(
       if (maxQuantity !== undefined && qty > maxQuantity && exceeds(qty, maxQuantity))
         return positionQuantityExceeded(this.id, input, qty, maxQuantity);
       if (maxNotional !== undefined) {
-        const max = resolveLimit(maxNotional, input.basis);
+        const max = Math.min(
+          percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+          usd,
+        );
         const value = qty * input.valuationPrice * input.multiplier;
         if (value > max && exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
       }
