@@ -4,6 +4,7 @@ import { parseProfile } from '../src/core/config/load-profile.ts';
 import { RiskEngine } from '../src/core/engine.ts';
 import { stock } from '../src/core/instrument.ts';
 import type { OrderIntent } from '../src/core/order.ts';
+import { buildPreTradeRules } from '../src/core/rules/build-rules.ts';
 
 export const BASE_POSITIONS = 500;
 export const SECTORS = 10;
@@ -20,7 +21,12 @@ export function rng(seed: number) {
   };
 }
 
-export function build(positions: number) {
+/**
+ * The engine over a book of `positions`. `leaveOut` names rule ids the engine is built without
+ * (`*` for all of them), so a count can attribute a check's cost to rules and to the engine's own
+ * set-up; the benchmark itself always runs the whole set.
+ */
+export function build(positions: number, leaveOut: readonly string[] = []) {
   const parsed = parseProfile({
     startingEquity: 10_000_000 * Math.max(1, positions / BASE_POSITIONS),
     marketData: { maxQuoteAgeMs: 60_000 },
@@ -60,7 +66,16 @@ export function build(positions: number) {
   const clock = new ManualClock(Date.UTC(2024, 2, 15, 14, 0));
   const symbols = Array.from({ length: positions }, (_, i) => `S${String(i).padStart(3, '0')}`);
   const instruments = symbols.map((s, i) => stock(s, `Sector${i % SECTORS}`));
-  const engine = new RiskEngine({ profile: parsed.value, clock, instruments });
+  const rules =
+    leaveOut.length === 0
+      ? undefined
+      : buildPreTradeRules(parsed.value).filter((r) => !leaveOut.includes('*') && !leaveOut.includes(r.id));
+  const engine = new RiskEngine({
+    profile: parsed.value,
+    clock,
+    instruments,
+    ...(rules === undefined ? {} : { rules, replaceRules: true }),
+  });
   const prices = symbols.map((_, i) => 20 + (i % 50) * 4);
   symbols.forEach((symbol, i) => {
     engine.onMarket({ kind: 'mark', symbol, time: clock.now(), price: prices[i]! });

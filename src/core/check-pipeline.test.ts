@@ -37,6 +37,32 @@ describe('compileChecks', () => {
     expect(codes(run(input, ctx, false))).toEqual(['a:DENIED', 'c:DENIED', 'd:DENIED']);
   });
 
+  it('keeps the rule order and the entries-only scope across the generated groups of rules', () => {
+    const outcomes = [
+      'deny',
+      'pass',
+      'throw',
+      'deny',
+      'pass',
+      'deny',
+      'deny',
+      'pass',
+      'deny',
+      'throw',
+      'deny',
+    ] as const;
+    const rules = outcomes.map((outcome, i) => rule(`r${i}`, i % 3 === 0 ? 'entries' : 'all', outcome));
+    const run = compileChecks(rules);
+    const expected = (reducing: boolean) =>
+      outcomes.flatMap((outcome, i) =>
+        (reducing && i % 3 === 0) || outcome === 'pass'
+          ? []
+          : [`r${i}:${outcome === 'throw' ? 'RULE_ERROR' : 'DENIED'}`],
+      );
+    expect(codes(run(input, ctx, false))).toEqual(expected(false));
+    expect(codes(run(input, ctx, true))).toEqual(expected(true));
+  });
+
   it('skips entries-only rules for risk-reducing orders', () => {
     const run = compileChecks([rule('a', 'entries', 'deny'), rule('b', 'all', 'deny')]);
     expect(codes(run(input, ctx, true))).toEqual(['b:DENIED']);

@@ -1,24 +1,36 @@
 import type { Limit } from '../config/profile-schema.ts';
+import type { Violation } from '../decision.ts';
 import { UNKNOWN_SECTOR } from '../instrument.ts';
-import type { PreTradeRule } from '../rule.ts';
-import { exceeds, resolveLimit, violation } from './limits.ts';
+import type { CheckInput, PreTradeRule, RiskContext } from '../rule.ts';
+import { exceeds, violation } from './limits.ts';
 
 /** Caps one symbol's exposure, counting working orders, in percent of the basis and/or dollars. */
 export function symbolExposureRule(limit: Limit): PreTradeRule {
+  // resolveLimit's arithmetic written out, on the limit's parts read once: a call V8 leaves out of
+  // line would box its result on every check once the limit no longer fits a small integer.
+  const percent = limit.percent;
+  const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, _ctx) {
-      const max = resolveLimit(limit, input.basis);
-      return exceeds(input.symbolExposureAfter, max)
-        ? violation('SYMBOL_EXPOSURE_EXCEEDED', this.id, {
-            symbol: input.order.symbol,
-            exposure: input.symbolExposureAfter,
-            limit: max,
-          })
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
+      return input.symbolExposureAfter > max && exceeds(input.symbolExposureAfter, max)
+        ? symbolExposureExceeded(this.id, input, max)
         : null;
     },
   };
+}
+
+function symbolExposureExceeded(ruleId: string, input: CheckInput, max: number): Violation {
+  return violation('SYMBOL_EXPOSURE_EXCEEDED', ruleId, {
+    symbol: input.order.symbol,
+    exposure: input.symbolExposureAfter,
+    limit: max,
+  });
 }
 
 /**
@@ -26,18 +38,29 @@ export function symbolExposureRule(limit: Limit): PreTradeRule {
  * `Unknown`, which has its own limit (by default the tighter of the sector and symbol limits).
  */
 export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit | undefined): PreTradeRule {
+  // resolveLimit's arithmetic written out, as for the symbol limit, for each of the two limits.
+  const unknown = unknownLimit ?? limit;
+  const knownPercent = limit?.percent;
+  const knownUsd = limit?.usd ?? Number.POSITIVE_INFINITY;
+  const unknownPercent = unknown?.percent;
+  const unknownUsd = unknown?.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'sector-exposure',
     scope: 'entries',
     check(input, ctx) {
       const sector = input.book?.sector ?? input.instrument?.sector ?? UNKNOWN_SECTOR;
-      const applicable = sector === UNKNOWN_SECTOR ? (unknownLimit ?? limit) : limit;
-      if (applicable === undefined) return null;
-      const max = resolveLimit(applicable, input.basis);
+      const isUnknown = sector === UNKNOWN_SECTOR;
+      if ((isUnknown ? unknown : limit) === undefined) return null;
+      const percent = isUnknown ? unknownPercent : knownPercent;
+      const usd = isUnknown ? unknownUsd : knownUsd;
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       const after =
         (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
-      return exceeds(after, max)
-        ? violation('SECTOR_EXPOSURE_EXCEEDED', this.id, { sector, exposure: after, limit: max })
+      return after > max && exceeds(after, max)
+        ? exposureExceeded('SECTOR_EXPOSURE_EXCEEDED', this.id, after, max, sector)
         : null;
     },
   };
@@ -45,14 +68,19 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
 
 /** Caps gross exposure (sum of |exposure| over symbols, working orders counted). */
 export function grossExposureRule(limit: Limit): PreTradeRule {
+  const percent = limit.percent;
+  const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, input.basis);
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       const after = ctx.book.gross + input.exposureIncrease;
-      return exceeds(after, max)
-        ? violation('GROSS_EXPOSURE_EXCEEDED', this.id, { exposure: after, limit: max })
+      return after > max && exceeds(after, max)
+        ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max)
         : null;
     },
   };
@@ -60,11 +88,16 @@ export function grossExposureRule(limit: Limit): PreTradeRule {
 
 /** Caps worst-case |net| exposure (long minus short, working orders counted). */
 export function netExposureRule(limit: Limit): PreTradeRule {
+  const percent = limit.percent;
+  const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = resolveLimit(limit, input.basis);
+      const max = Math.min(
+        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+        usd,
+      );
       const book = ctx.book;
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
@@ -75,11 +108,25 @@ export function netExposureRule(limit: Limit): PreTradeRule {
         Math.abs(book.netUp + Math.max(delta, 0)),
         Math.abs(book.netDown + Math.min(delta, 0)),
       );
-      return exceeds(after, max)
-        ? violation('NET_EXPOSURE_EXCEEDED', this.id, { exposure: after, limit: max })
+      return after > max && exceeds(after, max)
+        ? exposureExceeded('NET_EXPOSURE_EXCEEDED', this.id, after, max)
         : null;
     },
   };
+}
+
+/**
+ * The sector, gross and net violations; `sector` only for the sector's. Built outside the checks,
+ * so the checks stay small enough for V8 to inline into the compiled pipeline.
+ */
+function exposureExceeded(
+  code: string,
+  ruleId: string,
+  exposure: number,
+  limit: number,
+  sector?: string,
+): Violation {
+  return violation(code, ruleId, sector === undefined ? { exposure, limit } : { sector, exposure, limit });
 }
 
 /** Caps the position per symbol in shares and/or dollars, counting working orders. */
@@ -87,32 +134,39 @@ export function positionLimitRule(
   maxQuantity: number | undefined,
   maxNotional: Limit | undefined,
 ): PreTradeRule {
+  const percent = maxNotional?.percent;
+  const usd = maxNotional?.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'position-limit',
     scope: 'entries',
     check(input, _ctx) {
       const qty = Math.abs(input.positionQtyAfter);
-      if (maxQuantity !== undefined && exceeds(qty, maxQuantity)) {
-        return violation('POSITION_QUANTITY_EXCEEDED', this.id, {
-          symbol: input.order.symbol,
-          qty,
-          maxQty: maxQuantity,
-        });
-      }
+      if (maxQuantity !== undefined && qty > maxQuantity && exceeds(qty, maxQuantity))
+        return positionQuantityExceeded(this.id, input, qty, maxQuantity);
       if (maxNotional !== undefined) {
-        const max = resolveLimit(maxNotional, input.basis);
+        const max = Math.min(
+          percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
+          usd,
+        );
         const value = qty * input.valuationPrice * input.multiplier;
-        if (exceeds(value, max)) {
-          return violation('POSITION_NOTIONAL_EXCEEDED', this.id, {
-            symbol: input.order.symbol,
-            notional: value,
-            limit: max,
-          });
-        }
+        if (value > max && exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
       }
       return null;
     },
   };
+}
+
+function positionQuantityExceeded(ruleId: string, input: CheckInput, qty: number, maxQty: number): Violation {
+  return violation('POSITION_QUANTITY_EXCEEDED', ruleId, { symbol: input.order.symbol, qty, maxQty });
+}
+
+function positionNotionalExceeded(
+  ruleId: string,
+  input: CheckInput,
+  notional: number,
+  limit: number,
+): Violation {
+  return violation('POSITION_NOTIONAL_EXCEEDED', ruleId, { symbol: input.order.symbol, notional, limit });
 }
 
 /** Caps the number of open positions, counting flat symbols with working entries. */
@@ -123,9 +177,13 @@ export function maxOpenPositionsRule(maxOpen: number): PreTradeRule {
     check(input, ctx) {
       if (input.effect !== 'open' || input.book?.pendingOpen === true) return null;
       const open = ctx.book.openPositions + ctx.book.pendingOpens;
-      return open + 1 > maxOpen ? violation('MAX_OPEN_POSITIONS', this.id, { open, maxOpen }) : null;
+      return open + 1 > maxOpen ? maxOpenExceeded(this.id, open, maxOpen) : null;
     },
   };
+}
+
+function maxOpenExceeded(ruleId: string, open: number, maxOpen: number): Violation {
+  return violation('MAX_OPEN_POSITIONS', ruleId, { open, maxOpen });
 }
 
 /** Order value plus risk-increasing working orders must fit in buying power. */
@@ -134,12 +192,17 @@ export const buyingPowerRule: PreTradeRule = {
   scope: 'entries',
   check(input, ctx) {
     const needed = input.notional + ctx.book.reserved;
-    return exceeds(needed, ctx.buyingPower)
-      ? violation('INSUFFICIENT_BUYING_POWER', this.id, {
-          notional: input.notional,
-          reserved: ctx.book.reserved,
-          buyingPower: ctx.buyingPower,
-        })
+    const buyingPower = ctx.buyingPower;
+    return needed > buyingPower && exceeds(needed, buyingPower)
+      ? buyingPowerShort(this.id, input, ctx)
       : null;
   },
 };
+
+function buyingPowerShort(ruleId: string, input: CheckInput, ctx: RiskContext): Violation {
+  return violation('INSUFFICIENT_BUYING_POWER', ruleId, {
+    notional: input.notional,
+    reserved: ctx.book.reserved,
+    buyingPower: ctx.buyingPower,
+  });
+}

@@ -25,7 +25,12 @@ function lower(a: number | undefined, b: number | undefined): number | undefined
 /** Tolerance so a value equal to a limit up to float noise is treated as at the limit. */
 export const EPSILON = 1e-7;
 
-/** True when `value` is above `limit` beyond float noise. */
+/**
+ * True when `value` is above `limit` beyond float noise. Never true unless `value > limit`, so a
+ * check tests that first (`value > limit && exceeds(value, limit)`, the same answer): a value
+ * within its limit then costs no call, and no call that V8 did not inline has to box the two
+ * doubles it passes.
+ */
 export function exceeds(value: number, limit: number): boolean {
   return value > limit + EPSILON * Math.max(1, Math.abs(limit));
 }

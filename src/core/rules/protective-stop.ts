@@ -1,11 +1,36 @@
 import type { ProtectiveStopConfig } from '../config/profile-schema.ts';
-import type { Modification } from '../decision.ts';
+import type { Modification, Violation } from '../decision.ts';
 import type { OrderIntent } from '../order.ts';
 import type { PreTradeRule } from '../rule.ts';
 import { limitDirection, protectiveStopDirection, roundToTick } from '../tick.ts';
 import { violation } from './limits.ts';
 
 type Config = ReturnType<typeof ProtectiveStopConfig.parse>;
+
+/*
+ * The check's violations are built outside it, so the check stays small enough for V8 to inline
+ * into the compiled pipeline.
+ */
+
+function stopRequired(ruleId: string, order: OrderIntent, config: Config): Violation {
+  return violation('PROTECTIVE_STOP_REQUIRED', ruleId, {
+    symbol: order.symbol,
+    policy: config.policy,
+    reason:
+      config.policy === 'attach'
+        ? `could not compute a ${config.method} stop (no price or ATR yet)`
+        : 'entry has no stopLoss',
+  });
+}
+
+function stopInvalid(ruleId: string, order: OrderIntent, stopLoss: number, entry: number): Violation {
+  return violation('PROTECTIVE_STOP_INVALID', ruleId, {
+    symbol: order.symbol,
+    side: order.side,
+    stopLoss,
+    entry,
+  });
+}
 
 /**
  * Every entry must carry a protective stop. Policy `deny` refuses entries without one;
@@ -69,29 +94,12 @@ export function protectiveStopRule(config: Config): PreTradeRule {
       // Tested before it is read as a number: `protection?.stopLoss` would merge undefined with
       // the price, and V8 boxes the double on every check to do that.
       const protection = order.protection;
-      if (protection === undefined || protection.stopLoss === undefined) {
-        if (!config.required) return null;
-        return violation('PROTECTIVE_STOP_REQUIRED', this.id, {
-          symbol: order.symbol,
-          policy: config.policy,
-          reason:
-            config.policy === 'attach'
-              ? `could not compute a ${config.method} stop (no price or ATR yet)`
-              : 'entry has no stopLoss',
-        });
-      }
+      if (protection === undefined || protection.stopLoss === undefined)
+        return config.required ? stopRequired(this.id, order, config) : null;
       const stop = protection.stopLoss;
       const entry = order.limitPrice ?? order.stopPrice ?? input.referencePrice;
       const wrongSide = order.side === 'buy' ? stop >= entry : stop <= entry;
-      if (entry > 0 && wrongSide) {
-        return violation('PROTECTIVE_STOP_INVALID', this.id, {
-          symbol: order.symbol,
-          side: order.side,
-          stopLoss: stop,
-          entry,
-        });
-      }
-      return null;
+      return entry > 0 && wrongSide ? stopInvalid(this.id, order, stop, entry) : null;
     },
   };
   // Only the attach policy changes orders: without it the engine has no adjustment to call.

@@ -1,4 +1,5 @@
-import type { PreTradeRule } from '../rule.ts';
+import type { Violation } from '../decision.ts';
+import type { CheckInput, PreTradeRule } from '../rule.ts';
 import { violation } from './limits.ts';
 
 /**
@@ -11,23 +12,32 @@ export function referencePriceRule(maxAgeMs: number): PreTradeRule {
     scope: 'entries',
     check(input) {
       const price = input.referencePrice;
-      if (Number.isNaN(price) && input.referenceAgeMs === Number.POSITIVE_INFINITY) {
-        return violation('NO_REFERENCE_PRICE', this.id, { symbol: input.order.symbol });
-      }
-      if (!Number.isFinite(price) || price <= 0) {
-        return violation('INVALID_REFERENCE_PRICE', this.id, {
-          symbol: input.order.symbol,
-          price: String(price),
-        });
-      }
-      if (input.referenceAgeMs > maxAgeMs) {
-        return violation('STALE_REFERENCE_PRICE', this.id, {
-          symbol: input.order.symbol,
-          ageMs: Math.round(input.referenceAgeMs),
-          maxAgeMs,
-        });
-      }
-      return null;
+      // Only a finite, positive, fresh price passes; the reasons are worked out outside the check,
+      // which keeps it small enough for V8 to inline into the compiled pipeline.
+      if (price > 0 && price < Number.POSITIVE_INFINITY && input.referenceAgeMs <= maxAgeMs) return null;
+      return referenceProblem(this.id, input, maxAgeMs);
     },
   };
+}
+
+/** Why an entry's reference price does not do, or null when it does. */
+function referenceProblem(ruleId: string, input: CheckInput, maxAgeMs: number): Violation | null {
+  const price = input.referencePrice;
+  if (Number.isNaN(price) && input.referenceAgeMs === Number.POSITIVE_INFINITY) {
+    return violation('NO_REFERENCE_PRICE', ruleId, { symbol: input.order.symbol });
+  }
+  if (!Number.isFinite(price) || price <= 0) {
+    return violation('INVALID_REFERENCE_PRICE', ruleId, {
+      symbol: input.order.symbol,
+      price: String(price),
+    });
+  }
+  if (input.referenceAgeMs > maxAgeMs) {
+    return violation('STALE_REFERENCE_PRICE', ruleId, {
+      symbol: input.order.symbol,
+      ageMs: Math.round(input.referenceAgeMs),
+      maxAgeMs,
+    });
+  }
+  return null;
 }
