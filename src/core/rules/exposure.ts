@@ -2,22 +2,18 @@ import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import { UNKNOWN_SECTOR } from '../instrument.ts';
 import type { CheckInput, PreTradeRule, RiskContext } from '../rule.ts';
-import { exceeds, violation } from './limits.ts';
+import { dollarLimit, exceeds, violation } from './limits.ts';
 
 /** Caps one symbol's exposure, counting working orders, in percent of the basis and/or dollars. */
 export function symbolExposureRule(limit: Limit): PreTradeRule {
-  // resolveLimit's arithmetic written out, on the limit's parts read once: a call V8 leaves out of
-  // line would box its result on every check once the limit no longer fits a small integer.
+  // The limit's parts read once (see dollarLimit).
   const percent = limit.percent;
   const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, _ctx) {
-      const max = Math.min(
-        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
-        usd,
-      );
+      const max = dollarLimit(percent, usd, input.basis);
       return input.symbolExposureAfter > max && exceeds(input.symbolExposureAfter, max)
         ? symbolExposureExceeded(this.id, input, max)
         : null;
@@ -38,7 +34,7 @@ function symbolExposureExceeded(ruleId: string, input: CheckInput, max: number):
  * `Unknown`, which has its own limit (by default the tighter of the sector and symbol limits).
  */
 export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit | undefined): PreTradeRule {
-  // resolveLimit's arithmetic written out, as for the symbol limit, for each of the two limits.
+  // Both limits' parts read once (see dollarLimit).
   const unknown = unknownLimit ?? limit;
   const knownPercent = limit?.percent;
   const knownUsd = limit?.usd ?? Number.POSITIVE_INFINITY;
@@ -53,10 +49,7 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
       if ((isUnknown ? unknown : limit) === undefined) return null;
       const percent = isUnknown ? unknownPercent : knownPercent;
       const usd = isUnknown ? unknownUsd : knownUsd;
-      const max = Math.min(
-        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
-        usd,
-      );
+      const max = dollarLimit(percent, usd, input.basis);
       const after =
         (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
       return after > max && exceeds(after, max)
@@ -74,10 +67,7 @@ export function grossExposureRule(limit: Limit): PreTradeRule {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = Math.min(
-        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
-        usd,
-      );
+      const max = dollarLimit(percent, usd, input.basis);
       const after = ctx.book.gross + input.exposureIncrease;
       return after > max && exceeds(after, max)
         ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max)
@@ -94,10 +84,7 @@ export function netExposureRule(limit: Limit): PreTradeRule {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = Math.min(
-        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
-        usd,
-      );
+      const max = dollarLimit(percent, usd, input.basis);
       const book = ctx.book;
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
@@ -144,10 +131,7 @@ export function positionLimitRule(
       if (maxQuantity !== undefined && qty > maxQuantity && exceeds(qty, maxQuantity))
         return positionQuantityExceeded(this.id, input, qty, maxQuantity);
       if (maxNotional !== undefined) {
-        const max = Math.min(
-          percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
-          usd,
-        );
+        const max = dollarLimit(percent, usd, input.basis);
         const value = qty * input.valuationPrice * input.multiplier;
         if (value > max && exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
       }

@@ -4,9 +4,17 @@ import { money } from '../decision.ts';
 
 /** Dollar value of a limit given in percent of `basis` and/or dollars: the tighter of the two. */
 export function resolveLimit(limit: Limit, basis: number): number {
-  const fromPercent = limit.percent === undefined ? Number.POSITIVE_INFINITY : (limit.percent / 100) * basis;
-  const fromUsd = limit.usd ?? Number.POSITIVE_INFINITY;
-  return Math.min(fromPercent, fromUsd);
+  return dollarLimit(limit.percent, limit.usd ?? Number.POSITIVE_INFINITY, basis);
+}
+
+/**
+ * {@link resolveLimit} on a limit's parts, read once when a rule is built: the rules call this
+ * on every check, and a function of plain numbers stays small enough for V8 to inline into the
+ * compiled pipeline (a limit object of varying shape made `resolveLimit` a polymorphic call that
+ * V8 sometimes left out of line, boxing its result once the limit outgrew a small integer).
+ */
+export function dollarLimit(percent: number | undefined, usd: number, basis: number): number {
+  return Math.min(percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * basis, usd);
 }
 
 /** The tighter of two limits: whichever is lower for any basis (percent and dollars each the lower). */

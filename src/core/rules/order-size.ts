@@ -1,7 +1,7 @@
 import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import type { CheckInput, PreTradeRule } from '../rule.ts';
-import { exceeds, violation } from './limits.ts';
+import { dollarLimit, exceeds, violation } from './limits.ts';
 
 /** Fat-finger guard: maximum shares or contracts per order. */
 export function orderQuantityRule(maxQuantity: number): PreTradeRule {
@@ -28,18 +28,14 @@ function quantityExceeded(ruleId: string, input: CheckInput, maxQty: number): Vi
 
 /** Maximum order value in dollars (and/or percent of the exposure basis). */
 export function orderNotionalRule(limit: Limit): PreTradeRule {
-  // resolveLimit's arithmetic written out, on the limit's parts read once: a call V8 leaves out of
-  // line would box its result on every check once the limit no longer fits a small integer.
+  // The limit's parts read once (see dollarLimit).
   const percent = limit.percent;
   const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'order-notional',
     scope: 'entries',
     check(input, _ctx) {
-      const max = Math.min(
-        percent === undefined ? Number.POSITIVE_INFINITY : (percent / 100) * input.basis,
-        usd,
-      );
+      const max = dollarLimit(percent, usd, input.basis);
       return input.notional > max && exceeds(input.notional, max)
         ? notionalExceeded(this.id, input, max)
         : null;
