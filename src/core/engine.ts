@@ -303,50 +303,48 @@ export class RiskEngine implements RiskContext {
     return decision;
   }
 
-  /** Fills the reused check input for an order; returns the symbol's book entry if known. */
+  /**
+   * Fills the reused check input for an order; returns the symbol's book entry if known. Kept
+   * under V8's bytecode limit for inlining (460 bytes) so it compiles into `validateOrder`: the
+   * rare paths (a symbol not in the book yet) and the exposure arithmetic live in functions of
+   * their own.
+   */
   #prepare(order: OrderIntent): SymbolBook | undefined {
     const input = this.#input;
     input.order = order;
-    input.now = this.#clock.now();
+    const now = this.#clock.now();
+    input.now = now;
     input.basis = this.basisEquity();
-    let entry = this.book.symbols.get(order.symbol);
+    const entry = this.book.symbols.get(order.symbol) ?? this.#newEntry(order.symbol);
     if (entry === undefined) {
-      const found = this.#instrumentLookup(order.symbol);
-      if (found !== undefined) entry = this.book.entry(found);
-    }
-    input.instrument = entry?.instrument;
-    input.book = entry;
-    const q = entry === undefined ? 0 : entry.qty;
-    const signed = order.side === 'buy' ? order.qty : -order.qty;
-    // Working orders on the closing side, exits and entries alike, take the position toward flat first.
-    const closing =
-      entry === undefined ? 0 : entry.workingExit + (q > 0 ? entry.workingSell : entry.workingBuy);
-    input.effect = classifyEffect(q, signed, closing);
-    const price = entry?.price ?? Number.NaN;
-    input.referencePrice = price;
-    input.referenceAgeMs =
-      entry === undefined || !Number.isFinite(entry.priceTime)
-        ? Number.POSITIVE_INFINITY
-        : input.now - entry.priceTime;
-    const valuation = order.limitPrice ?? order.stopPrice ?? price;
-    input.valuationPrice = valuation;
-    const mult = entry === undefined ? 1 : entry.multiplier;
-    input.multiplier = mult;
-    input.notional = order.qty * valuation * mult;
-    if (entry === undefined) {
-      input.symbolExposureAfter = input.notional;
-      input.exposureIncrease = input.notional;
-      input.positionQtyAfter = signed;
+      prepareUnbooked(input, order);
       return undefined;
     }
-    const mark = Number.isFinite(price) ? price : valuation;
-    const buys = entry.workingBuy + entry.workingExitBuy + Math.max(signed, 0);
-    const sells = entry.workingSell + entry.workingExitSell + (signed < 0 ? -signed : 0);
-    const after = Math.max(Math.abs((q + buys) * mark * mult), Math.abs((q - sells) * mark * mult));
-    input.symbolExposureAfter = after;
-    input.exposureIncrease = Math.max(0, after - entry.exposure);
-    input.positionQtyAfter = signed > 0 ? q + buys : q - sells;
+    input.instrument = entry.instrument;
+    input.book = entry;
+    const q = entry.qty;
+    const signed = order.side === 'buy' ? order.qty : -order.qty;
+    // Working orders on the closing side, exits and entries alike, take the position toward flat first.
+    input.effect = classifyEffect(
+      q,
+      signed,
+      entry.workingExit + (q > 0 ? entry.workingSell : entry.workingBuy),
+    );
+    const price = entry.price;
+    input.referencePrice = price;
+    const priceTime = entry.priceTime;
+    input.referenceAgeMs = Number.isFinite(priceTime) ? now - priceTime : Number.POSITIVE_INFINITY;
+    const valuation = order.limitPrice ?? order.stopPrice ?? price;
+    input.valuationPrice = valuation;
+    input.multiplier = entry.multiplier;
+    projectExposure(input, entry, q, signed, Number.isFinite(price) ? price : valuation);
     return entry;
+  }
+
+  /** The book entry for a symbol the book has not seen yet but the universe knows; else undefined. */
+  #newEntry(symbol: string): SymbolBook | undefined {
+    const found = this.#instrumentLookup(symbol);
+    return found === undefined ? undefined : this.book.entry(found);
   }
 
   /** Suggests a position size within the risk budget and the exposure headroom. */
@@ -1183,6 +1181,45 @@ export class RiskEngine implements RiskContext {
 }
 
 /** How an order relates to the position: open, increase, reduce, close or flip. */
+/** The check input of an order on a symbol outside the book and the universe. */
+function prepareUnbooked(input: CheckInput, order: OrderIntent): void {
+  input.instrument = undefined;
+  input.book = undefined;
+  const signed = order.side === 'buy' ? order.qty : -order.qty;
+  input.effect = classifyEffect(0, signed, 0);
+  input.referencePrice = Number.NaN;
+  input.referenceAgeMs = Number.POSITIVE_INFINITY;
+  const valuation = order.limitPrice ?? order.stopPrice ?? Number.NaN;
+  input.valuationPrice = valuation;
+  input.multiplier = 1;
+  const notional = order.qty * valuation;
+  input.notional = notional;
+  input.symbolExposureAfter = notional;
+  input.exposureIncrease = notional;
+  input.positionQtyAfter = signed;
+}
+
+/**
+ * The order's notional and the symbol's worst-case exposure and position once it is added to
+ * the working orders, valued at `mark` (the latest price, else the order's own).
+ */
+function projectExposure(
+  input: CheckInput,
+  entry: SymbolBook,
+  q: number,
+  signed: number,
+  mark: number,
+): void {
+  const mult = entry.multiplier;
+  input.notional = input.order.qty * input.valuationPrice * mult;
+  const buys = entry.workingBuy + entry.workingExitBuy + Math.max(signed, 0);
+  const sells = entry.workingSell + entry.workingExitSell + (signed < 0 ? -signed : 0);
+  const after = Math.max(Math.abs((q + buys) * mark * mult), Math.abs((q - sells) * mark * mult));
+  input.symbolExposureAfter = after;
+  input.exposureIncrease = Math.max(0, after - entry.exposure);
+  input.positionQtyAfter = signed > 0 ? q + buys : q - sells;
+}
+
 export function classifyEffect(
   positionQty: number,
   signedOrderQty: number,
