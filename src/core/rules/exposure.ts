@@ -2,18 +2,18 @@ import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import { UNKNOWN_SECTOR } from '../instrument.ts';
 import type { CheckInput, PreTradeRule, RiskContext } from '../rule.ts';
-import { dollarLimit, exceeds, violation } from './limits.ts';
+import { dollarLimit, exceeds, shareOf, violation } from './limits.ts';
 
 /** Caps one symbol's exposure, counting working orders, in percent of the basis and/or dollars. */
 export function symbolExposureRule(limit: Limit): PreTradeRule {
   // The limit's parts read once (see dollarLimit).
-  const percent = limit.percent;
+  const share = shareOf(limit.percent);
   const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, _ctx) {
-      const max = dollarLimit(percent, usd, input.basis);
+      const max = dollarLimit(share, usd, input.basis);
       return input.symbolExposureAfter > max && exceeds(input.symbolExposureAfter, max)
         ? symbolExposureExceeded(this.id, input, max)
         : null;
@@ -36,9 +36,9 @@ function symbolExposureExceeded(ruleId: string, input: CheckInput, max: number):
 export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit | undefined): PreTradeRule {
   // Both limits' parts read once (see dollarLimit).
   const unknown = unknownLimit ?? limit;
-  const knownPercent = limit?.percent;
+  const knownShare = shareOf(limit?.percent);
   const knownUsd = limit?.usd ?? Number.POSITIVE_INFINITY;
-  const unknownPercent = unknown?.percent;
+  const unknownShare = shareOf(unknown?.percent);
   const unknownUsd = unknown?.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'sector-exposure',
@@ -47,9 +47,9 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
       const sector = input.book?.sector ?? input.instrument?.sector ?? UNKNOWN_SECTOR;
       const isUnknown = sector === UNKNOWN_SECTOR;
       if ((isUnknown ? unknown : limit) === undefined) return null;
-      const percent = isUnknown ? unknownPercent : knownPercent;
+      const share = isUnknown ? unknownShare : knownShare;
       const usd = isUnknown ? unknownUsd : knownUsd;
-      const max = dollarLimit(percent, usd, input.basis);
+      const max = dollarLimit(share, usd, input.basis);
       const after =
         (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
       return after > max && exceeds(after, max)
@@ -61,13 +61,13 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
 
 /** Caps gross exposure (sum of |exposure| over symbols, working orders counted). */
 export function grossExposureRule(limit: Limit): PreTradeRule {
-  const percent = limit.percent;
+  const share = shareOf(limit.percent);
   const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = dollarLimit(percent, usd, input.basis);
+      const max = dollarLimit(share, usd, input.basis);
       const after = ctx.book.gross + input.exposureIncrease;
       return after > max && exceeds(after, max)
         ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max)
@@ -78,13 +78,13 @@ export function grossExposureRule(limit: Limit): PreTradeRule {
 
 /** Caps worst-case |net| exposure (long minus short, working orders counted). */
 export function netExposureRule(limit: Limit): PreTradeRule {
-  const percent = limit.percent;
+  const share = shareOf(limit.percent);
   const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = dollarLimit(percent, usd, input.basis);
+      const max = dollarLimit(share, usd, input.basis);
       const book = ctx.book;
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
@@ -121,7 +121,7 @@ export function positionLimitRule(
   maxQuantity: number | undefined,
   maxNotional: Limit | undefined,
 ): PreTradeRule {
-  const percent = maxNotional?.percent;
+  const share = shareOf(maxNotional?.percent);
   const usd = maxNotional?.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'position-limit',
@@ -131,7 +131,7 @@ export function positionLimitRule(
       if (maxQuantity !== undefined && qty > maxQuantity && exceeds(qty, maxQuantity))
         return positionQuantityExceeded(this.id, input, qty, maxQuantity);
       if (maxNotional !== undefined) {
-        const max = dollarLimit(percent, usd, input.basis);
+        const max = dollarLimit(share, usd, input.basis);
         const value = qty * input.valuationPrice * input.multiplier;
         if (value > max && exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
       }

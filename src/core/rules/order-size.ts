@@ -1,7 +1,7 @@
 import type { Limit } from '../config/profile-schema.ts';
 import type { Violation } from '../decision.ts';
 import type { CheckInput, PreTradeRule } from '../rule.ts';
-import { dollarLimit, exceeds, violation } from './limits.ts';
+import { dollarLimit, exceeds, shareOf, violation } from './limits.ts';
 
 /** Fat-finger guard: maximum shares or contracts per order. */
 export function orderQuantityRule(maxQuantity: number): PreTradeRule {
@@ -29,13 +29,13 @@ function quantityExceeded(ruleId: string, input: CheckInput, maxQty: number): Vi
 /** Maximum order value in dollars (and/or percent of the exposure basis). */
 export function orderNotionalRule(limit: Limit): PreTradeRule {
   // The limit's parts read once (see dollarLimit).
-  const percent = limit.percent;
+  const share = shareOf(limit.percent);
   const usd = limit.usd ?? Number.POSITIVE_INFINITY;
   return {
     id: 'order-notional',
     scope: 'entries',
     check(input, _ctx) {
-      const max = dollarLimit(percent, usd, input.basis);
+      const max = dollarLimit(share, usd, input.basis);
       return input.notional > max && exceeds(input.notional, max)
         ? notionalExceeded(this.id, input, max)
         : null;

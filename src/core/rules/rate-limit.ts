@@ -2,6 +2,11 @@ import { isRiskReducing, type Violation } from '../decision.ts';
 import type { PreTradeRule } from '../rule.ts';
 import { violation } from './limits.ts';
 
+/** The time of a check (epoch ms), passed as the check input itself: see {@link TokenBucket.hasToken}. */
+interface CheckTime {
+  readonly now: number;
+}
+
 /** A token bucket: `capacity` tokens refilled evenly over `periodMs`. */
 class TokenBucket {
   #tokens: number;
@@ -14,7 +19,24 @@ class TokenBucket {
     this.#tokens = capacity;
   }
 
-  available(now: number): number {
+  /**
+   * Refills the bucket up to the check's time and says whether a whole token is left. It takes
+   * the check input and answers a boolean, so a call V8 leaves out of line boxes no double on
+   * the way in or out: the accept path allocates nothing.
+   */
+  hasToken(input: CheckTime): boolean {
+    this.#refill(input);
+    return this.#tokens >= 1;
+  }
+
+  /** Takes a token at the check's time. */
+  take(input: CheckTime): void {
+    this.#refill(input);
+    this.#tokens -= 1;
+  }
+
+  #refill(input: CheckTime): void {
+    const now = input.now;
     if (!Number.isNaN(this.#last) && now > this.#last) {
       this.#tokens = Math.min(
         this.capacity,
@@ -22,12 +44,6 @@ class TokenBucket {
       );
     }
     this.#last = Number.isNaN(this.#last) ? now : Math.max(this.#last, now);
-    return this.#tokens;
-  }
-
-  take(now: number): void {
-    this.available(now);
-    this.#tokens -= 1;
   }
 }
 
@@ -47,17 +63,15 @@ export function rateLimitRule(perSecond: number | undefined, perMinute: number |
     id: 'rate-limit',
     scope: 'entries',
     check(input) {
-      const now = input.now;
-      if (second !== undefined && second.available(now) < 1) return rateExceeded(this.id, '1s', second);
-      if (minute !== undefined && minute.available(now) < 1) return rateExceeded(this.id, '1m', minute);
+      if (second !== undefined && !second.hasToken(input)) return rateExceeded(this.id, '1s', second);
+      if (minute !== undefined && !minute.hasToken(input)) return rateExceeded(this.id, '1m', minute);
       return null;
     },
-    onAccepted(input, ctx) {
+    onAccepted(input) {
       // Exits are never throttled, so they must not use up the entries' budget either.
       if (isRiskReducing(input.effect)) return;
-      const now = ctx.now();
-      second?.take(now);
-      minute?.take(now);
+      second?.take(input);
+      minute?.take(input);
     },
   };
 }
