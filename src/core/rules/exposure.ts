@@ -13,7 +13,7 @@ export function symbolExposureRule(limit: Limit): PreTradeRule {
     id: 'symbol-exposure',
     scope: 'entries',
     check(input, _ctx) {
-      const max = dollarLimit(share, usd, input.basis);
+      const max = dollarLimit(share, +usd, input.basis);
       return input.symbolExposureAfter > max && exceeds(input.symbolExposureAfter, max)
         ? symbolExposureExceeded(this.id, input, max)
         : null;
@@ -49,7 +49,7 @@ export function sectorExposureRule(limit: Limit | undefined, unknownLimit: Limit
       if ((isUnknown ? unknown : limit) === undefined) return null;
       const share = isUnknown ? unknownShare : knownShare;
       const usd = isUnknown ? unknownUsd : knownUsd;
-      const max = dollarLimit(share, usd, input.basis);
+      const max = dollarLimit(share, +usd, input.basis);
       const after =
         (input.book?.sectorTotal.exposure ?? ctx.book.sectorExposure(sector)) + input.exposureIncrease;
       return after > max && exceeds(after, max)
@@ -67,7 +67,7 @@ export function grossExposureRule(limit: Limit): PreTradeRule {
     id: 'gross-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = dollarLimit(share, usd, input.basis);
+      const max = dollarLimit(share, +usd, input.basis);
       const after = ctx.book.gross + input.exposureIncrease;
       return after > max && exceeds(after, max)
         ? exposureExceeded('GROSS_EXPOSURE_EXCEEDED', this.id, after, max)
@@ -84,7 +84,7 @@ export function netExposureRule(limit: Limit): PreTradeRule {
     id: 'net-exposure',
     scope: 'entries',
     check(input, ctx) {
-      const max = dollarLimit(share, usd, input.basis);
+      const max = dollarLimit(share, +usd, input.basis);
       const book = ctx.book;
       // Value the order at the price the book marks it at (as the symbol and gross checks do),
       // not at its limit: a buy limited below the market would otherwise be undercounted.
@@ -131,7 +131,7 @@ export function positionLimitRule(
       if (maxQuantity !== undefined && qty > maxQuantity && exceeds(qty, maxQuantity))
         return positionQuantityExceeded(this.id, input, qty, maxQuantity);
       if (maxNotional !== undefined) {
-        const max = dollarLimit(share, usd, input.basis);
+        const max = dollarLimit(share, +usd, input.basis);
         const value = qty * input.valuationPrice * input.multiplier;
         if (value > max && exceeds(value, max)) return positionNotionalExceeded(this.id, input, value, max);
       }

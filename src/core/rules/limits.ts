@@ -15,10 +15,13 @@ export function shareOf(percent: number | undefined): number | undefined {
 /**
  * {@link resolveLimit} on a limit's parts, read once when a rule is built (`share` from
  * {@link shareOf}): the tighter of `share × basis` and `usd`, as `Math.min` would answer it (a
- * NaN share stays NaN). The rules call this on every check. It is kept under V8's small-function
- * size (27 bytes of bytecode), so it is inlined wherever it is called, whatever the rest of the
- * pipeline costs: left out of line, its double result would be boxed, an allocation on every
- * accepted check.
+ * NaN share stays NaN). The rules call this on every check, and it must allocate nothing:
+ * - it is kept under V8's small-function size (27 bytes of bytecode), so it is inlined wherever
+ *   it is called, whatever the rest of the pipeline costs; left out of line, its double result
+ *   would be boxed;
+ * - the rules pass the cap as `+usd`: read from a rule's closure, `usd` is of unknown type to V8,
+ *   and a result that is either it or the computed share would then be boxed as well; the unary
+ *   plus makes it a number, so the limit stays an unboxed double.
  */
 export function dollarLimit(share: number | undefined, usd: number, basis: number): number {
   if (share === undefined) return usd;

@@ -35,7 +35,7 @@ export function orderNotionalRule(limit: Limit): PreTradeRule {
     id: 'order-notional',
     scope: 'entries',
     check(input, _ctx) {
-      const max = dollarLimit(share, usd, input.basis);
+      const max = dollarLimit(share, +usd, input.basis);
       return input.notional > max && exceeds(input.notional, max)
         ? notionalExceeded(this.id, input, max)
         : null;
