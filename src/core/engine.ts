@@ -1180,7 +1180,6 @@ export class RiskEngine implements RiskContext {
   }
 }
 
-/** How an order relates to the position: open, increase, reduce, close or flip. */
 /** The check input of an order on a symbol outside the book and the universe. */
 function prepareUnbooked(input: CheckInput, order: OrderIntent): void {
   input.instrument = undefined;
@@ -1220,6 +1219,7 @@ function projectExposure(
   input.positionQtyAfter = signed > 0 ? q + buys : q - sells;
 }
 
+/** How an order relates to the position: open, increase, reduce, close or flip. */
 export function classifyEffect(
   positionQty: number,
   signedOrderQty: number,
