@@ -45,6 +45,8 @@ interface Waiting {
 }
 
 const WINDOW_MS = 60_000;
+/** The classes that count against the client share. */
+const CLIENT_KINDS = REQUEST_KINDS.filter(isClientKind);
 
 /**
  * Dispatch times, oldest first, dropped as they leave the rolling minute. Counting and finding
@@ -98,10 +100,11 @@ export class Pacer {
   readonly #clientConcurrent: number;
   readonly #now: () => number;
   readonly #queue: Waiting[] = [];
-  /** Every dispatch in the rolling minute, and the client ones among them. */
-  readonly #sent = new Dispatches();
-  readonly #clientSent = new Dispatches();
-  readonly #sentByKind = new Map<RequestKind, Dispatches>();
+  /** The dispatches of the rolling minute, by class: the totals are worked out from these. */
+  readonly #sentByKind = Object.fromEntries(REQUEST_KINDS.map((kind) => [kind, new Dispatches()])) as Record<
+    RequestKind,
+    Dispatches
+  >;
   #inFlight = 0;
   #clientInFlight = 0;
   #seq = 0;
@@ -139,7 +142,7 @@ export class Pacer {
     const sent = {} as Record<RequestKind, number>;
     const waiting = {} as Record<RequestKind, number>;
     for (const kind of REQUEST_KINDS) {
-      sent[kind] = this.#sentByKind.get(kind)?.size ?? 0;
+      sent[kind] = this.#sentByKind[kind].size;
       waiting[kind] = 0;
     }
     for (const entry of this.#queue) waiting[entry.kind]++;
@@ -216,12 +219,7 @@ export class Pacer {
         return;
       }
       this.#queue.shift();
-      const now = this.#now();
-      this.#sent.push(now);
-      if (client) this.#clientSent.push(now);
-      let times = this.#sentByKind.get(head.kind);
-      if (times === undefined) this.#sentByKind.set(head.kind, (times = new Dispatches()));
-      times.push(now);
+      this.#sentByKind[head.kind].push(this.#now());
       if (this.#remote !== undefined) this.#remote.remaining--;
       head.run();
     }
@@ -235,19 +233,27 @@ export class Pacer {
   /** Drops dispatches older than the rolling minute. */
   #expire(now: number): void {
     const cutoff = now - WINDOW_MS;
-    this.#sent.expire(cutoff);
-    this.#clientSent.expire(cutoff);
-    for (const times of this.#sentByKind.values()) times.expire(cutoff);
+    for (const kind of REQUEST_KINDS) this.#sentByKind[kind].expire(cutoff);
+  }
+
+  /** Milliseconds until the rolling minute has room for one more request of `kinds`, allowed `limit`. */
+  #windowWait(kinds: readonly RequestKind[], limit: number, now: number): number {
+    let used = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const kind of kinds) {
+      const times = this.#sentByKind[kind];
+      used += times.size;
+      oldest = Math.min(oldest, times.oldest ?? Number.POSITIVE_INFINITY);
+    }
+    return used >= limit ? oldest + WINDOW_MS - now : 0;
   }
 
   /** Milliseconds until one more request of the class fits the budget; 0 when it fits now. */
   #budgetWait(client: boolean): number {
     const now = this.#now();
     this.#expire(now);
-    let wait = this.#sent.size >= this.#limit ? this.#sent.oldest! + WINDOW_MS - now : 0;
-    if (client && this.#clientSent.size >= this.#clientLimit) {
-      wait = Math.max(wait, this.#clientSent.oldest! + WINDOW_MS - now);
-    }
+    let wait = this.#windowWait(REQUEST_KINDS, this.#limit, now);
+    if (client) wait = Math.max(wait, this.#windowWait(CLIENT_KINDS, this.#clientLimit, now));
     if (this.#remote !== undefined) {
       if (now >= this.#remote.resetAtMs) this.#remote = undefined;
       else {
