@@ -35,12 +35,13 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** Values an enumerated field may take, and how a refusal words them. */
 interface Choice {
   readonly values: ReadonlySet<unknown>;
+  readonly optional: boolean;
   readonly expected: string;
 }
 
 function choice(values: readonly string[], optional: boolean): Choice {
   const listed = values.map((v) => (v === '' ? '""' : v)).join(', ');
-  return { values: new Set(values), expected: `one of ${listed}${optional ? ', or null' : ''}` };
+  return { values: new Set(values), optional, expected: `one of ${listed}${optional ? ', or null' : ''}` };
 }
 
 // The values are the zod enums' own, so the two checks cannot drift apart.
@@ -60,110 +61,87 @@ const A_BOOLEAN_OR_NULL = 'true or false, or null';
 /**
  * The Order object's fields as `wireOrderSchema` declares them, each read by name: the objects
  * JSON.parse builds from one broker share a shape, so every read here stays a fast
- * monomorphic load (a loop over field names would make each one a keyed lookup).
+ * monomorphic load (a loop over field names would make each one a keyed lookup). The checkers
+ * below stay under V8's small-function size, so V8 inlines every one of them whatever its
+ * budget; the refusal, and the field's path, are built out of line, only for a bad field.
  */
 function checkOrderFields(o: Record<string, unknown>, prefix: string): void {
-  let v: unknown;
-  v = o.id;
-  if (typeof v !== 'string') throw new WireShapeError(`${prefix}id`, A_STRING, v);
-  v = o.client_order_id;
-  if (typeof v !== 'string') throw new WireShapeError(`${prefix}client_order_id`, A_STRING, v);
-  v = o.created_at;
-  if (typeof v !== 'string') throw new WireShapeError(`${prefix}created_at`, A_STRING, v);
-  v = o.updated_at;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}updated_at`, A_STRING_OR_NULL, v);
-  v = o.submitted_at;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}submitted_at`, A_STRING_OR_NULL, v);
-  v = o.filled_at;
-  if (v != null && typeof v !== 'string') throw new WireShapeError(`${prefix}filled_at`, A_STRING_OR_NULL, v);
-  v = o.expired_at;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}expired_at`, A_STRING_OR_NULL, v);
-  v = o.canceled_at;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}canceled_at`, A_STRING_OR_NULL, v);
-  v = o.failed_at;
-  if (v != null && typeof v !== 'string') throw new WireShapeError(`${prefix}failed_at`, A_STRING_OR_NULL, v);
-  v = o.replaced_at;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}replaced_at`, A_STRING_OR_NULL, v);
-  v = o.replaced_by;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}replaced_by`, A_STRING_OR_NULL, v);
-  v = o.replaces;
-  if (v != null && typeof v !== 'string') throw new WireShapeError(`${prefix}replaces`, A_STRING_OR_NULL, v);
-  v = o.asset_id;
-  if (v != null && typeof v !== 'string') throw new WireShapeError(`${prefix}asset_id`, A_STRING_OR_NULL, v);
-  v = o.symbol;
-  if (typeof v !== 'string') throw new WireShapeError(`${prefix}symbol`, A_STRING, v);
-  v = o.asset_class;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}asset_class`, A_STRING_OR_NULL, v);
-  v = o.notional;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}notional`, A_DECIMAL_OR_NULL, v);
-  v = o.qty;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}qty`, A_DECIMAL_OR_NULL, v);
-  v = o.filled_qty;
-  if (!isDecimal(v)) throw new WireShapeError(`${prefix}filled_qty`, A_DECIMAL, v);
-  v = o.filled_avg_price;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}filled_avg_price`, A_DECIMAL_OR_NULL, v);
-  v = o.order_class;
-  if (v != null && !CLASSES.values.has(v as string))
-    throw new WireShapeError(`${prefix}order_class`, CLASSES.expected, v);
-  v = o.order_type;
-  if (v != null && !OPTIONAL_TYPES.values.has(v as string))
-    throw new WireShapeError(`${prefix}order_type`, OPTIONAL_TYPES.expected, v);
-  v = o.type;
-  if (!TYPES.values.has(v as string)) throw new WireShapeError(`${prefix}type`, TYPES.expected, v);
-  v = o.side;
-  if (!SIDES.values.has(v as string)) throw new WireShapeError(`${prefix}side`, SIDES.expected, v);
-  v = o.position_intent;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}position_intent`, A_STRING_OR_NULL, v);
-  v = o.time_in_force;
-  if (!TIMES_IN_FORCE.values.has(v as string))
-    throw new WireShapeError(`${prefix}time_in_force`, TIMES_IN_FORCE.expected, v);
-  v = o.limit_price;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}limit_price`, A_DECIMAL_OR_NULL, v);
-  v = o.stop_price;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}stop_price`, A_DECIMAL_OR_NULL, v);
-  v = o.status;
-  if (!STATUSES.values.has(v as string)) throw new WireShapeError(`${prefix}status`, STATUSES.expected, v);
-  v = o.extended_hours;
-  if (v != null && typeof v !== 'boolean')
-    throw new WireShapeError(`${prefix}extended_hours`, A_BOOLEAN_OR_NULL, v);
-  v = o.trail_percent;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}trail_percent`, A_DECIMAL_OR_NULL, v);
-  v = o.trail_price;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}trail_price`, A_DECIMAL_OR_NULL, v);
-  v = o.hwm;
-  if (v != null && !isDecimal(v)) throw new WireShapeError(`${prefix}hwm`, A_DECIMAL_OR_NULL, v);
-  v = o.expires_at;
-  if (v != null && typeof v !== 'string')
-    throw new WireShapeError(`${prefix}expires_at`, A_STRING_OR_NULL, v);
-  v = o.source;
-  if (v != null && typeof v !== 'string') throw new WireShapeError(`${prefix}source`, A_STRING_OR_NULL, v);
-  v = o.subtag;
-  if (v != null && typeof v !== 'string') throw new WireShapeError(`${prefix}subtag`, A_STRING_OR_NULL, v);
+  text(o.id, prefix, 'id');
+  text(o.client_order_id, prefix, 'client_order_id');
+  text(o.created_at, prefix, 'created_at');
+  optionalText(o.updated_at, prefix, 'updated_at');
+  optionalText(o.submitted_at, prefix, 'submitted_at');
+  optionalText(o.filled_at, prefix, 'filled_at');
+  optionalText(o.expired_at, prefix, 'expired_at');
+  optionalText(o.canceled_at, prefix, 'canceled_at');
+  optionalText(o.failed_at, prefix, 'failed_at');
+  optionalText(o.replaced_at, prefix, 'replaced_at');
+  optionalText(o.replaced_by, prefix, 'replaced_by');
+  optionalText(o.replaces, prefix, 'replaces');
+  optionalText(o.asset_id, prefix, 'asset_id');
+  text(o.symbol, prefix, 'symbol');
+  optionalText(o.asset_class, prefix, 'asset_class');
+  optionalDecimal(o.notional, prefix, 'notional');
+  optionalDecimal(o.qty, prefix, 'qty');
+  decimal(o.filled_qty, prefix, 'filled_qty');
+  optionalDecimal(o.filled_avg_price, prefix, 'filled_avg_price');
+  oneOf(CLASSES, o.order_class, prefix, 'order_class');
+  oneOf(OPTIONAL_TYPES, o.order_type, prefix, 'order_type');
+  oneOf(TYPES, o.type, prefix, 'type');
+  oneOf(SIDES, o.side, prefix, 'side');
+  optionalText(o.position_intent, prefix, 'position_intent');
+  oneOf(TIMES_IN_FORCE, o.time_in_force, prefix, 'time_in_force');
+  optionalDecimal(o.limit_price, prefix, 'limit_price');
+  optionalDecimal(o.stop_price, prefix, 'stop_price');
+  oneOf(STATUSES, o.status, prefix, 'status');
+  optionalBoolean(o.extended_hours, prefix, 'extended_hours');
+  optionalDecimal(o.trail_percent, prefix, 'trail_percent');
+  optionalDecimal(o.trail_price, prefix, 'trail_price');
+  optionalDecimal(o.hwm, prefix, 'hwm');
+  optionalText(o.expires_at, prefix, 'expires_at');
+  optionalText(o.source, prefix, 'source');
+  optionalText(o.subtag, prefix, 'subtag');
 }
 
 /** A trade update's fields (`order` apart), as `wireTradeUpdateSchema` declares them. */
 function checkTradeUpdateFields(u: Record<string, unknown>): void {
-  let v: unknown;
-  v = u.event;
-  if (typeof v !== 'string') throw new WireShapeError('event', A_STRING, v);
-  v = u.execution_id;
-  if (v != null && typeof v !== 'string') throw new WireShapeError('execution_id', A_STRING_OR_NULL, v);
-  v = u.timestamp;
-  if (v != null && typeof v !== 'string') throw new WireShapeError('timestamp', A_STRING_OR_NULL, v);
-  v = u.price;
-  if (v != null && !isDecimal(v)) throw new WireShapeError('price', A_DECIMAL_OR_NULL, v);
-  v = u.qty;
-  if (v != null && !isDecimal(v)) throw new WireShapeError('qty', A_DECIMAL_OR_NULL, v);
-  v = u.position_qty;
-  if (v != null && !isDecimal(v)) throw new WireShapeError('position_qty', A_DECIMAL_OR_NULL, v);
+  text(u.event, '', 'event');
+  optionalText(u.execution_id, '', 'execution_id');
+  optionalText(u.timestamp, '', 'timestamp');
+  optionalDecimal(u.price, '', 'price');
+  optionalDecimal(u.qty, '', 'qty');
+  optionalDecimal(u.position_qty, '', 'position_qty');
+}
+
+function text(v: unknown, prefix: string, field: string): void {
+  if (typeof v !== 'string') refuse(prefix, field, A_STRING, v);
+}
+
+function optionalText(v: unknown, prefix: string, field: string): void {
+  if (v != null && typeof v !== 'string') refuse(prefix, field, A_STRING_OR_NULL, v);
+}
+
+function decimal(v: unknown, prefix: string, field: string): void {
+  if (!isDecimal(v)) refuse(prefix, field, A_DECIMAL, v);
+}
+
+function optionalDecimal(v: unknown, prefix: string, field: string): void {
+  if (v != null && !isDecimal(v)) refuse(prefix, field, A_DECIMAL_OR_NULL, v);
+}
+
+function optionalBoolean(v: unknown, prefix: string, field: string): void {
+  if (v != null && typeof v !== 'boolean') refuse(prefix, field, A_BOOLEAN_OR_NULL, v);
+}
+
+/** Throws the refusal of a field, its path built only now. */
+function refuse(prefix: string, field: string, expected: string, got: unknown): never {
+  throw new WireShapeError(prefix + field, expected, got);
+}
+
+/** One of the choice's values; null and absent pass when the choice is optional. */
+function oneOf(choice: Choice, v: unknown, prefix: string, field: string): void {
+  if (!(choice.optional && v == null) && !choice.values.has(v as string))
+    refuse(prefix, field, choice.expected, v);
 }
 
 /** Checks a broker order (and its legs) in place; throws a {@link WireShapeError} naming the field. */
