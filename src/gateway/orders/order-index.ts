@@ -1,5 +1,6 @@
 import type { BrokerOrder, OrderStatus } from '../../broker/order-types.ts';
 import type { Side } from '../../core/side.ts';
+import { closingSideOf, isDormantLeg, isManaged } from '../protection/coverage.ts';
 
 /** What the gateway knows about one order at the broker. */
 export interface TrackedOrder {
@@ -79,6 +80,20 @@ function setStatus(tracked: TrackedOrder, status: OrderStatus): void {
 const STOP_TYPES: ReadonlySet<string> = new Set(['stop', 'stop_limit', 'trailing_stop']);
 
 /**
+ * The live orders of one symbol that a count of its protection can use, by who manages them and
+ * by side: every other live order is a dormant exit leg (its entry has not filled).
+ */
+interface CoverageSets {
+  readonly managed: Record<Side, Set<TrackedOrder>>;
+  readonly others: Record<Side, Set<TrackedOrder>>;
+}
+
+function isEmpty(sets: CoverageSets): boolean {
+  const { managed, others } = sets;
+  return managed.buy.size + managed.sell.size + others.buy.size + others.sell.size === 0;
+}
+
+/**
  * The gateway's in-memory view of orders at the broker, legs included, kept current from the
  * trade-update stream and reconciliation. It answers which stops protect a position.
  */
@@ -93,6 +108,14 @@ export class OrderIndex {
    * changes, so a status is only ever set here (see {@link markPendingCancel}).
    */
   readonly #liveBySymbol = new Map<string, Set<TrackedOrder>>();
+  /**
+   * What a count of a symbol's protection reads, so that it costs the same however many entries
+   * rest unfilled with their legs, or rest on the opening side. Kept by {@link #file}.
+   */
+  readonly #coverageBySymbol = new Map<string, CoverageSets>();
+  /** The legs of each parent by its broker id, so they are filed again when the parent changes. */
+  readonly #legsOf = new Map<string, Set<TrackedOrder>>();
+  readonly #lookup = (brokerOrderId: string) => this.#byId.get(brokerOrderId);
 
   /** Records an order and its legs as the broker reports them. */
   upsert(order: BrokerOrder, parentId?: string): TrackedOrder {
@@ -114,6 +137,7 @@ export class OrderIndex {
       };
       this.#byId.set(order.id, tracked);
       this.#byClientId.set(order.clientOrderId, order.id);
+      if (parentId !== undefined) this.#adopt(tracked, parentId);
       let ofSymbol = this.#bySymbol.get(order.symbol);
       if (ofSymbol === undefined) this.#bySymbol.set(order.symbol, (ofSymbol = new Set()));
       ofSymbol.add(tracked);
@@ -129,7 +153,7 @@ export class OrderIndex {
       }
       setStatus(tracked, status);
       tracked.filledQty = Math.max(tracked.filledQty, order.filledQty);
-      if (parentId !== undefined) tracked.parentId = parentId;
+      if (parentId !== undefined && parentId !== tracked.parentId) this.#adopt(tracked, parentId);
       this.#settle(tracked);
     }
     for (const leg of order.legs) this.upsert(leg, order.id);
@@ -143,7 +167,19 @@ export class OrderIndex {
     this.#settle(tracked);
   }
 
-  /** Files an order among its symbol's live orders, or takes it out, by its status. */
+  /** Makes an order a leg of `parentId`. */
+  #adopt(tracked: TrackedOrder, parentId: string): void {
+    if (tracked.parentId !== undefined) this.#legsOf.get(tracked.parentId)?.delete(tracked);
+    tracked.parentId = parentId;
+    let legs = this.#legsOf.get(parentId);
+    if (legs === undefined) this.#legsOf.set(parentId, (legs = new Set()));
+    legs.add(tracked);
+  }
+
+  /**
+   * Files an order among its symbol's live orders, or takes it out, by its status; then files it,
+   * and its legs (whose standing follows their entry's), for counts of protection.
+   */
   #settle(tracked: TrackedOrder): void {
     let live = this.#liveBySymbol.get(tracked.symbol);
     if (isLive(tracked.status)) {
@@ -152,6 +188,32 @@ export class OrderIndex {
     } else if (live?.delete(tracked) === true && live.size === 0) {
       this.#liveBySymbol.delete(tracked.symbol);
     }
+    this.#file(tracked);
+    const legs = this.#legsOf.get(tracked.brokerOrderId);
+    if (legs !== undefined) for (const leg of legs) this.#file(leg);
+  }
+
+  /** Files an order for counts of protection: managed or not, by side; out when dead or dormant. */
+  #file(tracked: TrackedOrder): void {
+    let sets = this.#coverageBySymbol.get(tracked.symbol);
+    if (sets !== undefined) {
+      sets.managed.buy.delete(tracked);
+      sets.managed.sell.delete(tracked);
+      sets.others.buy.delete(tracked);
+      sets.others.sell.delete(tracked);
+    }
+    if (!isLive(tracked.status) || isDormantLeg(tracked, this.#lookup)) {
+      if (sets !== undefined && isEmpty(sets)) this.#coverageBySymbol.delete(tracked.symbol);
+      return;
+    }
+    if (sets === undefined) {
+      sets = {
+        managed: { buy: new Set(), sell: new Set() },
+        others: { buy: new Set(), sell: new Set() },
+      };
+      this.#coverageBySymbol.set(tracked.symbol, sets);
+    }
+    (isManaged(tracked, this.#lookup) ? sets.managed : sets.others)[tracked.side].add(tracked);
   }
 
   get(brokerOrderId: string): TrackedOrder | undefined {
@@ -186,6 +248,21 @@ export class OrderIndex {
     return live === undefined ? [] : [...live];
   }
 
+  /**
+   * The live orders of one symbol that count towards the protection of a position of signed
+   * quantity `positionQty` (see `computeCoverage`): the gateway's own, and the others on the
+   * closing side. Left out: the exit legs of entries that have not filled, and the bot's orders
+   * that open or add, however many of them rest.
+   */
+  coverageCandidates(symbol: string, positionQty: number): TrackedOrder[] {
+    const sets = this.#coverageBySymbol.get(symbol);
+    if (sets === undefined) return [];
+    const out = [...sets.managed.buy, ...sets.managed.sell];
+    const closing = closingSideOf(positionQty);
+    if (closing !== undefined) for (const o of sets.others[closing]) out.push(o);
+    return out;
+  }
+
   /** Symbols that have at least one live order. */
   liveSymbols(): Set<string> {
     return new Set(this.#liveBySymbol.keys());
@@ -204,6 +281,12 @@ export class OrderIndex {
     );
     for (const o of finished.slice(0, Math.max(0, finished.length - maxFinished))) {
       this.#byId.delete(o.brokerOrderId);
+      this.#legsOf.delete(o.brokerOrderId);
+      if (o.parentId !== undefined) {
+        const siblings = this.#legsOf.get(o.parentId);
+        siblings?.delete(o);
+        if (siblings?.size === 0) this.#legsOf.delete(o.parentId);
+      }
       const ofSymbol = this.#bySymbol.get(o.symbol);
       ofSymbol?.delete(o);
       if (ofSymbol?.size === 0) this.#bySymbol.delete(o.symbol);

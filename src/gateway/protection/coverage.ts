@@ -52,7 +52,10 @@ export interface Coverage {
 export interface CoverageInput {
   /** Signed position in shares. */
   readonly positionQty: number;
-  /** Live orders of the symbol, legs included. */
+  /**
+   * Live orders of the symbol, legs included; those that count for nothing (see
+   * `OrderIndex.coverageCandidates`) may be left out.
+   */
   readonly live: readonly TrackedOrder[];
   /** Looks up any order, live or not, by broker id (to find a leg's parent). */
   readonly get: (brokerOrderId: string) => TrackedOrder | undefined;
@@ -76,21 +79,34 @@ export function isManaged(o: TrackedOrder, get: CoverageInput['get']): boolean {
 }
 
 /**
+ * True for an exit leg of an entry that has not filled: it protects and holds nothing yet, and
+ * is no stray either (it goes with its entry).
+ */
+export function isDormantLeg(o: TrackedOrder, get: CoverageInput['get']): boolean {
+  if (o.parentId === undefined) return false;
+  const parent = get(o.parentId);
+  return parent !== undefined && parent.side !== o.side && parent.status !== 'filled';
+}
+
+/** The side that reduces a position of signed quantity `qty`; undefined when it is flat. */
+export function closingSideOf(qty: number): Side | undefined {
+  if (Math.abs(qty) <= EPSILON) return undefined;
+  return qty > 0 ? 'sell' : 'buy';
+}
+
+/**
  * Groups the live orders of a symbol into exits and says how much of the position they hold and
  * cover. Pure: the protection manager decides what to cancel or place from this.
  */
 export function computeCoverage(input: CoverageInput): Coverage {
-  const qty = input.positionQty;
-  const flat = Math.abs(qty) <= EPSILON;
-  const closingSide: Side = qty > 0 ? 'sell' : 'buy';
+  const closing = closingSideOf(input.positionQty);
+  // A flat symbol's closing side is taken as a buy's, as the side to report.
+  const closingSide: Side = closing ?? 'buy';
   const strays: TrackedOrder[] = [];
   const byKey = new Map<string, TrackedOrder[]>();
   for (const o of input.live) {
-    const parent = o.parentId === undefined ? undefined : input.get(o.parentId);
-    // Exit legs of an entry that has not filled protect nothing yet and hold nothing; they go
-    // with their entry.
-    if (parent !== undefined && parent.side !== o.side && parent.status !== 'filled') continue;
-    if (flat || o.side !== closingSide) {
+    if (isDormantLeg(o, input.get)) continue;
+    if (o.side !== closing) {
       // A managed order on a flat symbol or on the opening side can only open a position.
       if (isManaged(o, input.get)) strays.push(o);
       continue;

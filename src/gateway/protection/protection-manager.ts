@@ -82,7 +82,7 @@ export class ProtectionManager {
     const orders = this.#ctx.orders;
     return computeCoverage({
       positionQty,
-      live: orders.liveFor(symbol),
+      live: orders.coverageCandidates(symbol, positionQty),
       get: (id) => orders.get(id),
     });
   }
