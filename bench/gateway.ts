@@ -15,8 +15,9 @@
  *    store's transactions and statements per order (the trade updates that follow included);
  *  - a fixed-rate sweep: orders sent on a fixed schedule whatever the answers (open loop), each
  *    timed from when it was due, at rising rates; the highest rate with p99 ≤ 50 ms; each step
- *    first sends the same orders straight to the exchange (its anchor) and reports the gateway
- *    process's CPU per order;
+ *    first sends the same orders straight to the exchange (its anchor) and reports the CPU per
+ *    order of the gateway process, and (on Linux, from /proc) of the exchange and the load
+ *    generator, in both runs: on a small machine their sum bounds the rate;
  *  - the time from a price move that breaches the daily-loss limit to the alert.
  * `npm run bench:gateway -- --json` prints one JSON object; `--quick` runs a shorter version;
  * `--alloc` also submits the sequential batch once more under V8's sampling heap profiler and
@@ -26,7 +27,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,11 +119,13 @@ interface Measured extends LoadResult {
 /** Sends jobs to the client process and resolves with its answers. */
 class Client {
   readonly #child: ChildProcess;
+  readonly pid: number | undefined;
   readonly #waiting = new Map<number, (answer: ClientAnswer) => void>();
   #next = 1;
 
   constructor(child: ChildProcess) {
     this.#child = child;
+    this.pid = child.pid;
     child.on('message', (answer: ClientAnswer) => this.#waiting.get(answer.id)?.(answer));
   }
 
@@ -154,6 +157,27 @@ class Client {
       this.#child.send({ ...job, type: kind, id } as ClientJob);
     });
   }
+}
+
+/**
+ * CPU time (user and system) a process of this machine has used so far, in ms, read from
+ * /proc (Linux, 100 clock ticks a second); undefined elsewhere or when it has exited.
+ */
+function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms per order a process used between two readings of {@link processCpuMs}, or null. */
+function cpuPerOrder(before: number | undefined, after: number | undefined, orders: number): number | null {
+  if (before === undefined || after === undefined) return null;
+  return Number(((after - before) / orders).toFixed(2));
 }
 
 const median = (values: readonly number[]) =>
@@ -274,6 +298,8 @@ interface Rig {
   readonly exchangeUrl: string;
   readonly auth: Record<string, string>;
   readonly exchangeAuth: Record<string, string>;
+  /** Process id of the simulated exchange. */
+  readonly exchangePid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -325,6 +351,7 @@ async function startRig(databaseUrl: string | undefined): Promise<Rig> {
       exchangeUrl,
       auth: { 'APCA-API-KEY-ID': key.key.keyId, 'APCA-API-SECRET-KEY': key.secret },
       exchangeAuth: { 'APCA-API-KEY-ID': keyId, 'APCA-API-SECRET-KEY': secretKey },
+      exchangePid: exchange.child.pid,
       close,
     };
   } catch (error) {
@@ -524,13 +551,16 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
   for (const rate of SWEEP_RATES) {
     const count = Math.max(100, Math.round(rate * STEP_SECONDS));
     // The exchange alone at the same rate first: the anchor of the step.
+    const directCpu = [processCpuMs(rig.exchangePid), processCpuMs(client.pid)];
     const direct = await client.run(
       { url: exchangeUrl, headers: exchangeAuth, rate, count, prefix: `d${rate}`, timeoutMs: 60_000 },
       'open-loop',
     );
+    const directCpuAfter = [processCpuMs(rig.exchangePid), processCpuMs(client.pid)];
     await cancelAll(rig, background);
     const stepBefore = await settled(rig, background);
     const cpuBefore = process.cpuUsage();
+    const peersBefore = [processCpuMs(rig.exchangePid), processCpuMs(client.pid)];
     const [result, stepLoop] = await withLoopDelay(() =>
       client.run(
         { url: gateway.url, headers: auth, rate, count, prefix: `r${rate}`, timeoutMs: 60_000 },
@@ -538,6 +568,7 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
       ),
     );
     const cpu = process.cpuUsage(cpuBefore);
+    const peersAfter = [processCpuMs(rig.exchangePid), processCpuMs(client.pid)];
     const stepWork = perOrder(stepBefore, await settled(rig, background), background, count);
     await cancelAll(rig, background);
     const p99Ms = result.times.length > 0 ? ms(percentile(result.times, 99)) : null;
@@ -555,6 +586,10 @@ async function measureSubmissions(rig: Rig, client: Client, store: string) {
       achievedPerSec: Math.round((count * 1000) / Math.max(1, result.elapsedMs)),
       eventLoopDelayP99Ms: stepLoop.p99Ms,
       gatewayCpuMsPerOrder: Number(((cpu.user + cpu.system) / 1000 / count).toFixed(2)),
+      exchangeCpuMsPerOrder: cpuPerOrder(peersBefore[0], peersAfter[0], count),
+      clientCpuMsPerOrder: cpuPerOrder(peersBefore[1], peersAfter[1], count),
+      directExchangeCpuMsPerOrder: cpuPerOrder(directCpu[0], directCpuAfter[0], count),
+      directClientCpuMsPerOrder: cpuPerOrder(directCpu[1], directCpuAfter[1], count),
       ...stepWork,
       clientSendLagMaxMs: result.maxSendLagMs,
       ...(result.firstError !== null ? { firstError: result.firstError } : {}),
