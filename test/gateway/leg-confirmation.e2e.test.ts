@@ -126,4 +126,54 @@ describe('leg confirmation off the reply path', () => {
     },
     60_000,
   );
+
+  it('reads back the legs of a burst of brackets with one list, and finds a stop leg lost among them', async () => {
+    rig = await startRig();
+    const r = rig;
+    fillLog(r.sim);
+    // One of the burst loses its stop leg right after the answer, and the stream loses the news.
+    r.sim.faults.add({ kind: 'reject-stop-leg', symbol: 'AAPL', when: 'after', count: 1 });
+    r.sim.faults.add({ kind: 'drop-stream-events', events: ['rejected'], count: 1 });
+    const ids = Array.from({ length: 8 }, (_, i) => `burst-${i}`);
+    const replies = await Promise.all(ids.map((id) => r.http('POST', '/v2/orders', bracket(id))));
+    expect(replies.map((reply) => reply.status)).toEqual(ids.map(() => 200));
+    const orderIds = new Set(replies.map((reply) => reply.body.id as string));
+    await eventually(() => r.gateway.services.manager.legs.pending === 0, 'every leg confirmed');
+    // No order of the burst was read on its own: one list read them all.
+    const ownReads = r.sim.requests.filter(
+      (q) => q.method === 'GET' && orderIds.has(q.path.slice('/v2/orders/'.length)),
+    );
+    expect(ownReads).toEqual([]);
+    const [alert] = await eventually(() => {
+      const found = protectionAlerts(r);
+      return found.length > 0 ? found : undefined;
+    }, 'the PROTECTION_MISSING alert');
+    expect(alert!.data).toMatchObject({ problem: 'stop-leg-not-live' });
+    expect(ids).toContain((alert!.data as { clientOrderId: string }).clientOrderId);
+    expect(protectionAlerts(r)).toHaveLength(1);
+    expect((await settledReport(r)).violations).toEqual([]);
+  }, 60_000);
+
+  it('reads each order of a burst on its own when the list of recent orders fails', async () => {
+    rig = await startRig({ circuit: { failureThreshold: 100, halfOpenAfterMs: 60_000 } });
+    const r = rig;
+    const failing = r.sim.faults.add({
+      kind: 'error',
+      status: 503,
+      match: { method: 'GET', path: '^/v2/orders$' },
+    });
+    const replies = await Promise.all(
+      [0, 1, 2, 3].map((i) => r.http('POST', '/v2/orders', bracket(`burst-failed-list-${i}`))),
+    );
+    expect(replies.map((reply) => reply.status)).toEqual([200, 200, 200, 200]);
+    await eventually(() => r.gateway.services.manager.legs.pending === 0, 'every leg confirmed');
+    const listReads = r.sim.requests.filter((q) => q.method === 'GET' && q.path === '/v2/orders');
+    expect(listReads.some((q) => q.status === 503)).toBe(true);
+    const ownReads = replies.map((reply) =>
+      r.sim.requests.filter((q) => q.method === 'GET' && q.path === `/v2/orders/${reply.body.id}`),
+    );
+    expect(ownReads.map((reads) => reads.some((q) => q.status === 200))).toEqual([true, true, true, true]);
+    expect(protectionAlerts(r)).toEqual([]);
+    r.sim.faults.remove(failing);
+  }, 60_000);
 });

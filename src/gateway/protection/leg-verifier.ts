@@ -1,3 +1,4 @@
+import { ORDER_PAGE_LIMIT } from '../../broker/list-open-orders.ts';
 import type { BrokerOrder } from '../../broker/order-types.ts';
 import { isStopLeg, type LegExpectation, type LegProblem, legProblem } from '../../broker/protective-legs.ts';
 import type { TradeUpdate } from '../../broker/trade-update.ts';
@@ -6,6 +7,12 @@ import { isLive } from '../orders/order-index.ts';
 
 /** How long the trade stream has to show an accepted bracket's legs before they are read back, ms. */
 export const LEG_STREAM_WAIT_MS = 100;
+/**
+ * Least time between two read-backs, ms. A read-back takes every bracket whose wait ends within
+ * this time (each is read 50–150 ms after its acceptance), with one list of the recent orders
+ * instead of one read each.
+ */
+export const LEG_READ_COALESCE_MS = 50;
 /** Reads of the legs before they count as unconfirmable (with a doubling wait between them). */
 const READ_ATTEMPTS = 3;
 
@@ -17,6 +24,12 @@ interface Pending {
   readonly expected: LegExpectation;
   /** The legs of the answer, by broker id: true once the stream has shown the leg live. */
   readonly legs: Map<string, boolean>;
+  /** Broker submission time of the order (epoch ms), to list it by. */
+  readonly submittedAt: number;
+  /** When its legs are read back if the stream has not shown them (Date.now() ms). */
+  readonly dueAt: number;
+  /** True once its read-back has started (then retries run on {@link timer}). */
+  reading: boolean;
   timer: NodeJS.Timeout | undefined;
   reads: number;
 }
@@ -26,7 +39,10 @@ interface Pending {
  * second exchange round trip sits on the order's critical path. A leg is confirmed by what the
  * broker reports after accepting the order: the trade stream (the leg's own updates, or the
  * entry's when they carry its legs), or else, after {@link LEG_STREAM_WAIT_MS}, a nested read of
- * the order. A stop leg found missing or dead raises `PROTECTION_MISSING` (as a failed check at
+ * the order; the orders due within {@link LEG_READ_COALESCE_MS} of each other are read together,
+ * with one nested list of the recent orders of their symbols (a burst of brackets costs one
+ * request of the broker's budget, not one each), and one that the list does not show is read on
+ * its own. A stop leg found missing or dead raises `PROTECTION_MISSING` (as a failed check at
  * submission always has), the order index learns the legs as they are, and the protection of the
  * symbol is brought back in line: the protection manager places a standalone stop once the
  * position exists, within the grace period the monitor enforces.
@@ -36,6 +52,9 @@ export class LegVerifier {
   readonly #pending = new Map<string, Pending>();
   /** Broker id of a watched leg → broker id of its entry. */
   readonly #parentOf = new Map<string, string>();
+  /** The next read-back of the orders due by then. */
+  #flushTimer: NodeJS.Timeout | undefined;
+  #lastFlushAt = Number.NEGATIVE_INFINITY;
   /** Called when a stop leg is found dead or missing, with the time it was found. */
   onStopLost: (symbol: string, at: number) => void;
 
@@ -58,12 +77,15 @@ export class LegVerifier {
       symbol: order.symbol,
       expected,
       legs: new Map(order.legs.map((leg) => [leg.id, false])),
+      submittedAt: order.submittedAt ?? order.createdAt,
+      dueAt: Date.now() + LEG_STREAM_WAIT_MS,
+      reading: false,
       timer: undefined,
       reads: 0,
     };
     this.#pending.set(order.id, pending);
     for (const leg of order.legs) this.#parentOf.set(leg.id, order.id);
-    pending.timer = setTimeout(() => void this.#read(pending), LEG_STREAM_WAIT_MS).unref();
+    this.#arm();
   }
 
   /** Takes a trade update (after the order index has applied it). */
@@ -99,9 +121,67 @@ export class LegVerifier {
 
   /** Stops every pending confirmation (shutdown). */
   close(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
     for (const pending of this.#pending.values()) clearTimeout(pending.timer);
     this.#pending.clear();
     this.#parentOf.clear();
+  }
+
+  /** Sets the timer of the next read-back, if an order waits for one and none is set. */
+  #arm(): void {
+    if (this.#flushTimer !== undefined) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const pending of this.#pending.values()) if (!pending.reading) next = Math.min(next, pending.dueAt);
+    if (next === Number.POSITIVE_INFINITY) return;
+    const at = Math.max(next, this.#lastFlushAt + LEG_READ_COALESCE_MS);
+    this.#flushTimer = setTimeout(() => this.#flush(), Math.max(0, at - Date.now())).unref();
+  }
+
+  /** Reads back the legs of every order due now: on its own when alone, else with one list. */
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const now = Date.now();
+    this.#lastFlushAt = now;
+    // Those due before the next read-back could start are read now, a little early.
+    const due = [...this.#pending.values()].filter(
+      (p) => !p.reading && p.dueAt <= now + LEG_READ_COALESCE_MS,
+    );
+    for (const pending of due) pending.reading = true;
+    for (let i = 0; i < due.length; i += ORDER_PAGE_LIMIT) {
+      const batch = due.slice(i, i + ORDER_PAGE_LIMIT);
+      if (batch.length === 1) void this.#read(batch[0]!);
+      else void this.#readTogether(batch);
+    }
+    this.#arm();
+  }
+
+  /**
+   * One nested list of the orders submitted since the oldest of `batch`, on their symbols (status
+   * `all`: a filled or cancelled entry is listed too). An order the list does not show, and every
+   * order when the list fails, is read on its own, with its retries.
+   */
+  async #readTogether(batch: readonly Pending[]): Promise<void> {
+    let listed: readonly BrokerOrder[];
+    try {
+      listed = await this.#ctx.broker.listOrders({
+        status: 'all',
+        nested: true,
+        direction: 'asc',
+        limit: ORDER_PAGE_LIMIT,
+        after: Math.min(...batch.map((p) => p.submittedAt)) - 1,
+        symbols: [...new Set(batch.map((p) => p.symbol))],
+      });
+    } catch {
+      for (const pending of batch) void this.#read(pending);
+      return;
+    }
+    const byId = new Map(listed.map((o) => [o.id, o]));
+    for (const pending of batch) {
+      const order = byId.get(pending.orderId);
+      if (order === undefined) void this.#read(pending);
+      else this.#confirm(pending, order);
+    }
   }
 
   async #read(pending: Pending): Promise<void> {
@@ -126,6 +206,11 @@ export class LegVerifier {
       );
       return;
     }
+    this.#confirm(pending, order);
+  }
+
+  /** Takes the order as a read-back reported it. */
+  #confirm(pending: Pending, order: BrokerOrder): void {
     // Confirmed by the stream while the read was under way.
     if (this.#pending.get(pending.orderId) !== pending) return;
     this.#finish(pending);
