@@ -10,6 +10,7 @@
 import type { BrokerOrder } from '../src/broker/order-types.ts';
 import { OrderIndex } from '../src/gateway/orders/order-index.ts';
 import { computeCoverage } from '../src/gateway/protection/coverage.ts';
+import { brokerOrder } from '../test/support/broker-order.ts';
 
 const json = process.argv.includes('--json');
 const SIZES = [0, 100, 1_000, 10_000];
@@ -17,51 +18,22 @@ const SIZES = [0, 100, 1_000, 10_000];
 const CANDIDATE_COUNTS = 200_000;
 const anchorCountFor = (resting: number) => Math.max(200, Math.round(2_000_000 / (resting * 3 + 10)));
 
-function brokerOrder(
-  id: string,
-  side: 'buy' | 'sell',
-  type: BrokerOrder['type'],
-  status: BrokerOrder['status'],
-) {
-  const order: BrokerOrder = {
+const order = (id: string, side: 'buy' | 'sell', type: BrokerOrder['type'], status: BrokerOrder['status']) =>
+  brokerOrder({
     id,
-    clientOrderId: `c-${id}`,
-    symbol: 'AAPL',
-    assetClass: 'us_equity',
     side,
     type,
-    timeInForce: 'gtc',
-    orderClass: 'bracket',
     status,
-    qty: 10,
-    notional: undefined,
-    filledQty: status === 'filled' ? 10 : 0,
-    filledAvgPrice: status === 'filled' ? 100 : undefined,
+    orderClass: 'bracket',
     limitPrice: type === 'stop' ? undefined : 100,
     stopPrice: type === 'stop' ? 90 : undefined,
-    trailPrice: undefined,
-    trailPercent: undefined,
-    extendedHours: false,
-    createdAt: 0,
-    updatedAt: undefined,
-    submittedAt: undefined,
-    filledAt: undefined,
-    canceledAt: undefined,
-    expiredAt: undefined,
-    failedAt: undefined,
-    replacedAt: undefined,
-    replacedBy: undefined,
-    replaces: undefined,
-    legs: [],
-  };
-  return order;
-}
+  });
 
 const bracket = (id: string, status: BrokerOrder['status']): BrokerOrder => ({
-  ...brokerOrder(id, 'buy', 'limit', status),
+  ...order(id, 'buy', 'limit', status),
   legs: [
-    brokerOrder(`${id}-tp`, 'sell', 'limit', status === 'filled' ? 'new' : 'held'),
-    brokerOrder(`${id}-sl`, 'sell', 'stop', 'held'),
+    order(`${id}-tp`, 'sell', 'limit', status === 'filled' ? 'new' : 'held'),
+    order(`${id}-sl`, 'sell', 'stop', 'held'),
   ],
 });
 

@@ -1,40 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { brokerOrder } from '../../../test/support/broker-order.ts';
 import type { BrokerOrder } from '../../broker/order-types.ts';
 import { isLive, laterStatus, OrderIndex } from './order-index.ts';
 
 function order(status: BrokerOrder['status'], filledQty = 0): BrokerOrder {
-  return {
+  return brokerOrder({
     id: 'o-1',
     clientOrderId: 'c-1',
-    symbol: 'AAPL',
-    assetClass: 'us_equity',
     side: 'buy',
     type: 'market',
     timeInForce: 'day',
-    orderClass: 'simple',
     status,
-    qty: 10,
-    notional: undefined,
     filledQty,
     filledAvgPrice: filledQty > 0 ? 100 : undefined,
-    limitPrice: undefined,
-    stopPrice: undefined,
-    trailPrice: undefined,
-    trailPercent: undefined,
-    extendedHours: false,
-    createdAt: 0,
-    updatedAt: undefined,
-    submittedAt: undefined,
-    filledAt: undefined,
-    canceledAt: undefined,
-    expiredAt: undefined,
-    failedAt: undefined,
-    replacedAt: undefined,
-    replacedBy: undefined,
-    replaces: undefined,
-    legs: [],
-  };
+  });
 }
 
 describe('OrderIndex', () => {

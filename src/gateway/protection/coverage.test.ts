@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { brokerOrder } from '../../../test/support/broker-order.ts';
 import type { BrokerOrder } from '../../broker/order-types.ts';
 import { isLive, OrderIndex, type TrackedOrder } from '../orders/order-index.ts';
 import { type Coverage, computeCoverage, PROTECTIVE_ID_PREFIX } from './coverage.ts';
@@ -87,39 +88,6 @@ describe('computeCoverage', () => {
     expect(coverage(10, [market]).stopCover).toBe(0);
   });
 });
-
-function brokerOrder(
-  fields: Partial<BrokerOrder> & Pick<BrokerOrder, 'id' | 'side' | 'type' | 'status'>,
-): BrokerOrder {
-  return {
-    clientOrderId: `c-${fields.id}`,
-    symbol: 'AAPL',
-    assetClass: 'us_equity',
-    timeInForce: 'gtc',
-    orderClass: 'simple',
-    qty: 10,
-    notional: undefined,
-    filledQty: 0,
-    filledAvgPrice: undefined,
-    limitPrice: undefined,
-    stopPrice: undefined,
-    trailPrice: undefined,
-    trailPercent: undefined,
-    extendedHours: false,
-    createdAt: 0,
-    updatedAt: undefined,
-    submittedAt: undefined,
-    filledAt: undefined,
-    canceledAt: undefined,
-    expiredAt: undefined,
-    failedAt: undefined,
-    replacedAt: undefined,
-    replacedBy: undefined,
-    replaces: undefined,
-    legs: [],
-    ...fields,
-  };
-}
 
 /** A coverage with its groups and members in a fixed order, to compare two counts. */
 function normalized(c: Coverage) {
