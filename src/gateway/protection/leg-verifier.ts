@@ -169,7 +169,7 @@ export class LegVerifier {
         nested: true,
         direction: 'asc',
         limit: ORDER_PAGE_LIMIT,
-        after: Math.min(...batch.map((p) => p.submittedAt)) - 1,
+        after: Math.floor(Math.min(...batch.map((p) => p.submittedAt))) - 1,
         symbols: [...new Set(batch.map((p) => p.symbol))],
       });
     } catch {
