@@ -9,7 +9,7 @@ import { isLive } from '../orders/order-index.ts';
 export const LEG_STREAM_WAIT_MS = 100;
 /**
  * Least time between two read-backs, ms. A read-back takes every bracket whose wait ends within
- * this time (each is read 50–150 ms after its acceptance), with one list of the recent orders
+ * this time (each is read 50–100 ms after its acceptance), with one list of the recent orders
  * instead of one read each.
  */
 export const LEG_READ_COALESCE_MS = 50;
